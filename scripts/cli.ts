@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { registerDetect } from './commands/detect.ts';
+
+/** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
+export function buildProgram(): Command {
+  const program = new Command('gridworker')
+    .description('AI grid worker for city camera networks')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDetect(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    process.stderr.write(`gridworker: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
