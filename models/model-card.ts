@@ -45,6 +45,12 @@ export const ModelCardSchema = z.strictObject({
       normalizedBoxes: z.boolean().optional(),
     })
     .default({}),
+  loadFixes: z
+    .array(z.enum(['strip-initializer-inputs']))
+    .default([])
+    .describe(
+      'Graph fixes applied in memory at load time, after the sha256 check. strip-initializer-inputs: drop weights the export also lists as graph inputs, so onnxruntime can constant-fold and fuse them.',
+    ),
   input: InputSpec,
   outputs: z.array(OutputSpec).min(1).describe('Expected outputs, checked against the loaded model.'),
   labels: z.array(z.string().min(1)).min(1).describe('Class labels in class-id order.'),

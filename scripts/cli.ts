@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDetect(program);
+  registerCleanModel(program);
   return program;
 }
 

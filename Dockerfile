@@ -1,0 +1,28 @@
+# Gridworker worker image: Debian 12 (bookworm) with Node 20 and Debian's ffmpeg 5.1.
+# Build:  docker build -t gridworker .
+# Run:    docker run --rm -e REDIS_URL=redis://redis:6379 -v $PWD/config:/config gridworker run --config /config/gridworker.yaml
+FROM node:20-bookworm-slim
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    # onnxruntime-node's install script downloads GPU libraries; the CPU runtime ships in the package.
+    ONNXRUNTIME_NODE_INSTALL=skip
+
+COPY package.json package-lock.json ./
+# tsx and typescript stay: the CLI runs the TypeScript sources through tsx (no build step).
+RUN npm ci --no-audit --no-fund --omit=dev && npm cache clean --force
+
+COPY models ./models
+COPY pipeline ./pipeline
+COPY streams ./streams
+COPY scripts ./scripts
+COPY test-fixtures ./test-fixtures
+
+# Run as the unprivileged user the base image provides.
+USER node
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/scripts/gridworker.mjs"]
+CMD ["--help"]

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Gridworker needs on Debian 12 with Node 20, and nothing when it is already there:
+# Debian packages (as root) when a command is missing, npm packages when package-lock.json changed.
+# Nothing is fetched at run or test time after this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$major" -lt 20 ]; then
+  echo "gridworker setup: Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# Debian packages, each checked by what it provides.
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if ((${#need[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+      echo "gridworker setup: these Debian packages are missing and installing them needs root: ${need[*]}" >&2
+      exit 1
+    fi
+  else SUDO=; fi
+  echo "gridworker setup: installing Debian packages: ${need[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# npm packages: reinstall only when the lock file changed since the last install.
+# onnxruntime-node's install script would download GPU libraries; the CPU runtime is in the package.
+stamp=node_modules/.gridworker-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "gridworker setup: installing npm packages (npm ci)" >&2
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
