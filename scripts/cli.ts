@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
+import { registerEval } from './commands/eval.ts';
 
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
 export function buildProgram(): Command {
@@ -9,6 +11,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDetect(program);
+  registerEval(program);
+  registerBench(program);
   registerCleanModel(program);
   return program;
 }
