@@ -3,6 +3,8 @@ import { registerBench } from './commands/bench.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerSimulate } from './commands/simulate.ts';
+import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
 export function buildProgram(): Command {
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   registerEval(program);
   registerBench(program);
   registerCleanModel(program);
+  registerValidate(program);
+  registerSimulate(program);
   return program;
 }
 

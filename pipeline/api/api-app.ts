@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import { createLogger } from '../log.ts';
+import type { ApiContext } from './api-context.ts';
+import { errorMiddleware, route, unknownRoute } from './api-errors.ts';
+import { cameraRoutes } from './camera-routes.ts';
+import { patrolRoutes } from './patrol-routes.ts';
+
+/** Builds the HTTP control API: /api/patrol, /api/cameras, /metrics, /healthz. */
+export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  if (metrics) {
+    app.get(
+      '/metrics',
+      route(async (_req, res) => {
+        res.setHeader('Content-Type', metrics.contentType);
+        res.send(await metrics.metrics());
+      }),
+    );
+  }
+  app.use('/api/patrol', patrolRoutes(ctx));
+  app.use('/api/cameras', cameraRoutes(ctx));
+  app.use(unknownRoute);
+  app.use(errorMiddleware(createLogger('api')));
+  return app;
+}

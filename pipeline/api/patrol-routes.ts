@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import type { PatrolRunState } from '../distributed/patrol-store.ts';
+import type { ApiContext } from './api-context.ts';
+import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+
+async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw unavailable(`cannot ${what}: Redis is not reachable (${(err as Error).message})`, err);
+  }
+}
+
+/** /api/patrol: status and commands (start, pause, resume, stop, visit-now). */
+export function patrolRoutes(ctx: ApiContext): Router {
+  const r = Router();
+
+  r.get(
+    '/status',
+    route(async (_req, res) => {
+      const [state, status] = await guarded('read the patrol status', () => Promise.all([ctx.store.getRunState(), ctx.store.readStatus()]));
+      res.json({
+        state,
+        leader: status ? { id: status.leader.split(':').slice(0, -1).join(':'), statusAgeMs: Date.now() - status.at } : null,
+        workers: status?.workers ?? 0,
+        capacity: status?.capacity ?? 0,
+        scheduler: status?.scheduler ?? null,
+        ...(status ? {} : { note: 'no scheduler has published a status in the last 5 s (none running, or it is taking over)' }),
+      });
+    }),
+  );
+
+  const command = (path: string, state: PatrolRunState): void => {
+    r.post(
+      path,
+      route(async (_req, res) => {
+        await guarded(`${path.slice(1)} the patrol`, () => ctx.store.setRunState(state));
+        res.json({ state });
+      }),
+    );
+  };
+  command('/start', 'running');
+  command('/resume', 'running');
+  command('/pause', 'paused');
+  command('/stop', 'stopped');
+
+  r.post(
+    '/visit-now',
+    route(async (req, res) => {
+      const body: unknown = req.body;
+      const cameraId = typeof body === 'object' && body !== null ? (body as { cameraId?: unknown }).cameraId : undefined;
+      if (typeof cameraId !== 'string' || cameraId === '') throw badRequest('cameraId', 'required, a camera id string');
+      if (!ctx.cameras().some((c) => c.id === cameraId)) throw notFound(`camera "${cameraId}"`);
+      await guarded('queue the visit', () => ctx.store.requestVisitNow(cameraId));
+      res.status(202).json({ cameraId, queued: true });
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Environment variables as the loader sees them. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The bundled default detector. Same value as DEFAULT_MODEL_ID in models/model-catalog.ts
+ * (not imported: that module loads onnxruntime, which `validate` must not need).
+ */
+export const DEFAULT_MODEL = 'picodet-s-416-coco';
+
+/** Detector models: the default and per-model options. */
+export const ModelsSchema = z
+  .strictObject({
+    default: z.string().min(1).default(DEFAULT_MODEL).describe(`Model id, card .json or .onnx used when a camera names none; default ${DEFAULT_MODEL}.`),
+    options: z
+      .record(
+        z.string().min(1),
+        z.strictObject({
+          conf: z.number().min(0).max(1).optional().describe("Minimum detection score 0-1; default the model card's."),
+        }),
+      )
+      .default({})
+      .describe('Per model id: options; default none.'),
+  })
+  .prefault({})
+  .describe('Detector models.');
+
+/** Redis connection; the URL default comes from REDIS_URL. */
+export function redisSchema(env: Env) {
+  const fallback = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  return z
+    .strictObject({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+        .default(fallback)
+        .describe('Redis URL; default $REDIS_URL, else redis://127.0.0.1:6379.'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_", "-", at most 64')
+        .default('gridworker')
+        .describe('Key prefix for queues and state; default gridworker.'),
+    })
+    .prefault({})
+    .describe('Redis (queues and shared patrol state).');
+}
+
+/** The HTTP API. */
+export const ApiSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').describe('Listen address; default 127.0.0.1 (local only).'),
+    port: z.number().int().min(0).max(65_535).default(8080).describe('Listen port 0-65535 (0 = any free); default 8080.'),
+  })
+  .prefault({})
+  .describe('HTTP API and UI.');
+
+/** Where evidence and latest frames go. */
+export const StorageSchema = z
+  .strictObject({
+    dir: z
+      .string()
+      .min(1)
+      .default('.gridworker/data')
+      .describe("Folder for evidence and latest frames, relative to the config file's folder; default .gridworker/data."),
+  })
+  .prefault({})
+  .describe('Local storage.');

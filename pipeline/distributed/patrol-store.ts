@@ -1,0 +1,159 @@
+import type { Redis } from 'ioredis';
+
+/** What the command center asked the patrol to be doing. */
+export type PatrolRunState = 'running' | 'paused' | 'stopped';
+
+/** One finished visit, as recorded for the API and for the rules stage to consume. */
+export interface VisitRecord {
+  readonly cameraId: string;
+  readonly jobId: string;
+  readonly workerId: string;
+  readonly ok: boolean;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  /** Stable error code (CAMERA_REFUSED, ...) when the visit failed. */
+  readonly errorCode?: string;
+  /** Masked error message when the visit failed. */
+  readonly error?: string;
+  readonly frames: number;
+  readonly sourceWidth?: number;
+  readonly sourceHeight?: number;
+  readonly firstFrameMs?: number;
+  /** Model that analysed the frames, "id@version". */
+  readonly model?: string;
+  /** Detections per frame; boxes normalised to 0-1 of the frame so any resolution reads them. */
+  readonly detections: readonly (readonly { label: string; classId: number; score: number; box: readonly number[] }[])[];
+  /** File name of the evidence JPEG under the storage folder, when one was kept. */
+  readonly evidence?: string;
+}
+
+/** The leader's published view of the patrol (see PatrolLeader). */
+export interface PublishedStatus {
+  readonly leader: string;
+  readonly at: number;
+  readonly state: PatrolRunState;
+  readonly capacity: number;
+  readonly workers: number;
+  readonly scheduler: unknown;
+}
+
+/**
+ * The patrol's shared state in Redis, under one key prefix. Everything a process needs to take
+ * over from another lives here: the run state, last successful visits (for a new leader), camera
+ * health, visit records, pending visit-now requests, worker heartbeats and the leader's status.
+ */
+export class PatrolStore {
+  constructor(
+    private readonly redis: Redis,
+    /** Key prefix, e.g. "gw". */
+    readonly prefix: string,
+  ) {}
+
+  /** Redis key for a name under the prefix. */
+  key(name: string): string {
+    return `${this.prefix}:${name}`;
+  }
+
+  async getRunState(): Promise<PatrolRunState> {
+    const v = await this.redis.get(this.key('state'));
+    return v === 'paused' || v === 'stopped' ? v : v === 'running' ? 'running' : 'stopped';
+  }
+
+  async setRunState(state: PatrolRunState): Promise<void> {
+    await this.redis.set(this.key('state'), state);
+  }
+
+  /** Asks the leader to visit a camera as soon as possible. */
+  async requestVisitNow(cameraId: string): Promise<void> {
+    await this.redis.rpush(this.key('visit-now'), cameraId);
+  }
+
+  /** Takes every pending visit-now request (leader only). */
+  async takeVisitNowRequests(): Promise<string[]> {
+    const [[, items]] = (await this.redis.multi().lrange(this.key('visit-now'), 0, -1).del(this.key('visit-now')).exec()) as [[Error | null, string[]]];
+    return items ?? [];
+  }
+
+  async setLastVisit(cameraId: string, at: number): Promise<void> {
+    await this.redis.hset(this.key('last-visit'), cameraId, String(at));
+  }
+
+  async getLastVisits(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.key('last-visit'));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+
+  async getHealth<T>(cameraId: string): Promise<T | null> {
+    const v = await this.redis.hget(this.key('health'), cameraId);
+    return v ? (JSON.parse(v) as T) : null;
+  }
+
+  async setHealth(cameraId: string, health: unknown): Promise<void> {
+    await this.redis.hset(this.key('health'), cameraId, JSON.stringify(health));
+  }
+
+  async getAllHealth<T>(): Promise<Record<string, T>> {
+    const raw = await this.redis.hgetall(this.key('health'));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as T]));
+  }
+
+  /**
+   * Records a visit: the camera's recent list (capped), and the `visits` stream the rules stage
+   * reads (capped near `streamMax`).
+   */
+  async recordVisit(record: VisitRecord, keepPerCamera = 50, streamMax = 100_000): Promise<void> {
+    const json = JSON.stringify(record);
+    await this.redis
+      .multi()
+      .lpush(this.key(`visits:${record.cameraId}`), json)
+      .ltrim(this.key(`visits:${record.cameraId}`), 0, keepPerCamera - 1)
+      .xadd(this.key('visit-stream'), 'MAXLEN', '~', String(streamMax), '*', 'visit', json)
+      .exec();
+  }
+
+  async recentVisits(cameraId: string, limit = 20): Promise<VisitRecord[]> {
+    const items = await this.redis.lrange(this.key(`visits:${cameraId}`), 0, limit - 1);
+    return items.map((s) => JSON.parse(s) as VisitRecord);
+  }
+
+  /** Marks a worker alive for `ttlMs` with its number of visit slots. */
+  async heartbeat(workerId: string, slots: number, ttlMs: number): Promise<void> {
+    await this.redis.multi().zadd(this.key('workers'), String(Date.now() + ttlMs), workerId).hset(this.key('worker-slots'), workerId, String(slots)).exec();
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    await this.redis.multi().zrem(this.key('workers'), workerId).hdel(this.key('worker-slots'), workerId).exec();
+  }
+
+  /** Live workers and their total visit slots. Expired heartbeats are dropped. */
+  async liveCapacity(): Promise<{ workers: number; slots: number }> {
+    const now = Date.now();
+    await this.redis.zremrangebyscore(this.key('workers'), '-inf', String(now));
+    const ids = await this.redis.zrange(this.key('workers'), '0', '-1');
+    if (ids.length === 0) return { workers: 0, slots: 0 };
+    const slots = await this.redis.hmget(this.key('worker-slots'), ...ids);
+    return { workers: ids.length, slots: slots.reduce((s, v) => s + (Number(v) || 0), 0) };
+  }
+
+  async publishStatus(status: PublishedStatus, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key('status'), JSON.stringify(status), 'PX', ttlMs);
+  }
+
+  async readStatus(): Promise<PublishedStatus | null> {
+    const v = await this.redis.get(this.key('status'));
+    return v ? (JSON.parse(v) as PublishedStatus) : null;
+  }
+
+  /**
+   * Takes the per-camera visit lock so no camera is visited twice at once. Returns a release
+   * function, or null when another visit holds it.
+   */
+  async lockCamera(cameraId: string, token: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+    const k = this.key(`lock:${cameraId}`);
+    const ok = await this.redis.set(k, token, 'PX', ttlMs, 'NX');
+    if (ok !== 'OK') return null;
+    return async () => {
+      await this.redis.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, k, token);
+    };
+  }
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createLogger, type Logger } from '../log.ts';
+import { PatrolStore, type VisitRecord } from './patrol-store.ts';
+import { closeRedis, createRedis } from './redis-connection.ts';
+import type { VisitJobData, VisitJobResult } from './visit-job.ts';
+import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
+
+/** Options for {@link PatrolWorker}. */
+export interface PatrolWorkerOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly queueName: string;
+  /** Visits this process carries at once (connecting to the next camera while analysing the last). */
+  readonly slots: number;
+  /** Does one visit: connect, frames, detections, health. */
+  readonly visitor: CameraVisitor;
+  /** Folder for `latest/<cameraId>.jpg`. */
+  readonly storageDir: string;
+  /** Longest a visit may take, ms (the per-camera lock outlives it by a margin). */
+  readonly visitTimeoutMs: number;
+  /** How long a dead worker's visit waits before another worker retries it, ms. Default 10000. */
+  readonly lockDurationMs?: number;
+  /** Worker id shown in status and visit records. Default host:pid:random. */
+  readonly workerId?: string;
+}
+
+/**
+ * A patrol worker: consumes visit jobs from the BullMQ queue, `slots` at a time. Each job takes
+ * the camera's Redis lock (no camera is visited twice at once), runs the visit, stores the latest
+ * frame, health and the visit record (with its detections, for the rules stage), and returns the
+ * outcome to the leader. A camera failure is a normal outcome, not a job failure; a worker that
+ * dies mid-visit loses its job lock and BullMQ hands the job to another worker.
+ */
+export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [Error] }> {
+  readonly workerId: string;
+  private readonly log: Logger = createLogger('patrol-worker');
+  private readonly redis: Redis;
+  private readonly store: PatrolStore;
+  private worker: Worker<VisitJobData, VisitJobResult> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: PatrolWorkerOptions) {
+    super();
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.redis = createRedis(options.redisUrl, 'worker', (err) => this.log.warn({ err: err.message }, 'redis connection error'));
+    this.store = new PatrolStore(this.redis, options.prefix);
+  }
+
+  /** Starts consuming jobs and announcing this worker's capacity. */
+  start(): void {
+    if (this.worker || this.closed) return;
+    const lockDuration = this.options.lockDurationMs ?? 10_000;
+    this.worker = new Worker<VisitJobData, VisitJobResult>(this.options.queueName, (job) => this.process(job), {
+      connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
+      prefix: this.options.prefix,
+      concurrency: this.options.slots,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      maxStalledCount: 2,
+    });
+    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'queue worker error'));
+    const beat = (): void => {
+      void this.store.heartbeat(this.workerId, this.options.slots, 6000).catch(() => undefined);
+    };
+    beat();
+    this.heartbeat = setInterval(beat, 2000);
+  }
+
+  private async process(job: Job<VisitJobData, VisitJobResult>): Promise<VisitJobResult> {
+    const { cameraId } = job.data;
+    const token = `${this.workerId}:${job.id}`;
+    const ttl = this.options.visitTimeoutMs + 15_000;
+    let release = await this.store.lockCamera(cameraId, token, ttl);
+    // Another worker still holds the camera (a retried job whose first worker is alive): wait for it.
+    for (let waited = 0; !release && waited < ttl; waited += 250) {
+      await new Promise((r) => setTimeout(r, 250));
+      release = await this.store.lockCamera(cameraId, token, ttl);
+    }
+    if (!release) throw new Error(`camera ${cameraId} stayed locked by another visit for ${ttl} ms`);
+    const startedAt = Date.now();
+    try {
+      const analysis = await this.options.visitor.visit(cameraId);
+      const record = await this.recordOf(job, analysis, startedAt);
+      await this.store.recordVisit(record);
+      this.emit('visit', record);
+      return {
+        cameraId,
+        ok: analysis.ok,
+        startedAt,
+        finishedAt: record.finishedAt,
+        frames: record.frames,
+        detections: record.detections.reduce((n, f) => n + f.length, 0),
+        ...(analysis.errorCode ? { errorCode: analysis.errorCode } : {}),
+        health: analysis.health.state,
+        eligibleAt: analysis.eligibleAt,
+      };
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  private async recordOf(job: Job<VisitJobData, VisitJobResult>, a: VisitAnalysis, startedAt: number): Promise<VisitRecord> {
+    let evidence: string | undefined;
+    if (a.latestJpeg) {
+      const dir = join(this.options.storageDir, 'latest');
+      await mkdir(dir, { recursive: true });
+      const tmp = join(dir, `.${a.cameraId}.${process.pid}.tmp`);
+      await writeFile(tmp, a.latestJpeg);
+      await rename(tmp, join(dir, `${a.cameraId}.jpg`)); // atomic: the API never serves half a file
+      evidence = `latest/${a.cameraId}.jpg`;
+    }
+    return {
+      cameraId: a.cameraId,
+      jobId: String(job.id),
+      workerId: this.workerId,
+      ok: a.ok,
+      startedAt,
+      finishedAt: Date.now(),
+      ...(a.errorCode ? { errorCode: a.errorCode, error: a.error ?? '' } : {}),
+      frames: a.frames,
+      ...(a.sourceWidth ? { sourceWidth: a.sourceWidth, sourceHeight: a.sourceHeight ?? 0 } : {}),
+      ...(a.firstFrameMs !== undefined ? { firstFrameMs: a.firstFrameMs } : {}),
+      ...(a.model ? { model: a.model } : {}),
+      detections: a.detections,
+      ...(evidence ? { evidence } : {}),
+    };
+  }
+
+  /** Stops taking jobs, lets running visits finish, leaves the worker set. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    const steps = [() => this.worker?.close(), () => this.store.removeWorker(this.workerId), () => closeRedis(this.redis)];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'close step failed');
+      }
+    }
+  }
+}

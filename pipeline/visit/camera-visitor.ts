@@ -1,0 +1,32 @@
+/** Detections of one frame with boxes normalised to 0-1 of the frame (resolution-free). */
+export type FrameDetections = readonly { label: string; classId: number; score: number; box: readonly number[] }[];
+
+/** What one visit to one camera produced: frames analysed, or why it failed, and the health after it. */
+export interface VisitAnalysis {
+  readonly cameraId: string;
+  readonly ok: boolean;
+  /** Stable error code of the camera failure (CAMERA_REFUSED, ...). */
+  readonly errorCode?: string;
+  /** Masked error message. */
+  readonly error?: string;
+  /** Frames received and analysed. */
+  readonly frames: number;
+  readonly sourceWidth?: number;
+  readonly sourceHeight?: number;
+  /** ffmpeg spawn to first frame, ms. */
+  readonly firstFrameMs?: number;
+  /** Model that analysed the frames, "id@version". */
+  readonly model?: string;
+  readonly detections: readonly FrameDetections[];
+  /** Full-resolution JPEG of the visit (the camera's latest frame). */
+  readonly latestJpeg?: Buffer;
+  /** Health after this visit. */
+  readonly health: { readonly state: string };
+  /** Epoch ms before which the camera should not be visited again; 0 when it may be visited any time. */
+  readonly eligibleAt: number;
+}
+
+/** Does one visit: connect, take frames, detect, update health. Never throws for a camera's fault. */
+export interface CameraVisitor {
+  visit(cameraId: string): Promise<VisitAnalysis>;
+}
