@@ -3,6 +3,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerValidate } from './commands/validate.ts';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('AI grid worker for city camera networks')
     .showHelpAfterError()
     .exitOverride();
+  registerRun(program);
   registerDetect(program);
   registerEval(program);
   registerBench(program);

@@ -67,7 +67,7 @@ describe('loadConfig: good files', () => {
     ]);
     expect(c.cameras.filter((x) => x.priority === 'key').map((x) => x.areaType)).toEqual(['school', 'hospital', 'transport_hub']);
     expect(new Set(c.cameras.map((x) => x.areaType))).toEqual(new Set(['school', 'hospital', 'transport_hub', 'street', 'market', 'urban_village', 'residential']));
-    expect(c.patrol.timeWindows.map((w) => [w.name, w.start, w.end, w.targetS])).toContainEqual(['school-run-morning', '07:15', '08:30', 60]);
+    expect(c.patrol.timeWindows.map((w) => [w.name, w.start, w.end, w.targetS])).toContainEqual(['school-run-morning', '07:15', '08:30', 10]);
   });
 });
 

@@ -133,6 +133,11 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     };
   }
 
+  /** Health of every camera as stored in Redis (for progress displays). */
+  healthSnapshot<T = { state: string; lastError?: { code: string } }>(): Promise<Record<string, T>> {
+    return this.store.getAllHealth<T>();
+  }
+
   /** Stops taking jobs, lets running visits finish, leaves the worker set. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -20,7 +20,7 @@ export function createRedis(url: string, role: RedisRole, onError?: (err: Error)
   const options: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(200 * n, 2000) }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => Math.min(200 * n, 2000) };
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, retryStrategy: (n) => Math.min(200 * n, 2000) };
   const redis = new Redis(url, { ...options, lazyConnect: false });
   redis.on('error', (err: Error) => onError?.(err));
   return redis;

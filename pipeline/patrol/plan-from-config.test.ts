@@ -10,8 +10,8 @@ describe('plan-from-config', () => {
   it('drives a scheduler from the demo config: key cameras first, school window on weekday mornings', async () => {
     const config = await loadConfig(demo, { env: { RTSP_PORT: '8554', CLOSED_PORT: '1' } });
     const plan = schedulerPlan({ patrol: { ...config.patrol, timezone: 'UTC' } });
-    expect(plan.targets).toEqual({ key: 120, normal: 900, low: 1800 });
-    expect(plan.areaTargets).toEqual({ market: { normal: 600 } });
+    expect(plan.targets).toEqual({ key: 20, normal: 45, low: 90 });
+    expect(plan.areaTargets).toEqual({ market: { normal: 30 } });
     const cameras = schedulerCameras(config);
     const monday0700 = Date.parse('2026-03-02T07:00:00Z');
     const s = new PatrolScheduler(cameras, plan, { now: monday0700 });

@@ -1,0 +1,157 @@
+/**
+ * The shared vocabulary of the events stage: what an event type is, what a rule is, what the rules
+ * hand on (a ConfirmedEvent), and what a case is. Pure types; the config schema, the rule engine,
+ * the case store, dispatch, verification and accuracy all speak them.
+ */
+
+/** Severity of an event type, most urgent last. Dispatch priority derives from it. */
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** One kind of street-order event or hazard, from the catalogue (data, not code). */
+export interface EventTypeDef {
+  /** Stable id, e.g. "illegal_parking". */
+  readonly id: string;
+  /** Chinese name, e.g. 违章停车. */
+  readonly nameZh: string;
+  /** English name, e.g. "Illegal parking". */
+  readonly nameEn: string;
+  /** Category code of the district's case system, e.g. "A01-03". */
+  readonly category: string;
+  readonly severity: Severity;
+  /** Time allowed to handle a case, minutes from dispatch. */
+  readonly deadlineMinutes: number;
+  /** Responsible unit per area type; `default` for the rest. */
+  readonly responsibleUnit: Readonly<Record<string, string>>;
+}
+
+/** How a rule judges that what it sees persists. */
+export type Persistence =
+  /** Within one visit: the condition holds in at least k of the visit's last n frames. */
+  | { readonly kind: 'frames'; readonly k: number; readonly n: number }
+  /**
+   * Across visits: the same objects (boxes overlapping by IoU >= minIou, same class group) are
+   * still there at least `minDurationS` after first seen, using a per-camera memory of where
+   * objects were. `maxGapS`: a sighting older than this is forgotten.
+   */
+  | { readonly kind: 'visits'; readonly minDurationS: number; readonly minIou: number; readonly maxGapS: number };
+
+/** A rule: detector classes in zones, thresholds, count and persistence -> an event type. */
+export interface RuleDef {
+  readonly id: string;
+  /** Event type id it raises. */
+  readonly eventType: string;
+  /** Detector labels that count (e.g. car, truck, bus, motorcycle). */
+  readonly classes: readonly string[];
+  /**
+   * Labels that must also be present in the zone (e.g. person for street vending), counted separately.
+   * Default none.
+   */
+  readonly withClasses?: readonly string[];
+  /** Zone kinds it applies to (e.g. no_parking); empty = the whole frame. */
+  readonly zoneKinds: readonly string[];
+  /** Minimum detection score 0-1. */
+  readonly minScore: number;
+  /** Minimum box area as a fraction of the frame (0-1). */
+  readonly minArea: number;
+  /** Minimum number of matching detections in the zone. */
+  readonly minCount: number;
+  readonly persistence: Persistence;
+  /** Restrict to these area types / cameras. Default all. */
+  readonly areaTypes?: readonly string[];
+  readonly cameraIds?: readonly string[];
+}
+
+/** A box in 0-1 frame coordinates [x1, y1, x2, y2]. */
+export type NormBox = readonly [number, number, number, number];
+
+/** A detection that took part in an event. */
+export interface EventBox {
+  readonly label: string;
+  readonly score: number;
+  readonly box: NormBox;
+}
+
+/** What the rules hand on: an event confirmed by its rule's persistence test. */
+export interface ConfirmedEvent {
+  readonly eventType: string;
+  readonly ruleId: string;
+  readonly cameraId: string;
+  /** Zone name, or null for a whole-frame rule. */
+  readonly zone: string | null;
+  /** Epoch ms of the confirming sighting. */
+  readonly at: number;
+  /** Epoch ms the thing was first seen (persistence rules); equals `at` otherwise. */
+  readonly firstSeenAt: number;
+  /** Confidence 0-1: mean score of the boxes that confirmed it. */
+  readonly confidence: number;
+  readonly boxes: readonly EventBox[];
+  /** Where it is: the union of its boxes, 0-1 (dedup key with the camera and the type). */
+  readonly place: NormBox;
+  /** Model that produced the detections, "id@version". */
+  readonly model: string;
+  /** Index of the visit frame it was confirmed on. */
+  readonly frameIndex: number;
+}
+
+/** Life of a case. */
+export type CaseStatus = 'open' | 'claimed' | 'confirmed' | 'rejected' | 'resolved';
+
+/** Why a grid worker rejected an AI hit. */
+export type RejectReason = 'false_detection' | 'wrong_event_type' | 'duplicate' | 'not_a_violation';
+
+/** A grid worker's verdict on a case. */
+export interface Verdict {
+  readonly verdict: 'confirmed' | 'rejected';
+  /** Required when rejected. */
+  readonly reason?: RejectReason;
+  /** The event type the worker says it really is (with reason wrong_event_type). */
+  readonly correctType?: string;
+  readonly note?: string;
+  /** Who gave it (grid worker id). */
+  readonly by: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+/** One line of a case's audit trail. */
+export interface AuditEntry {
+  readonly at: number;
+  /** Who: a grid worker id, or "system" (the AI, dispatch). */
+  readonly by: string;
+  /** opened | updated | dispatched | claimed | released | confirmed | rejected | resolved | reopened ... */
+  readonly action: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/** A case: one confirmed event at one place on one camera, updated while it stays open. */
+export interface CaseRecord {
+  /** Stable id; also the dispatch job id (idempotent). */
+  readonly id: string;
+  readonly eventType: string;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly cameraId: string;
+  readonly grid: string;
+  readonly areaType: string;
+  readonly zone: string | null;
+  readonly status: CaseStatus;
+  readonly openedAt: number;
+  readonly lastSeenAt: number;
+  /** Sightings merged into this case. */
+  readonly count: number;
+  /** Best confidence seen. */
+  readonly confidence: number;
+  readonly boxes: readonly EventBox[];
+  readonly place: NormBox;
+  /** "id@version" of the model that produced the hit. */
+  readonly model: string;
+  /** Evidence JPEG paths relative to the evidence folder: first and latest sighting (and the best). */
+  readonly evidence: { readonly first: string; readonly latest: string; readonly best: string };
+  /** Epoch ms by which it must be handled. */
+  readonly deadline: number;
+  readonly responsibleUnit: string;
+  readonly dispatchedAt?: number;
+  readonly claimedBy?: string;
+  readonly verdict?: Verdict;
+  readonly resolvedAt?: number;
+}

@@ -1,0 +1,135 @@
+import { resolve } from 'node:path';
+import { Detector } from '../models/detector.ts';
+import { resolveModel } from '../models/model-catalog.ts';
+import type { CameraSource } from '../streams/camera-source.ts';
+import { killAll } from '../streams/ffmpeg-registry.ts';
+import { createApiApp } from './api/api-app.ts';
+import type { ApiCamera } from './api/api-context.ts';
+import { type HttpServer, listen } from './api/http-server.ts';
+import { cameraStreamUrl } from './config/camera-url.ts';
+import type { GridworkerConfig } from './config/config-schema.ts';
+import { maskUrl } from './config/mask-credentials.ts';
+import { PatrolLeader } from './distributed/patrol-leader.ts';
+import { PatrolStore } from './distributed/patrol-store.ts';
+import { PatrolWorker } from './distributed/patrol-worker.ts';
+import { closeRedis, createRedis } from './distributed/redis-connection.ts';
+import { createLogger } from './log.ts';
+import { GridworkerMetrics } from './metrics.ts';
+import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
+import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
+
+/** The parts one process can run. */
+export type Role = 'scheduler' | 'worker' | 'api';
+
+/** How to start the parts of this process. */
+export interface MainOptions {
+  readonly config: GridworkerConfig;
+  /** Folder the config file is in (relative storage paths resolve from it). */
+  readonly configDir: string;
+  readonly roles: readonly Role[];
+  /** Redis URL (already checked reachable or started locally). */
+  readonly redisUrl: string;
+  /** Extra folders to look in for model files. */
+  readonly modelDirs?: readonly string[];
+  /** HTTP port override (0 = any free). */
+  readonly apiPort?: number;
+  /** BullMQ queue name. Default "patrol". */
+  readonly queueName?: string;
+}
+
+/** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
+export interface Running {
+  readonly api?: HttpServer;
+  readonly leader?: PatrolLeader;
+  readonly worker?: PatrolWorker;
+  readonly detector?: Detector;
+  readonly metrics: GridworkerMetrics;
+  close(): Promise<void>;
+}
+
+/** The API's view of the configured cameras: no credentials. */
+export function apiCameras(config: GridworkerConfig): ApiCamera[] {
+  return config.cameras.map((c) => ({
+    id: c.id,
+    name: c.name,
+    areaType: c.areaType,
+    grid: c.grid,
+    priority: c.priority,
+    enabled: c.enabled,
+    url: maskUrl(c.url),
+    zones: c.zones.map((z) => ({ name: z.name, kind: z.kind, points: z.points })),
+  }));
+}
+
+/** What streams/visit needs per camera: the URL with credentials merged in (never logged unmasked). */
+export function cameraSources(config: GridworkerConfig): Map<string, CameraSource> {
+  return new Map(config.cameras.filter((c) => c.enabled).map((c) => [c.id, { id: c.id, url: cameraStreamUrl(c, 'main') ?? c.url }]));
+}
+
+/** Starts the roles of this process. One main wires the parts; each part only sees what it needs. */
+export async function startGridworker(options: MainOptions): Promise<Running> {
+  const log = createLogger('main');
+  const { config } = options;
+  const common = { redisUrl: options.redisUrl, prefix: config.redis.prefix, queueName: options.queueName ?? 'patrol' };
+  const metrics = new GridworkerMetrics();
+  const storageDir = resolve(options.configDir, config.storage.dir);
+  const closers: (() => Promise<void>)[] = [];
+  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
+  const close = async (): Promise<void> => {
+    for (const step of closers.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    if (options.roles.includes('worker')) {
+      const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
+      const detector = await Detector.load(card);
+      closers.push(() => detector.close());
+      closers.push(() => killAll());
+      const healthRedis = createRedis(options.redisUrl, 'worker');
+      closers.push(() => closeRedis(healthRedis));
+      const sources = cameraSources(config);
+      const p = config.patrol;
+      const visitor = new StreamCameraVisitor({
+        cameras: () => sources,
+        detector,
+        plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
+        health: new PatrolStore(healthRedis, config.redis.prefix),
+        healthPolicy: {
+          offlineAfter: p.quarantine.failuresBeforeQuarantine,
+          baseBackoffMs: p.quarantine.baseBackoffS * 1000,
+          maxBackoffMs: p.quarantine.maxBackoffS * 1000,
+        },
+      });
+      const worker = new PatrolWorker({ ...common, slots: p.visitsInFlightPerWorker, visitor, storageDir, visitTimeoutMs: p.timeouts.visitMs });
+      worker.on('visit', (v) => metrics.onVisit(v));
+      worker.start();
+      closers.push(() => worker.close());
+      running.worker = worker;
+      running.detector = detector;
+    }
+    if (options.roles.includes('scheduler')) {
+      const leader = new PatrolLeader({ ...common, cameras: schedulerCameras(config), plan: schedulerPlan(config) });
+      leader.start();
+      closers.push(() => leader.close());
+      running.leader = leader;
+    }
+    if (options.roles.includes('api')) {
+      const apiRedis = createRedis(options.redisUrl, 'producer');
+      closers.push(() => closeRedis(apiRedis));
+      const cameras = apiCameras(config);
+      const app = createApiApp({ store: new PatrolStore(apiRedis, config.redis.prefix), cameras: () => cameras, storageDir }, metrics.registry);
+      const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
+      closers.push(() => api.close());
+      running.api = api;
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { ...running, metrics, close } as Running;
+}

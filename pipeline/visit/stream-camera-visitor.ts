@@ -1,0 +1,120 @@
+import type { Detector } from '../../models/detector.ts';
+import type { RgbFrame } from '../../models/preprocess/frame.ts';
+import { CameraHealth, type CameraHealthSnapshot, type HealthPolicy } from '../../streams/camera-health.ts';
+import type { CameraSource } from '../../streams/camera-source.ts';
+import { CameraError, StreamEndedError } from '../../streams/errors.ts';
+import { visitCamera } from '../../streams/visit.ts';
+import type { VisitPlan } from '../../streams/visit-plan.ts';
+import type { CameraVisitor, FrameDetections, VisitAnalysis } from './camera-visitor.ts';
+
+/** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
+export interface HealthStore {
+  getHealth<T>(cameraId: string): Promise<T | null>;
+  setHealth(cameraId: string, health: unknown): Promise<void>;
+}
+
+/** Options for {@link StreamCameraVisitor}. */
+export interface StreamVisitorOptions {
+  /** Current cameras by id (a function: the config can be reloaded). */
+  readonly cameras: () => ReadonlyMap<string, CameraSource>;
+  readonly detector: Detector;
+  /** Frames, spacing, timeouts; the frame size is derived from the detector's card. */
+  readonly plan: Omit<VisitPlan, 'outWidth' | 'outHeight' | 'evidence'>;
+  readonly health: HealthStore;
+  readonly healthPolicy?: Partial<HealthPolicy>;
+}
+
+const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
+
+/**
+ * Visits cameras over RTSP (streams/visit) and analyses the frames with one detector.
+ * Inference is serialised per process while visits are not: with two visit slots, the next
+ * camera's connection and keyframe wait overlap the previous camera's inference.
+ */
+export class StreamCameraVisitor implements CameraVisitor {
+  private inference: Promise<unknown> = Promise.resolve();
+  private readonly plan: VisitPlan;
+
+  constructor(private readonly options: StreamVisitorOptions) {
+    const { input } = options.detector.card;
+    // A stretch model wants exactly its input size: ffmpeg scales and preprocessing is 1:1.
+    // Letterbox models keep the aspect ratio: ffmpeg scales to the input width, JS pads.
+    const stretch = input.resize === 'stretch';
+    this.plan = { ...options.plan, outWidth: input.width, outHeight: stretch ? input.height : 0, evidence: true };
+  }
+
+  async visit(cameraId: string): Promise<VisitAnalysis> {
+    const source = this.options.cameras().get(cameraId);
+    const stored = await this.options.health.getHealth<CameraHealthSnapshot>(cameraId);
+    const health = CameraHealth.restore(cameraId, stored, this.options.healthPolicy);
+    if (!source) {
+      return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
+    }
+    try {
+      const r = await visitCamera(source, this.plan);
+      const detections = await this.analyse(r.frames);
+      health.recordSuccess(Date.now());
+      await this.options.health.setHealth(cameraId, health.snapshot());
+      return {
+        cameraId,
+        ok: true,
+        frames: r.frames.length,
+        sourceWidth: r.sourceWidth || r.evidence?.width || 0,
+        sourceHeight: r.sourceHeight || r.evidence?.height || 0,
+        firstFrameMs: Math.round(r.timings.firstFrameMs),
+        model: this.modelId(),
+        detections,
+        ...(r.evidence ? { latestJpeg: r.evidence.jpeg } : {}),
+        health: { state: health.current },
+        eligibleAt: 0,
+      };
+    } catch (err) {
+      if (!(err instanceof CameraError)) throw err;
+      const now = Date.now();
+      health.recordFailure(err, now);
+      await this.options.health.setHealth(cameraId, health.snapshot());
+      // A stream that died mid-visit still brought frames: analyse what came.
+      const partial = err instanceof StreamEndedError ? err.frames : [];
+      const detections = partial.length ? await this.analyse(partial) : [];
+      const eligibleAt = health.eligibleAt(now);
+      return {
+        cameraId,
+        ok: false,
+        errorCode: err.code,
+        error: err.message,
+        frames: partial.length,
+        ...(partial.length ? { model: this.modelId() } : {}),
+        detections,
+        health: { state: health.current },
+        eligibleAt: eligibleAt > now ? eligibleAt : 0,
+      };
+    }
+  }
+
+  private modelId(): string {
+    const { card } = this.options.detector;
+    return `${card.id}@${card.version}`;
+  }
+
+  /** Runs the detector on frames, one inference at a time per process; boxes normalised to 0-1. */
+  private analyse(frames: readonly RgbFrame[]): Promise<FrameDetections[]> {
+    const run = async (): Promise<FrameDetections[]> => {
+      const out: FrameDetections[] = [];
+      for (const frame of frames) {
+        const { detections } = await this.options.detector.detect(frame);
+        out.push(
+          detections.items.map((d) => ({
+            label: d.label,
+            classId: d.classId,
+            score: round4(d.score),
+            box: [round4(d.box[0] / frame.width), round4(d.box[1] / frame.height), round4(d.box[2] / frame.width), round4(d.box[3] / frame.height)],
+          })),
+        );
+      }
+      return out;
+    };
+    const next = this.inference.then(run, run);
+    this.inference = next.catch(() => undefined);
+    return next;
+  }
+}

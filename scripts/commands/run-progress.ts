@@ -1,0 +1,94 @@
+import type { GridworkerConfig } from '../../pipeline/config/config-schema.ts';
+import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
+import type { Running } from '../../pipeline/gridworker-main.ts';
+
+/** Summarises one frame's detections: "bus 0.94, person x3". */
+export function summariseDetections(frames: VisitRecord['detections']): string {
+  const best = new Map<string, { n: number; score: number }>();
+  const frame = frames.reduce<VisitRecord['detections'][number]>((a, f) => (f.length > a.length ? f : a), []);
+  for (const d of frame) {
+    const b = best.get(d.label) ?? { n: 0, score: 0 };
+    best.set(d.label, { n: b.n + 1, score: Math.max(b.score, d.score) });
+  }
+  return [...best.entries()]
+    .sort((a, b) => b[1].score - a[1].score)
+    .map(([label, b]) => (b.n > 1 ? `${label} x${b.n}` : `${label} ${b.score.toFixed(2)}`))
+    .join(', ');
+}
+
+const clock = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
+
+/**
+ * What `run` shows: one line per visit (camera, outcome, first-frame time, detections), a line
+ * when a camera's health changes, and a live status line (TTY) or a periodic summary (not a TTY).
+ * It observes the running parts; it never drives them.
+ */
+export class RunProgress {
+  private visits = 0;
+  private failed = 0;
+  private readonly health = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private statusLine = '';
+  private readonly names: Map<string, string>;
+
+  constructor(
+    private readonly running: Running,
+    config: GridworkerConfig,
+    _redisUrl: string,
+    private readonly interactive: boolean,
+  ) {
+    this.names = new Map(config.cameras.map((c) => [c.id, c.name]));
+  }
+
+  start(): void {
+    this.running.worker?.on('visit', (v) => this.onVisit(v));
+    this.running.leader?.on('elected', () => this.print('this process is now the patrol scheduler (leader)'));
+    this.running.leader?.on('lost', () => this.print('this process lost the scheduler lease'));
+    this.timer = setInterval(() => this.tick(), this.interactive ? 1000 : 30_000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    if (this.interactive && this.statusLine) process.stdout.write('\n');
+  }
+
+  private print(line: string): void {
+    if (this.interactive) process.stdout.write(`\r\x1b[2K${line}\n${this.statusLine}`);
+    else process.stdout.write(`${line}\n`);
+  }
+
+  private onVisit(v: VisitRecord): void {
+    this.visits++;
+    if (!v.ok) this.failed++;
+    const what = v.ok
+      ? `ok  ${v.frames} frames ${v.sourceWidth ?? '?'}x${v.sourceHeight ?? '?'}, first frame ${((v.firstFrameMs ?? 0) / 1000).toFixed(2)} s: ${summariseDetections(v.detections) || 'nothing detected'}`
+      : `FAILED ${v.errorCode}: ${v.error ?? ''}`;
+    this.print(`${clock(v.finishedAt)} ${v.cameraId.padEnd(18)} ${what}`);
+  }
+
+  private tick(): void {
+    const s = this.running.leader?.activeScheduler?.status(Date.now());
+    const parts = [`visits ${this.visits} (${this.failed} failed)`];
+    if (s) parts.push(`${s.paused ? 'PAUSED' : 'patrolling'}`, `in flight ${s.inFlight}`, `due ${s.due}`, `overdue ${s.overdue}`, `held ${s.held}`);
+    if (s) for (const p of s.perPriority) if (p.achievedMedianS !== null) parts.push(`${p.priority} revisit ${p.achievedMedianS.toFixed(0)}/${p.targetS}s`);
+    this.statusLine = `[${parts.join(' | ')}]`;
+    if (this.interactive) process.stdout.write(`\r\x1b[2K${this.statusLine}`);
+    else process.stdout.write(`${clock(Date.now())} ${this.statusLine}\n`);
+    void this.checkHealth();
+  }
+
+  private async checkHealth(): Promise<void> {
+    const worker = this.running.worker;
+    if (!worker) return;
+    const all = await worker.healthSnapshot().catch(() => ({}) as Record<string, { state: string; lastError?: { code: string } }>);
+    for (const [id, h] of Object.entries(all)) {
+      const before = this.health.get(id);
+      if (before !== h.state) {
+        this.health.set(id, h.state);
+        if (before !== undefined || h.state !== 'online') {
+          this.print(`camera ${id} (${this.names.get(id) ?? id}) is now ${h.state}${h.lastError ? ` (${h.lastError.code})` : ''}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { dirname, join, resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../../pipeline/config/load-config.ts';
+import { type LocalRedis, redisAnswers, startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
+import { maskRedisUrl } from '../../pipeline/distributed/redis-connection.ts';
+import { type Role, type Running, startGridworker } from '../../pipeline/gridworker-main.ts';
+import { configureLogging } from '../../pipeline/log.ts';
+import { collect } from './model-options.ts';
+import { RunProgress } from './run-progress.ts';
+import { type DemoEnvironment, startDemoEnvironment } from './run-demo.ts';
+
+interface RunFlags {
+  config?: string;
+  demo?: boolean;
+  role: Role[];
+  redis?: string;
+  port?: number;
+  modelDir: string[];
+  progress: boolean;
+  logFile?: string;
+}
+
+const ROLES: readonly Role[] = ['scheduler', 'worker', 'api'];
+const root = join(import.meta.dirname, '..', '..');
+
+function parseRole(value: string, previous: Role[] = []): Role[] {
+  const roles = value.split(',').map((s) => s.trim());
+  for (const r of roles) if (!ROLES.includes(r as Role)) throw new InvalidArgumentError(`--role must be scheduler, worker or api (got "${r}")`);
+  return [...previous, ...(roles as Role[])];
+}
+
+const isLocal = (url: string): boolean => /^redis:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(url);
+
+/** Redis at the URL if it answers; else, for a local URL, a redis-server started for this run. */
+async function ensureRedis(url: string, say: (line: string) => void): Promise<{ url: string; local?: LocalRedis }> {
+  if (await redisAnswers(url)) return { url };
+  if (!isLocal(url)) throw new Error(`Redis at ${maskRedisUrl(url)} does not answer (set REDIS_URL or redis.url in the config)`);
+  const local = await startLocalRedis();
+  say(`no Redis at ${url}: started redis-server at ${local.url} for this run (nothing kept on disk)`);
+  return { url: local.url, local };
+}
+
+/** `gridworker run`: the main job. */
+export async function runMain(flags: RunFlags): Promise<number> {
+  const say = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const interactive = flags.progress && process.stdout.isTTY === true;
+  configureLogging(flags.logFile ? { file: flags.logFile } : interactive ? { file: join(root, '.gridworker', 'gridworker.log') } : {});
+  const roles = flags.role.length ? [...new Set(flags.role)] : [...ROLES];
+  let demo: DemoEnvironment | undefined;
+  let redis: { url: string; local?: LocalRedis } | undefined;
+  let running: Running | undefined;
+  let progress: RunProgress | undefined;
+  const shutdown = async (): Promise<void> => {
+    progress?.stop();
+    await running?.close();
+    await redis?.local?.close();
+    await demo?.close();
+  };
+  try {
+    if (flags.demo || !flags.config) {
+      demo = await startDemoEnvironment(say);
+    }
+    const configPath = resolve(flags.config ?? demo!.configPath);
+    const config = await loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } });
+    redis = await ensureRedis(flags.redis ?? config.redis.url, say);
+    running = await startGridworker({
+      config,
+      configDir: dirname(configPath),
+      roles,
+      redisUrl: redis.url,
+      modelDirs: flags.modelDir,
+      ...(flags.port !== undefined ? { apiPort: flags.port } : {}),
+    });
+    say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
+    if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
+    if (running.api) {
+      say(`API: ${running.api.url}/api/patrol/status  ${running.api.url}/api/cameras  ${running.api.url}/metrics`);
+      say(`     pause: curl -X POST ${running.api.url}/api/patrol/pause   visit now: curl -X POST -H 'content-type: application/json' -d '{"cameraId":"${config.cameras[0]?.id ?? 'cam'}"}' ${running.api.url}/api/patrol/visit-now`);
+    }
+    say('Ctrl-C stops everything cleanly.');
+    progress = new RunProgress(running, config, redis.url, interactive);
+    progress.start();
+  } catch (err) {
+    process.stderr.write(`gridworker run: ${(err as Error).message}\n`);
+    await shutdown();
+    return 1;
+  }
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      say(`\n${signal}: stopping (HTTP, scheduler, workers, queues, Redis)...`);
+      resolveStop();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await shutdown();
+  say('stopped.');
+  return 0;
+}
+
+/** Registers `gridworker run`. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the patrol: scheduler, workers and HTTP API (all in one process, or one role each)')
+    .option('--config <file>', 'config file (YAML or JSON); without it the bundled demo runs')
+    .option('--demo', 'start the bundled fixture RTSP server and use the demo config')
+    .option('--role <role>', 'scheduler, worker or api (repeatable or comma-separated; default all three)', parseRole, [])
+    .option('--redis <url>', 'Redis URL (default: the config\'s redis.url, else $REDIS_URL, else redis://127.0.0.1:6379)')
+    .option('--port <n>', 'API port (0 = any free)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0-65535, got "${v}"`);
+      return n;
+    })
+    .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
+    .option('--no-progress', 'plain log lines instead of the live progress line')
+    .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log when interactive, else stderr)')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runMain(flags);
+    });
+}
