@@ -44,6 +44,11 @@ export interface Running {
   readonly worker?: PatrolWorker;
   readonly detector?: Detector;
   readonly metrics: GridworkerMetrics;
+  /**
+   * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
+   * patrol plan. Redis, the model and the API address stay as they were started.
+   */
+  reload(config: GridworkerConfig): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const metrics = new GridworkerMetrics();
   const storageDir = resolve(options.configDir, config.storage.dir);
   const closers: (() => Promise<void>)[] = [];
+  let sources = cameraSources(config);
+  let cameras = apiCameras(config);
   const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
   const close = async (): Promise<void> => {
     for (const step of closers.splice(0).reverse()) {
@@ -92,7 +99,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push(() => killAll());
       const healthRedis = createRedis(options.redisUrl, 'worker');
       closers.push(() => closeRedis(healthRedis));
-      const sources = cameraSources(config);
       const p = config.patrol;
       const visitor = new StreamCameraVisitor({
         cameras: () => sources,
@@ -121,7 +127,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('api')) {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
-      const cameras = apiCameras(config);
       const app = createApiApp({ store: new PatrolStore(apiRedis, config.redis.prefix), cameras: () => cameras, storageDir }, metrics.registry);
       const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
       closers.push(() => api.close());
@@ -131,5 +136,11 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     await close();
     throw err;
   }
-  return { ...running, metrics, close } as Running;
+  const reload = (next: GridworkerConfig): void => {
+    sources = cameraSources(next);
+    cameras = apiCameras(next);
+    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
+    log.info({ cameras: next.cameras.length }, 'config reloaded');
+  };
+  return { ...running, metrics, reload, close } as Running;
 }

@@ -62,6 +62,14 @@ describe('HTTP control API on a real Redis', () => {
     expect(badJson).toMatchObject({ status: 400, json: { error: { code: 'BAD_JSON', field: 'body' } } });
   });
 
+  it('changes revisit targets live and names the bad field', async () => {
+    expect(await call('PUT', '/api/patrol/targets', JSON.stringify({ key: 60, normal: 600 }))).toMatchObject({ status: 200, json: { targets: { key: 60, normal: 600 } } });
+    expect(JSON.parse((await store.getPlanOverrideRaw())!)).toEqual({ key: 60, normal: 600 });
+    expect(await call('PUT', '/api/patrol/targets', JSON.stringify({ key: 1 }))).toMatchObject({ status: 400, json: { error: { field: 'key' } } });
+    expect(await call('PUT', '/api/patrol/targets', JSON.stringify({ vip: 10 }))).toMatchObject({ status: 400, json: { error: { field: 'vip' } } });
+    expect(await call('PUT', '/api/patrol/targets', JSON.stringify([1]))).toMatchObject({ status: 400, json: { error: { field: 'body' } } });
+  });
+
   it('lists cameras with health and masked URLs, filters by grid, and 404s unknown routes', async () => {
     await store.setHealth('cam-1', { state: 'online', consecutiveFailures: 0 });
     const list = await call('GET', '/api/cameras');

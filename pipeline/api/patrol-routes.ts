@@ -44,6 +44,22 @@ export function patrolRoutes(ctx: ApiContext): Router {
   command('/pause', 'paused');
   command('/stop', 'stopped');
 
+  r.put(
+    '/targets',
+    route(async (req, res) => {
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body', 'a JSON object such as {"key": 60, "normal": 600}');
+      const targets: Record<string, number> = {};
+      for (const [k, v] of Object.entries(body)) {
+        if (!['key', 'normal', 'low'].includes(k)) throw badRequest(k, 'unknown priority (key, normal or low)');
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 5 || v > 86_400) throw badRequest(k, 'revisit target in seconds, 5-86400');
+        targets[k] = v;
+      }
+      await guarded('change the revisit targets', () => ctx.store.setPlanOverride(Object.keys(targets).length ? targets : null));
+      res.json({ targets });
+    }),
+  );
+
   r.post(
     '/visit-now',
     route(async (req, res) => {

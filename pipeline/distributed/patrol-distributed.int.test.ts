@@ -92,6 +92,12 @@ describe('distributed patrol on a real Redis with BullMQ', () => {
       const n = visitor.visits.length;
       await waitFor(() => visitor.visits.length >= n + 6, 6000);
       expect(visitor.maxOverlapPerCamera).toBe(1);
+
+      // The command center changes the key revisit target without a restart.
+      const keyTarget = (): number | undefined => other.activeScheduler?.status(Date.now()).perPriority.find((p) => p.priority === 'key')?.targetS;
+      expect(keyTarget()).toBe(1);
+      await store.setPlanOverride({ key: 3 });
+      await waitFor(() => keyTarget() === 3, 2000);
     } finally {
       for (const l of leaders) await l.close();
       for (const w of workers) await w.close();

@@ -59,6 +59,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   private lastStatusAt = 0;
   private closed = false;
   private seq = 0;
+  /** The override text last applied (null: none), to re-plan only when it changes. */
+  private appliedOverride: string | null = null;
 
   constructor(private readonly options: PatrolLeaderOptions) {
     super();
@@ -102,13 +104,21 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     this.cameras = cameras;
     this.plan = plan;
     const now = Date.now();
-    this.scheduler?.updatePlan(plan, now);
+    this.scheduler?.updatePlan(this.effectivePlan(), now);
     this.scheduler?.updateCameras(cameras, now);
+  }
+
+  /** The configured plan with the command center's target override (if any) on top. */
+  private effectivePlan(): SchedulerPlan {
+    if (!this.appliedOverride) return this.plan;
+    const targets = JSON.parse(this.appliedOverride) as Partial<SchedulerPlan['targets']>;
+    return { ...this.plan, targets: { ...this.plan.targets, ...targets } };
   }
 
   private async takeOver(): Promise<void> {
     const now = Date.now();
-    const scheduler = new PatrolScheduler(this.cameras, this.plan, { now });
+    this.appliedOverride = await this.store.getPlanOverrideRaw();
+    const scheduler = new PatrolScheduler(this.cameras, this.effectivePlan(), { now });
     scheduler.restore(await this.store.getLastVisits());
     if ((await this.redis.exists(this.store.key('state'))) === 0) await this.store.setRunState(this.options.initialState ?? 'running');
     // Jobs queued or running under the previous leader stay in flight: no second visit.
@@ -152,6 +162,12 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     const scheduler = this.scheduler;
     if (!scheduler) return;
     const state = await this.store.getRunState();
+    const override = await this.store.getPlanOverrideRaw();
+    if (override !== this.appliedOverride) {
+      this.appliedOverride = override;
+      scheduler.updatePlan(this.effectivePlan(), Date.now());
+      this.log.info({ override }, 'revisit targets changed');
+    }
     if (state === 'running' && scheduler.paused) scheduler.resume();
     if (state !== 'running' && !scheduler.paused) scheduler.pause();
     for (const id of await this.store.takeVisitNowRequests()) {

@@ -63,6 +63,17 @@ export class PatrolStore {
     await this.redis.set(this.key('state'), state);
   }
 
+  /** Stores the command center's revisit-target override (null clears it); the leader applies it live. */
+  async setPlanOverride(targets: Readonly<Record<string, number>> | null): Promise<void> {
+    if (targets === null) await this.redis.del(this.key('plan-override'));
+    else await this.redis.set(this.key('plan-override'), JSON.stringify(targets));
+  }
+
+  /** The revisit-target override as stored (raw JSON text, so callers can tell when it changed). */
+  async getPlanOverrideRaw(): Promise<string | null> {
+    return this.redis.get(this.key('plan-override'));
+  }
+
   /** Asks the leader to visit a camera as soon as possible. */
   async requestVisitNow(cameraId: string): Promise<void> {
     await this.redis.rpush(this.key('visit-now'), cameraId);

@@ -79,9 +79,18 @@ export async function runMain(flags: RunFlags): Promise<number> {
       say(`API: ${running.api.url}/api/patrol/status  ${running.api.url}/api/cameras  ${running.api.url}/metrics`);
       say(`     pause: curl -X POST ${running.api.url}/api/patrol/pause   visit now: curl -X POST -H 'content-type: application/json' -d '{"cameraId":"${config.cameras[0]?.id ?? 'cam'}"}' ${running.api.url}/api/patrol/visit-now`);
     }
-    say('Ctrl-C stops everything cleanly.');
+    say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
     progress = new RunProgress(running, config, redis.url, interactive);
     progress.start();
+    const live = running;
+    process.on('SIGHUP', () => {
+      loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } })
+        .then((next) => {
+          live.reload(next);
+          say(`SIGHUP: reloaded ${configPath}: ${next.cameras.length} cameras`);
+        })
+        .catch((err: unknown) => say(`SIGHUP: config not reloaded, kept the running one: ${(err as Error).message}`));
+    });
   } catch (err) {
     process.stderr.write(`gridworker run: ${(err as Error).message}\n`);
     await shutdown();
