@@ -46,7 +46,7 @@ interface Reader {
 /** Reads rgb24 frames with the patrol's low-latency flags; a watchdog kills ffmpeg after `watchdogMs`. */
 function read(url: string, opts: { frameBytes?: number; maxFrames?: number; timeoutUs?: number; watchdogMs?: number } = {}): Reader {
   const frameBytes = opts.frameBytes ?? 1;
-  const args = ['-nostdin', '-hide_banner', '-rtsp_transport', 'tcp', '-timeout', String(opts.timeoutUs ?? 5_000_000),
+  const args = ['-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-timeout', String(opts.timeoutUs ?? 5_000_000),
     '-probesize', '32', '-analyzeduration', '0', '-i', url,
     ...(opts.maxFrames ? ['-frames:v', String(opts.maxFrames)] : []), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
   const t0 = performance.now();
@@ -145,6 +145,15 @@ describe('RTSP test server', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.frames).toBe(13);
     expect(meanAbsDiff(result.first!, result.last!)).toBeGreaterThan(2);
+  });
+
+  it('two clients of one mount share its live stream', async () => {
+    const s = stream('motion');
+    const [a, b] = await Promise.all([0, 300].map(async (delayMs) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return read(rtsp.url('motion'), { frameBytes: frameBytes(s), maxFrames: 2 }).done;
+    }));
+    for (const r of [a!, b!]) expect(r.frames, r.stderr).toBe(2);
   });
 
   it('an unknown path answers 404', async () => {
