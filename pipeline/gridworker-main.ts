@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Detector } from '../models/detector.ts';
 import { resolveModel } from '../models/model-catalog.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
@@ -17,6 +18,15 @@ import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
 import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
+import { CaseIntake } from './cases/case-intake.ts';
+import { caseStorePrefix } from './cases/case-store-prefix.ts';
+import { CaseStore } from './cases/case-store.ts';
+import { allCases } from './cases/all-cases.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { EventStage } from './events/event-stage.ts';
+import { RuleSet } from './events/rule-set.ts';
+import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
+import { accuracyRoutes } from './api/accuracy-routes.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -35,6 +45,11 @@ export interface MainOptions {
   readonly apiPort?: number;
   /** BullMQ queue name. Default "patrol". */
   readonly queueName?: string;
+  /**
+   * Names this process among the workers of one host: its dispatch spool folder is
+   * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
+   */
+  readonly instanceName?: string;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -43,6 +58,10 @@ export interface Running {
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
   readonly detector?: Detector;
+  /** The rules -> cases -> dispatch stage (worker role only); emits 'filed' per sighting. */
+  readonly events?: EventStage;
+  /** Which event rules the worker's model can raise (worker role only). */
+  readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
   /**
    * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
@@ -81,6 +100,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const closers: (() => Promise<void>)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
+  let current = config;
+  const evidenceDir = join(storageDir, 'evidence');
+  const casePrefix = caseStorePrefix(config.redis.prefix);
   const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
   const close = async (): Promise<void> => {
     for (const step of closers.splice(0).reverse()) {
@@ -111,7 +133,51 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           maxBackoffMs: p.quarantine.maxBackoffS * 1000,
         },
       });
-      const worker = new PatrolWorker({ ...common, slots: p.visitsInFlightPerWorker, visitor, storageDir, visitTimeoutMs: p.timeouts.visitMs });
+      const caseRedis = createRedis(options.redisUrl, 'producer');
+      closers.push(() => closeRedis(caseRedis));
+      const caseStore = new CaseStore(caseRedis, { prefix: casePrefix });
+      const dispatcher = new Dispatcher({
+        redisUrl: options.redisUrl,
+        prefix: config.redis.prefix,
+        spoolDir: join(storageDir, 'spool', `${hostname()}-${options.instanceName ?? 'main'}`),
+        onDelivered: (id, at) => caseStore.markDispatched(id, at),
+      });
+      closers.push(() => dispatcher.close());
+      const intake = new CaseIntake({
+        store: caseStore,
+        dispatcher,
+        evidenceDir,
+        keepRaw: true,
+        eventType: (id) => current.events.catalogue.find((t) => t.id === id),
+        camera: (id) => current.cameras.find((c) => c.id === id),
+      });
+      const report = checkRulesAgainstModel(current.events.rules, card);
+      running.rules = report;
+      for (const note of report.disabled) log.info({ rule: note.ruleId }, note.message);
+      const enabled = new Set(report.enabled.map((r) => r.id));
+      const stage = new EventStage({
+        redis: caseRedis,
+        prefix: config.redis.prefix,
+        intake,
+        evidenceDir,
+        camera: (id) => {
+          const cam = current.cameras.find((c) => c.id === id);
+          if (!cam) return undefined;
+          const rules = RuleSet.fromConfig(current).forCamera(cam).filter((r) => enabled.has(r.id));
+          return { camera: { id: cam.id, areaType: cam.areaType, zones: cam.zones }, rules };
+        },
+      });
+      stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
+      running.events = stage;
+      void intake.redispatchUndelivered().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'redispatch of undelivered cases failed'));
+      const worker = new PatrolWorker({
+        ...common,
+        slots: p.visitsInFlightPerWorker,
+        visitor,
+        storageDir,
+        visitTimeoutMs: p.timeouts.visitMs,
+        afterVisit: (analysis, startedAt) => stage.onVisit(analysis, startedAt),
+      });
       worker.on('visit', (v) => metrics.onVisit(v));
       worker.start();
       closers.push(() => worker.close());
@@ -127,7 +193,17 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('api')) {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
-      const app = createApiApp({ store: new PatrolStore(apiRedis, config.redis.prefix), cameras: () => cameras, storageDir }, metrics.registry);
+      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const app = createApiApp(
+        {
+          store: new PatrolStore(apiRedis, config.redis.prefix),
+          cameras: () => cameras,
+          storageDir,
+          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
+          accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
+        },
+        metrics.registry,
+      );
       const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
       closers.push(() => api.close());
       running.api = api;
@@ -137,6 +213,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     throw err;
   }
   const reload = (next: GridworkerConfig): void => {
+    current = next;
     sources = cameraSources(next);
     cameras = apiCameras(next);
     running.leader?.update(schedulerCameras(next), schedulerPlan(next));

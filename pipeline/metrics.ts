@@ -30,6 +30,18 @@ export class GridworkerMetrics {
     registers: [this.registry],
   });
 
+  private readonly cases = new Counter({
+    name: 'gridworker_case_sightings_total',
+    help: 'Confirmed events filed, by what became of them (opened, updated, suppressed) and event type',
+    labelNames: ['outcome', 'event_type'],
+    registers: [this.registry],
+  });
+
+  /** Observes one confirmed event filed as a case. */
+  onCase(outcome: string, eventType: string): void {
+    this.cases.inc({ outcome, event_type: eventType });
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gridworker_' });
   }

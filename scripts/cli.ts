@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerAccuracy } from './commands/accuracy.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerExportVerified } from './commands/export-verified.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerCleanModel(program);
   registerValidate(program);
   registerSimulate(program);
+  registerAccuracy(program);
+  registerExportVerified(program);
   return program;
 }
 

@@ -31,7 +31,7 @@ describe('camera errors', () => {
   it('says which camera and what happened, with the URL masked', () => {
     expect(ERRORS[0]!.message).toBe('camera cam-12 (rtsp://***:***@10.0.0.5:554/live): connection refused');
     expect(ERRORS[0]!.url).toBe('rtsp://***:***@10.0.0.5:554/live');
-    expect(ERRORS[3]!.message).toBe('camera cam-12 (rtsp://***:***@10.0.0.5:554/live): connect timeout: no answer from the camera within 3000 ms');
+    expect(ERRORS[3]!.message).toBe('camera cam-12 (rtsp://***:***@10.0.0.5:554/live): connect timeout: stream not opened (no RTSP answer, or no first packet) within 3000 ms');
     expect(ERRORS[4]!.message).toContain('stream ended after 1 of 3 frames');
   });
 

@@ -118,7 +118,7 @@ export class CameraTimeoutError extends CameraError {
 }
 
 function describePhase(phase: TimeoutPhase): string {
-  if (phase === 'connect') return 'no answer from the camera';
+  if (phase === 'connect') return 'stream not opened (no RTSP answer, or no first packet)';
   if (phase === 'first-frame') return 'no frame';
   return 'visit not finished';
 }

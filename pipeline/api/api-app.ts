@@ -4,9 +4,15 @@ import { createLogger } from '../log.ts';
 import type { ApiContext } from './api-context.ts';
 import { errorMiddleware, route, unknownRoute } from './api-errors.ts';
 import { cameraRoutes } from './camera-routes.ts';
+import { caseRoutes } from './case-routes.ts';
+import { evidenceRoutes } from './evidence-routes.ts';
 import { patrolRoutes } from './patrol-routes.ts';
+import { verifyPageRoutes } from './verify-page.ts';
 
-/** Builds the HTTP control API: /api/patrol, /api/cameras, /metrics, /healthz. */
+/**
+ * Builds the HTTP control API: /api/patrol, /api/cameras, /metrics, /healthz, and with
+ * `ctx.cases` the verification routes /api/cases, /evidence and the /verify page.
+ */
 export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -25,6 +31,12 @@ export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   }
   app.use('/api/patrol', patrolRoutes(ctx));
   app.use('/api/cameras', cameraRoutes(ctx));
+  if (ctx.cases) {
+    app.use('/api/cases', caseRoutes(ctx.cases));
+    app.use('/evidence', evidenceRoutes(ctx.cases.evidenceDir));
+    app.use('/verify', verifyPageRoutes(ctx.cases));
+  }
+  if (ctx.accuracy) app.use('/api/accuracy', ctx.accuracy);
   app.use(unknownRoute);
   app.use(errorMiddleware(createLogger('api')));
   return app;

@@ -1,4 +1,7 @@
+import type { Router } from 'express';
+import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
+import type { EventTypeDef } from '../events/event-model.ts';
 
 /** A camera as the API shows it: never with credentials. */
 export interface ApiCamera {
@@ -20,4 +23,17 @@ export interface ApiContext {
   readonly cameras: () => readonly ApiCamera[];
   /** Folder holding `latest/<cameraId>.jpg` and evidence files. */
   readonly storageDir: string;
+  /** Case verification (/api/cases, /evidence, /verify); absent = those routes are not mounted. */
+  readonly cases?: CaseApiContext;
+  /** The accuracy report router (GET /api/accuracy); absent = not mounted. */
+  readonly accuracy?: Router;
+}
+
+/** What the case verification routes read and act on. */
+export interface CaseApiContext {
+  readonly store: CaseStore;
+  /** The event type catalogue (names for the page, known types for `correctType`). */
+  readonly eventTypes: () => readonly EventTypeDef[];
+  /** Evidence folder: `<yyyy-mm-dd>/<sha256>.jpg` files served at /evidence/<path>. */
+  readonly evidenceDir: string;
 }

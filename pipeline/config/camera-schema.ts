@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RuleIdSchema } from './event-ids.ts';
 import { ZoneSchema } from './zone-schema.ts';
 
 /** Where a camera looks: picks area targets and time windows. */
@@ -65,6 +66,13 @@ export const CameraSchema = z
       .max(8)
       .optional()
       .describe('Model ids or card/ONNX paths run on this camera; default [models.default].'),
+    rules: z
+      .array(RuleIdSchema)
+      .max(64)
+      .optional()
+      .describe(
+        'Rule ids (events.rules or shipped) that run on this camera; [] for none. Default: every rule that fits it: whole-frame rules and rules with a zone of their kinds here.',
+      ),
   })
   .superRefine((cam, ctx) => {
     const issue = (path: string, message: string, input?: unknown): void => ctx.addIssue({ code: 'custom', path: [path], message, input });

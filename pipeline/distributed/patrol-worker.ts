@@ -28,6 +28,11 @@ export interface PatrolWorkerOptions {
   readonly lockDurationMs?: number;
   /** Worker id shown in status and visit records. Default host:pid:random. */
   readonly workerId?: string;
+  /**
+   * The next stage (rules -> cases -> dispatch), run inside the camera lock after the visit is
+   * recorded. Its failure is logged and does not fail the visit: the next visit confirms again.
+   */
+  readonly afterVisit?: (analysis: VisitAnalysis, startedAt: number) => Promise<unknown>;
 }
 
 /**
@@ -90,6 +95,11 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
       const record = await this.recordOf(job, analysis, startedAt);
       await this.store.recordVisit(record);
       this.emit('visit', record);
+      if (this.options.afterVisit) {
+        await this.options.afterVisit(analysis, startedAt).catch((err: unknown) => {
+          this.log.error({ camera: cameraId, err: (err as Error).message }, 'event stage failed for this visit');
+        });
+      }
       return {
         cameraId,
         ok: analysis.ok,

@@ -22,6 +22,19 @@ export interface EventTypeDef {
   readonly deadlineMinutes: number;
   /** Responsible unit per area type; `default` for the rest. */
   readonly responsibleUnit: Readonly<Record<string, string>>;
+  /**
+   * How the case store tells "the same thing" apart (deduplication while a case is open, and the
+   * cooldown after it closed): `place` (default) matches an open case of the same camera and type
+   * whose place overlaps by IoU >= the store's `minIou` (0.3 unless configured); `zone` matches any
+   * case of the same camera, type and zone, for zone-wide events whose boxes move (crowds, litter).
+   */
+  readonly dedup?: 'place' | 'zone';
+  /**
+   * Seconds after a case of this type was resolved or rejected during which the same thing does
+   * not open a new case (the sighting is counted as suppressed). Default: the case store's
+   * `defaultCooldownS` (1800 s).
+   */
+  readonly cooldownS?: number;
 }
 
 /** How a rule judges that what it sees persists. */
@@ -56,6 +69,12 @@ export interface RuleDef {
   /** Minimum number of matching detections in the zone. */
   readonly minCount: number;
   readonly persistence: Persistence;
+  /**
+   * Which point of a detection box must lie inside the zone. `bottom_center` (the default): the
+   * middle of the box's bottom edge, where a vehicle, bike, stall or person touches the ground.
+   * `center`: the box centre, for things with no footprint (fire, smoke). Ignored by whole-frame rules.
+   */
+  readonly anchor?: 'bottom_center' | 'center';
   /** Restrict to these area types / cameras. Default all. */
   readonly areaTypes?: readonly string[];
   readonly cameraIds?: readonly string[];
@@ -145,8 +164,12 @@ export interface CaseRecord {
   readonly place: NormBox;
   /** "id@version" of the model that produced the hit. */
   readonly model: string;
-  /** Evidence JPEG paths relative to the evidence folder: first and latest sighting (and the best). */
-  readonly evidence: { readonly first: string; readonly latest: string; readonly best: string };
+  /**
+   * Evidence JPEG paths relative to the evidence folder: first and latest sighting (and the best).
+   * These have the boxes drawn on them. `raw`, when kept, is the undrawn frame of the sighting
+   * whose boxes are in `boxes` (what export-verified prefers for training data).
+   */
+  readonly evidence: { readonly first: string; readonly latest: string; readonly best: string; readonly raw?: string };
   /** Epoch ms by which it must be handled. */
   readonly deadline: number;
   readonly responsibleUnit: string;
@@ -154,4 +177,8 @@ export interface CaseRecord {
   readonly claimedBy?: string;
   readonly verdict?: Verdict;
   readonly resolvedAt?: number;
+  /** Epoch ms the thing was first seen (the first event's `firstSeenAt`); absent on older records. */
+  readonly firstSeenAt?: number;
+  /** Sightings of the same thing dropped by the cooldown after the case closed. Absent = 0. */
+  readonly suppressed?: number;
 }

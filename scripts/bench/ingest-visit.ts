@@ -43,7 +43,9 @@ const GOPS = [
   { name: 'gop4s', path: 'pan-gop4', gopMs: 4000 },
 ] as const;
 
-const timeouts = { connectMs: 5_000, firstFrameMs: 15_000, visitMs: 30_000 };
+// Generous: ffmpeg's default probing (the baseline) reads up to 5 s of a 1080p stream before it
+// opens it, longer than a patrol would wait.
+const timeouts = { connectMs: 12_000, firstFrameMs: 20_000, visitMs: 40_000 };
 const firstFramePlan: VisitPlan = { frames: 1, spacingMs: 0, outWidth: 640, outHeight: 640, evidence: false, timeouts };
 const cpuPlan: VisitPlan = { frames: 3, spacingMs: 1000, outWidth: 640, outHeight: 640, evidence: false, timeouts };
 const patrolPlan: VisitPlan = { frames: 2, spacingMs: 500, outWidth: 640, outHeight: 640, evidence: true, timeouts };
@@ -70,9 +72,20 @@ function childCpuMs(): number {
 const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 type Url = (path: string) => string;
 
+let failedVisits = 0;
+
+/** First-frame time of one visit, NaN when it failed (counted in `failedVisits`, left out of medians). */
 function firstFrameOf(url: Url, path: string, v: Variant): Promise<number> {
-  return visitCamera({ id: path, url: url(path) }, { ...firstFramePlan, ...v.plan }, undefined, v.options).then((r) => r.timings.firstFrameMs);
+  return visitCamera({ id: path, url: url(path) }, { ...firstFramePlan, ...v.plan }, undefined, v.options).then(
+    (r) => r.timings.firstFrameMs,
+    () => {
+      failedVisits++;
+      return Number.NaN;
+    },
+  );
 }
+
+const ok = (xs: readonly number[]): number[] => xs.filter((x) => Number.isFinite(x));
 
 /** Sequential visits, each after a random pause of up to one GOP: first-frame times per variant. */
 async function firstFrames(url: Url, path: string, gopMs: number, variants: readonly Variant[], runs: number): Promise<Map<string, number[]>> {
@@ -94,7 +107,7 @@ async function pairedDiffs(url: Url, path: string, gopMs: number, v: Variant, ru
     const [a, b] = await Promise.all([firstFrameOf(url, path, v), firstFrameOf(url, path, TUNED)]);
     diffs.push(a - b);
   }
-  return diffs;
+  return ok(diffs);
 }
 
 async function cpuPerVisit(url: string, variants: readonly Variant[], runs: number): Promise<Map<string, { cpu: number[]; wall: number[] }>> {
@@ -103,10 +116,14 @@ async function cpuPerVisit(url: string, variants: readonly Variant[], runs: numb
     for (const v of variants) {
       await sleep(Math.random() * 1000);
       const before = childCpuMs();
-      const r = await visitCamera({ id: 'cpu', url }, { ...cpuPlan, ...v.plan }, undefined, v.options);
-      const m = out.get(v.name)!;
-      m.cpu.push(childCpuMs() - before);
-      m.wall.push(r.timings.totalMs);
+      try {
+        const r = await visitCamera({ id: 'cpu', url }, { ...cpuPlan, ...v.plan }, undefined, v.options);
+        const m = out.get(v.name)!;
+        m.cpu.push(childCpuMs() - before);
+        m.wall.push(r.timings.totalMs);
+      } catch {
+        failedVisits++;
+      }
     }
   }
   return out;
@@ -153,12 +170,17 @@ const opts = program.opts<{ runs: number; seconds: number; out: string }>();
 const rtsp = await startRtspServer({ streams: STREAMS });
 try {
   await prepareFfmpeg();
-  const ff: Record<string, Record<string, { medianMs: number; p90Ms: number; vsBaseline: number }>> = {};
+  const ff: Record<string, Record<string, { medianMs: number; p90Ms: number; vsBaseline: number; failed: number }>> = {};
   const paired: Record<string, Record<string, { medianDiffMs: number; p10DiffMs: number; p90DiffMs: number }>> = {};
   for (const g of GOPS) {
     const res = await firstFrames(rtsp.url, g.path, g.gopMs, [BASELINE, TUNED], opts.runs);
-    const base = median(res.get(BASELINE.name)!);
-    ff[g.name] = Object.fromEntries([...res].map(([name, xs]) => [name, { medianMs: round(median(xs)), p90Ms: round(quantile(xs, 0.9)), vsBaseline: round(median(xs) / base, 2) }]));
+    const base = median(ok(res.get(BASELINE.name)!));
+    ff[g.name] = Object.fromEntries(
+      [...res].map(([name, all]) => {
+        const xs = ok(all);
+        return [name, { medianMs: round(median(xs)), p90Ms: round(quantile(xs, 0.9)), vsBaseline: round(median(xs) / base, 2), failed: all.length - xs.length }];
+      }),
+    );
     paired[g.name] = {};
     for (const v of [BASELINE, DEC_AUTO, KEY]) {
       const d = await pairedDiffs(rtsp.url, g.path, g.gopMs, v, opts.runs);
@@ -180,8 +202,8 @@ try {
 
   const lines = [
     formatTable(
-      ['spawn -> first frame (ms), random join', 'GOP', 'median', 'p90', 'x baseline'],
-      Object.entries(ff).flatMap(([gop, rows]) => Object.entries(rows).map(([name, r]) => [name, gop, r.medianMs, r.p90Ms, r.vsBaseline])),
+      ['spawn -> first frame (ms), random join', 'GOP', 'median', 'p90', 'x baseline', 'failed'],
+      Object.entries(ff).flatMap(([gop, rows]) => Object.entries(rows).map(([name, r]) => [name, gop, r.medianMs, r.p90Ms, r.vsBaseline, r.failed])),
     ),
     '',
     formatTable(
@@ -198,7 +220,7 @@ try {
       ['one sequential visitor, 8 cameras (2 frames 500 ms apart + evidence)', 'visits', 'per minute', 'first frame', 'visit ms', 'failures', 'x baseline'],
       Object.entries(vpm).map(([name, r]) => [name, r.visits, r.perMinute, r.medianFirstFrameMs, r.medianTotalMs, r.failures, r.vsBaseline ?? '-']),
     ),
-    `(1920x1080 H.264 25 fps from the GStreamer RTSP test server on 127.0.0.1, ${opts.runs} visits per cell, medians; ffmpeg 5.1)`,
+    `(1920x1080 H.264 25 fps from the GStreamer RTSP test server on 127.0.0.1, ${opts.runs} visits per cell, medians; ffmpeg 5.1; ${failedVisits} visits failed and are left out)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   await mkdir(dirname(opts.out), { recursive: true });
@@ -210,6 +232,7 @@ try {
     pairedFirstFrame: paired,
     cpu,
     visitsPerMinute: vpm,
+    failedVisits,
   };
   await writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`wrote ${opts.out}\n`);

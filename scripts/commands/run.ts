@@ -18,6 +18,7 @@ interface RunFlags {
   modelDir: string[];
   progress: boolean;
   logFile?: string;
+  name?: string;
 }
 
 const ROLES: readonly Role[] = ['scheduler', 'worker', 'api'];
@@ -71,12 +72,18 @@ export async function runMain(flags: RunFlags): Promise<number> {
       roles,
       redisUrl: redis.url,
       modelDirs: flags.modelDir,
+      ...(flags.name ? { instanceName: flags.name } : {}),
       ...(flags.port !== undefined ? { apiPort: flags.port } : {}),
     });
     say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
     if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
+    if (running.rules) {
+      say(`event rules this model can raise: ${running.rules.enabled.map((r) => r.id).join(', ') || 'none'}`);
+      for (const note of running.rules.disabled) say(`  idle: ${note.message}`);
+    }
     if (running.api) {
-      say(`API: ${running.api.url}/api/patrol/status  ${running.api.url}/api/cameras  ${running.api.url}/metrics`);
+      say(`API: ${running.api.url}/api/patrol/status  ${running.api.url}/api/cameras  ${running.api.url}/api/cases  ${running.api.url}/api/accuracy  ${running.api.url}/metrics`);
+      say(`grid workers verify cases at ${running.api.url}/verify (phone-sized page)`);
       say(`     pause: curl -X POST ${running.api.url}/api/patrol/pause   visit now: curl -X POST -H 'content-type: application/json' -d '{"cameraId":"${config.cameras[0]?.id ?? 'cam'}"}' ${running.api.url}/api/patrol/visit-now`);
     }
     say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
@@ -125,6 +132,7 @@ export function registerRun(program: Command): void {
     })
     .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
     .option('--no-progress', 'plain log lines instead of the live progress line')
+    .option('--name <name>', 'this process among the workers of one host (its dispatch spool folder); default main')
     .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log when interactive, else stderr)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runMain(flags);

@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore } from '../cases/case-store.ts';
+import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
+import { renderEvidence, writeEvidence } from '../cases/evidence.ts';
+import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
+import { PatrolStore } from '../distributed/patrol-store.ts';
+import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
+import type { CaseRecord } from '../events/event-model.ts';
+import { createApiApp } from './api-app.ts';
+import { type HttpServer, listen } from './http-server.ts';
+
+type Json = Record<string, unknown> & { error?: { code: string; message: string; field?: string } };
+
+describe('case verification API and /verify page on a real Redis', () => {
+  let redis: LocalRedis;
+  let server: HttpServer;
+  let conn: ReturnType<typeof createRedis>;
+  let store: CaseStore;
+  let evidence: string;
+  let jpeg: Buffer;
+  const dir = mkdtempSync(join(tmpdir(), 'gw-case-api-'));
+  const cases: CaseRecord[] = [];
+
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    conn = createRedis(redis.url, 'producer');
+    store = new CaseStore(conn, { prefix: 'gwt:cases' });
+    const frame = await sharp({ create: { width: 320, height: 180, channels: 3, background: { r: 40, g: 90, b: 40 } } }).jpeg().toBuffer();
+    jpeg = await renderEvidence(frame, [{ label: 'car', score: 0.9, box: [0.1, 0.5, 0.3, 0.7] }]);
+    evidence = await writeEvidence(dir, jpeg, Date.UTC(2024, 0, 2));
+    const specs = [
+      { cameraId: 'cam-1', eventType: 'illegal_parking', grid: 'g1' },
+      { cameraId: 'cam-2', eventType: 'illegal_parking', grid: 'g2' },
+      { cameraId: 'cam-2', eventType: 'fire_smoke', grid: 'g2' },
+      { cameraId: 'cam-1', eventType: 'illegal_parking', grid: 'g1', place: [0.6, 0.1, 0.8, 0.3] as const },
+    ];
+    for (const s of specs) {
+      const ctx = { ...testContext(s.eventType, evidence), camera: { grid: s.grid, areaType: 'street' } };
+      cases.push((await store.openOrUpdate(testEvent({ cameraId: s.cameraId, eventType: s.eventType, ...(s.place ? { place: s.place } : {}) }), ctx)).case);
+    }
+    const app = createApiApp({
+      store: new PatrolStore(conn, 'gwt'),
+      cameras: () => [],
+      storageDir: dir,
+      cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: dir },
+    });
+    server = await listen(app, '127.0.0.1', 0);
+  });
+  afterAll(async () => {
+    await server.close();
+    await closeRedis(conn);
+    await redis.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Json };
+  };
+  const id = (i: number): string => cases[i]!.id;
+  const UNKNOWN = 'c_000000001_0000000000';
+
+  it('lists pending cases with filters, and names bad parameters', async () => {
+    const all = await call('GET', '/api/cases?status=pending');
+    expect(all.status).toBe(200);
+    expect((all.json.cases as CaseRecord[]).map((c) => c.id)).toEqual([id(0), id(1), id(2), id(3)]);
+    const g2 = await call('GET', '/api/cases?status=pending&grid=g2&type=fire_smoke');
+    expect((g2.json.cases as CaseRecord[]).map((c) => c.id)).toEqual([id(2)]);
+    const cam = await call('GET', '/api/cases?camera=cam-1&limit=1');
+    expect(cam.json).toMatchObject({ count: 1, nextCursor: id(0) });
+    const next = await call('GET', `/api/cases?camera=cam-1&limit=1&cursor=${id(0)}`);
+    expect((next.json.cases as CaseRecord[])[0]!.id).toBe(id(3));
+    expect(await call('GET', '/api/cases?status=lost')).toMatchObject({ status: 400, json: { error: { code: 'BAD_REQUEST', field: 'status' } } });
+    expect(await call('GET', '/api/cases?limit=1000')).toMatchObject({ status: 400, json: { error: { field: 'limit' } } });
+  });
+
+  it('shows a case with its audit trail; unknown cases are 404', async () => {
+    const one = await call('GET', `/api/cases/${id(0)}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ case: { id: id(0), status: 'open' }, audit: [{ action: 'opened', by: 'system' }] });
+    expect(await call('GET', `/api/cases/${UNKNOWN}`)).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
+    expect(await call('GET', '/api/cases/nope')).toMatchObject({ status: 404 });
+    expect(await call('GET', `/api/cases/${UNKNOWN}/audit`)).toMatchObject({ status: 404 });
+  });
+
+  it('claims, confirms and resolves with idempotent repeats, 400s, 404s and 409s', async () => {
+    const c = id(0);
+    expect(await call('POST', `/api/cases/${c}/claim`, {})).toMatchObject({ status: 400, json: { error: { field: 'by' } } });
+    expect(await call('POST', `/api/cases/${c}/claim`, '{"by":')).toMatchObject({ status: 400, json: { error: { code: 'BAD_JSON', field: 'body' } } });
+    expect(await call('POST', `/api/cases/${UNKNOWN}/claim`, { by: 'w1' })).toMatchObject({ status: 404 });
+    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'claimed', claimedBy: 'w1' } } });
+    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: false } });
+    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w2' })).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w1' })).toMatchObject({ status: 409 });
+
+    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected' })).toMatchObject({ status: 400, json: { error: { field: 'reason' } } });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' })).toMatchObject({
+      status: 400,
+      json: { error: { field: 'correctType' } },
+    });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'illegal_parking' })).toMatchObject({
+      status: 400,
+      json: { error: { field: 'correctType' } },
+    });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'ok' })).toMatchObject({ status: 400, json: { error: { field: 'verdict' } } });
+    expect(await call('POST', `/api/cases/${UNKNOWN}/verdict`, { by: 'w1', verdict: 'confirmed' })).toMatchObject({ status: 404 });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w2', verdict: 'confirmed' })).toMatchObject({ status: 409 });
+
+    const first = await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'confirmed', note: 'blocking the gate' });
+    expect(first).toMatchObject({ status: 200, json: { changed: true, case: { status: 'confirmed', verdict: { verdict: 'confirmed', by: 'w1' } } } });
+    const repeat = await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'confirmed' });
+    expect(repeat).toMatchObject({ status: 200, json: { changed: false } });
+    expect(repeat.json.case).toEqual(first.json.case);
+    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'duplicate' })).toMatchObject({ status: 409 });
+
+    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed', extra: 1 })).toMatchObject({ status: 400, json: { error: { field: 'extra' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'resolved' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3' })).toMatchObject({ status: 200, json: { changed: false } });
+
+    const audit = await call('GET', `/api/cases/${c}/audit`);
+    expect((audit.json.audit as { action: string; by: string }[]).map((e) => `${e.action}:${e.by}`)).toEqual(['opened:system', 'claimed:w1', 'confirmed:w1', 'resolved:w3']);
+  });
+
+  it('rejects with a reason and a correct type', async () => {
+    const r = await call('POST', `/api/cases/${id(1)}/verdict`, { by: 'w4', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke' });
+    expect(r).toMatchObject({ status: 200, json: { case: { status: 'rejected', verdict: { reason: 'wrong_event_type', correctType: 'fire_smoke' } } } });
+    expect(await call('POST', `/api/cases/${id(1)}/resolve`, { by: 'w4' })).toMatchObject({ status: 409 });
+    expect((await call('GET', '/api/cases?status=rejected')).json).toMatchObject({ count: 1 });
+  });
+
+  it('serves evidence files and refuses anything that is not an evidence path', async () => {
+    const res = await fetch(`${server.url}/evidence/${evidence}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(jpeg);
+    expect((await fetch(`${server.url}/evidence/2024-01-02/${'0'.repeat(64)}.jpg`)).status).toBe(404);
+    expect((await fetch(`${server.url}/evidence/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
+    expect((await fetch(`${server.url}/evidence/2024-01-02/x.jpg`)).status).toBe(400);
+    // A raw request line that no client normalised.
+    const raw = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/evidence/../../../etc/passwd' }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(raw).toBe(400);
+  });
+
+  it('serves the phone page: pending cases with evidence and verdict buttons, no external assets', async () => {
+    const res = await fetch(`${server.url}/verify?grid=g2`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'nonce-/);
+    const html = await res.text();
+    expect(html).toContain('<meta name="viewport"');
+    expect(html).toContain(`data-id="${id(2)}"`);
+    expect(html).not.toContain(`data-id="${id(0)}"`); // resolved, and in g1
+    expect(html).not.toContain(`data-id="${id(1)}"`); // rejected
+    expect(html).toContain(`src="/evidence/${evidence}"`);
+    expect(html).toContain('data-verdict="confirmed"');
+    expect(html).toContain('data-verdict="rejected"');
+    expect(html).toContain('<option value="not_a_violation">');
+    expect(html).toContain('火情烟雾');
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const all = await (await fetch(`${server.url}/verify`)).text();
+    expect(all.match(/class="case"/g)).toHaveLength(2);
+    expect((await fetch(`${server.url}/verify?limit=0`)).status).toBe(400);
+  });
+
+  it('answers 503 when Redis is not reachable', async () => {
+    const dead = createRedis('redis://127.0.0.1:1', 'producer');
+    const s = await listen(
+      createApiApp({ store: new PatrolStore(dead, 'x'), cameras: () => [], storageDir: dir, cases: { store: new CaseStore(dead, { prefix: 'x' }), eventTypes: () => TEST_TYPES, evidenceDir: dir } }),
+      '127.0.0.1',
+      0,
+    );
+    try {
+      const r = await fetch(`${s.url}/api/cases?status=pending`);
+      expect(r.status).toBe(503);
+      expect(((await r.json()) as Json).error).toMatchObject({ code: 'UNAVAILABLE' });
+      expect((await fetch(`${s.url}/api/cases/${UNKNOWN}/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"w1"}' })).status).toBe(503);
+    } finally {
+      await s.close();
+      await closeRedis(dead);
+    }
+  });
+});

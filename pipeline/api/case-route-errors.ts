@@ -1,0 +1,35 @@
+import { CaseError, CaseInputError } from '../cases/case-errors.ts';
+import { ApiError, badRequest, conflict, notFound, unavailable } from './api-errors.ts';
+
+/** True for errors that mean Redis is not reachable (as opposed to a bug or a Redis reply error). */
+export function isRedisDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    /Connection is closed|Stream isn't writeable|max retries per request|connect ECONNREFUSED/i.test(err.message)
+  );
+}
+
+/**
+ * Runs a case store call and turns its typed errors into API errors: CaseInputError 400 with the
+ * field, CaseNotFoundError 404, CaseConflictError 409, Redis unreachable 503. Anything else stays
+ * a 500 (a bug, logged by the error middleware).
+ */
+export async function caseCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CaseInputError) throw badRequest(err.field, err.message.replace(`${err.field}: `, ''));
+    if (err instanceof CaseError) {
+      if (err.status === 404) throw notFound(err.message.replace(/ not found$/, ''));
+      if (err.status === 409) throw conflict(err.message);
+      throw new ApiError(err.status, err.code, err.message, undefined, { cause: err });
+    }
+    if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable (${(err as Error).message})`, err);
+    throw err;
+  }
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import type { CaseRecord, EventTypeDef } from '../events/event-model.ts';
+import type { CaseApiContext } from './api-context.ts';
+import { route } from './api-errors.ts';
+import { caseCall } from './case-route-errors.ts';
+import { parseListQuery, REJECT_REASONS } from './case-requests.ts';
+
+const esc = (s: string): string => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const REASON_TEXT: Readonly<Record<string, string>> = {
+  false_detection: '误报 False detection',
+  wrong_event_type: '类型错误 Wrong event type',
+  duplicate: '重复 Duplicate',
+  not_a_violation: '不违规 Not a violation',
+};
+
+const STYLE = `
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:16px/1.4 system-ui,sans-serif;background:#f2f2f2;color:#111}
+header{position:sticky;top:0;background:#143;color:#fff;padding:.6rem .8rem;z-index:1}
+h1{font-size:1.1rem;margin:0 0 .4rem}header input{width:100%;font-size:1rem;padding:.5rem;border-radius:.3rem;border:0}
+main{padding:.5rem;max-width:40rem;margin:auto}.case{background:#fff;border-radius:.5rem;margin:0 0 .8rem;overflow:hidden;box-shadow:0 1px 3px #0003}
+.case img{display:block;width:100%;height:auto;background:#ccc}.body{padding:.6rem .8rem}h2{font-size:1.05rem;margin:0 0 .2rem}
+.meta{color:#555;font-size:.85rem;margin:0 0 .5rem}.row{display:flex;gap:.5rem;margin:.4rem 0}
+button,select{font-size:1rem;min-height:2.8rem;border-radius:.4rem;border:1px solid #999;background:#fff;flex:1}
+button.ok{background:#1a7f37;color:#fff;border:0}button.no{background:#b42318;color:#fff;border:0}
+.msg{min-height:1.2em;font-size:.9rem;margin:.3rem 0 0}.done{opacity:.45}.err{color:#b42318}.empty{text-align:center;color:#555;padding:2rem}
+`;
+
+// Plain browser JS: no build step, no external assets. Verdicts go to the JSON API.
+const SCRIPT = `
+const by = document.getElementById('by');
+by.value = localStorage.getItem('gw-worker') || '';
+by.addEventListener('change', () => localStorage.setItem('gw-worker', by.value.trim()));
+for (const t of document.querySelectorAll('time')) t.textContent = new Date(t.dateTime).toLocaleString();
+for (const sel of document.querySelectorAll('select[name=reason]')) sel.addEventListener('change', () => {
+  sel.closest('.case').querySelector('.ct').hidden = sel.value !== 'wrong_event_type';
+});
+document.addEventListener('click', async (e) => {
+  const btn = e.target.closest('button[data-verdict]');
+  if (!btn) return;
+  const card = btn.closest('.case');
+  const msg = card.querySelector('.msg');
+  msg.className = 'msg';
+  const who = by.value.trim();
+  if (!who) { msg.textContent = '请填写工号 Enter your worker id first'; msg.classList.add('err'); by.focus(); return; }
+  const body = { by: who, verdict: btn.dataset.verdict };
+  if (body.verdict === 'rejected') {
+    body.reason = card.querySelector('select[name=reason]').value;
+    if (!body.reason) { msg.textContent = '请选择原因 Choose a reason'; msg.classList.add('err'); return; }
+    const ct = card.querySelector('select[name=correctType]');
+    if (body.reason === 'wrong_event_type' && ct.value) body.correctType = ct.value;
+  }
+  for (const b of card.querySelectorAll('button')) b.disabled = true;
+  try {
+    const res = await fetch('/api/cases/' + encodeURIComponent(card.dataset.id) + '/verdict', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const data = await res.json();
+    if (!res.ok) throw new Error(data.error ? data.error.message : res.statusText);
+    msg.textContent = data.case.status === 'confirmed' ? '已确认 Confirmed' : '已驳回 Rejected';
+    card.classList.add('done');
+  } catch (err) {
+    msg.textContent = String(err.message || err); msg.classList.add('err');
+    for (const b of card.querySelectorAll('button')) b.disabled = false;
+  }
+});
+`;
+
+function typeName(types: ReadonlyMap<string, EventTypeDef>, id: string): string {
+  const t = types.get(id);
+  return t ? `${t.nameZh} ${t.nameEn}` : id;
+}
+
+function card(c: CaseRecord, types: ReadonlyMap<string, EventTypeDef>): string {
+  const reasons = REJECT_REASONS.map((r) => `<option value="${r}">${esc(REASON_TEXT[r] ?? r)}</option>`).join('');
+  const others = [...types.values()].filter((t) => t.id !== c.eventType).map((t) => `<option value="${esc(t.id)}">${esc(`${t.nameZh} ${t.nameEn}`)}</option>`).join('');
+  const where = [c.cameraId, c.zone, c.grid].filter((x): x is string => !!x).map(esc).join(' · ');
+  return `<article class="case" data-id="${esc(c.id)}">
+<a href="/evidence/${esc(c.evidence.latest)}"><img src="/evidence/${esc(c.evidence.latest)}" alt="${esc(typeName(types, c.eventType))}" loading="lazy"></a>
+<div class="body"><h2>${esc(typeName(types, c.eventType))}</h2>
+<p class="meta">${where}<br><time datetime="${new Date(c.lastSeenAt).toISOString()}">${new Date(c.lastSeenAt).toISOString()}</time> · ${Math.round(c.confidence * 100)}% · ×${c.count}${c.claimedBy ? ` · ${esc(c.claimedBy)}` : ''}</p>
+<div class="row"><button class="ok" data-verdict="confirmed">确认 Confirm</button></div>
+<div class="row"><select name="reason" aria-label="reason"><option value="">驳回原因 Reason…</option>${reasons}</select><button class="no" data-verdict="rejected">驳回 Reject</button></div>
+<div class="row ct" hidden><select name="correctType" aria-label="correct type"><option value="">正确类型 Correct type…</option>${others}</select></div>
+<p class="msg" role="status"></p></div></article>`;
+}
+
+/** The whole page for a list of pending cases; `nonce` allows its one inline script. */
+export function renderVerifyPage(cases: readonly CaseRecord[], eventTypes: readonly EventTypeDef[], nonce: string): string {
+  const types = new Map(eventTypes.map((t) => [t.id, t]));
+  const list = cases.length ? cases.map((c) => card(c, types)).join('\n') : '<p class="empty">没有待核实的案件 No pending cases</p>';
+  return `<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>待核实 Pending cases (${cases.length})</title><style>${STYLE}</style></head>
+<body><header><h1>待核实 Pending cases (${cases.length})</h1>
+<input id="by" placeholder="工号 Worker id" autocomplete="username" aria-label="worker id"></header>
+<main>${list}</main>
+<script nonce="${nonce}">${SCRIPT}</script></body></html>`;
+}
+
+/**
+ * GET /verify: a phone-sized page listing pending cases (filters as /api/cases: grid, type, camera,
+ * limit) with their evidence and confirm / reject buttons. Rendered on the server; its one inline
+ * script posts verdicts to /api/cases/:id/verdict.
+ */
+export function verifyPageRoutes(ctx: CaseApiContext): Router {
+  const r = Router();
+  r.get(
+    '/',
+    route(async (req, res) => {
+      const query = { ...parseListQuery(req.query as Record<string, unknown>), status: 'pending' as const };
+      const page = await caseCall('list pending cases', () => ctx.store.list(query));
+      const nonce = randomBytes(16).toString('base64');
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Security-Policy', `default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'`);
+      res.send(renderVerifyPage(page.cases, ctx.eventTypes(), nonce));
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,48 @@
+/** Base of the case store's errors: a stable code and the HTTP status an API answers with. */
+export abstract class CaseError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+}
+
+/** No case has this id (HTTP 404). */
+export class CaseNotFoundError extends CaseError {
+  readonly code = 'CASE_NOT_FOUND';
+  readonly status = 404;
+  constructor(readonly caseId: string) {
+    super(`case "${caseId}" not found`);
+    this.name = 'CaseNotFoundError';
+  }
+}
+
+/** The request conflicts with the case's state: another verdict, claimed by someone else, not confirmed yet (HTTP 409). */
+export class CaseConflictError extends CaseError {
+  readonly code = 'CASE_CONFLICT';
+  readonly status = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaseConflictError';
+  }
+}
+
+/** An input to a case operation is invalid; `field` names it (HTTP 400). */
+export class CaseInputError extends CaseError {
+  readonly code = 'CASE_INPUT';
+  readonly status = 400;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'CaseInputError';
+  }
+}
+
+/** Too many concurrent writers changed the same case (or group) while this one retried (HTTP 503). */
+export class CaseContentionError extends CaseError {
+  readonly code = 'CASE_CONTENTION';
+  readonly status = 503;
+  constructor(what: string, attempts: number) {
+    super(`${what}: still changed by other writers after ${attempts} attempts; try again`);
+    this.name = 'CaseContentionError';
+  }
+}

@@ -1,0 +1,67 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { annotateJpeg } from '../../models/annotate.ts';
+import type { Detection } from '../../models/detections.ts';
+import type { EventBox } from '../events/event-model.ts';
+import { evidencePathFor } from './evidence-path.ts';
+
+/** A zone to outline on evidence: its name and polygon in 0-1 frame coordinates. */
+export interface EvidenceZone {
+  readonly name: string;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+/** A stable colour slot for a label (the detector's class ids are not on an EventBox). */
+function labelSlot(label: string): number {
+  let h = 0;
+  for (let i = 0; i < label.length; i++) h = (h * 31 + label.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+/**
+ * Draws the event's boxes (0-1 coordinates, scaled to the frame) and its zone onto a full-resolution
+ * JPEG and returns the new JPEG. The frame is decoded to raw RGB once and encoded once.
+ */
+export async function renderEvidence(jpeg: Buffer, boxes: readonly EventBox[], zone?: EvidenceZone, quality = 85): Promise<Buffer> {
+  const { data, info } = await sharp(jpeg).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const detections: Detection[] = boxes.map((b) => ({
+    label: b.label,
+    classId: labelSlot(b.label),
+    score: b.score,
+    box: [b.box[0] * width, b.box[1] * height, b.box[2] * width, b.box[3] * height],
+  }));
+  const polygons = zone ? [{ label: zone.name, points: zone.points.map(([x, y]) => [x, y] as [number, number]) }] : [];
+  return annotateJpeg({ width, height, data }, detections, { quality, polygons });
+}
+
+/**
+ * Stores a JPEG under the evidence folder as `<yyyy-mm-dd>/<sha256>.jpg` and returns that relative
+ * path. The name is the content's hash, so storing the same bytes again is a no-op and a stored
+ * file never changes. Written to a temporary file, fsynced, then hard-linked into place (a link
+ * fails instead of replacing when the name exists, so concurrent writers of one content are safe).
+ */
+export async function writeEvidence(dir: string, content: Buffer, at: number): Promise<string> {
+  const rel = evidencePathFor(createHash('sha256').update(content).digest('hex'), at);
+  const file = join(dir, rel);
+  if (await stat(file).catch(() => null)) return rel;
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.tmp-${randomBytes(6).toString('hex')}`);
+  try {
+    const fh = await open(tmp, 'wx', 0o640);
+    try {
+      await fh.writeFile(content);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await link(tmp, file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return rel;
+}
