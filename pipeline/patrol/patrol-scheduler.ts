@@ -5,7 +5,6 @@ import { PlanTargets } from './plan-targets.ts';
 import { ReadyQueues } from './ready-queues.ts';
 import { cameraCounts, priorityStatus } from './scheduler-status.ts';
 import {
-  PRIORITIES,
   type Priority,
   type SchedulerCamera,
   type SchedulerPlan,

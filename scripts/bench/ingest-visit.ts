@@ -20,11 +20,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { cocoImage } from '../../test-fixtures/lib/rtsp-streams.ts';
+import { CameraError } from '../../streams/errors.ts';
 import { liveFfmpegCount } from '../../streams/ffmpeg-registry.ts';
 import { type VisitOptions, prepareFfmpeg, visitCamera } from '../../streams/visit.ts';
 import type { VisitPlan } from '../../streams/visit-plan.ts';
@@ -73,13 +75,20 @@ const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 type Url = (path: string) => string;
 
 let failedVisits = 0;
+/** Failed visits by error code. */
+const failureCodes: Record<string, number> = {};
+function countFailure(err: unknown): void {
+  failedVisits++;
+  const code = err instanceof CameraError ? err.code : 'OTHER';
+  failureCodes[code] = (failureCodes[code] ?? 0) + 1;
+}
 
 /** First-frame time of one visit, NaN when it failed (counted in `failedVisits`, left out of medians). */
 function firstFrameOf(url: Url, path: string, v: Variant): Promise<number> {
   return visitCamera({ id: path, url: url(path) }, { ...firstFramePlan, ...v.plan }, undefined, v.options).then(
     (r) => r.timings.firstFrameMs,
-    () => {
-      failedVisits++;
+    (err: unknown) => {
+      countFailure(err);
       return Number.NaN;
     },
   );
@@ -121,8 +130,8 @@ async function cpuPerVisit(url: string, variants: readonly Variant[], runs: numb
         const m = out.get(v.name)!;
         m.cpu.push(childCpuMs() - before);
         m.wall.push(r.timings.totalMs);
-      } catch {
-        failedVisits++;
+      } catch (err) {
+        countFailure(err);
       }
     }
   }
@@ -151,8 +160,9 @@ async function visitsPerMinute(url: Url, v: Variant, seconds: number): Promise<P
       const r = await visitCamera({ id: path, url: url(path) }, { ...patrolPlan, ...v.plan }, undefined, v.options);
       first.push(r.timings.firstFrameMs);
       total.push(r.timings.totalMs);
-    } catch {
+    } catch (err) {
       failures++;
+      countFailure(err);
     }
     visits++;
   }
@@ -220,7 +230,7 @@ try {
       ['one sequential visitor, 8 cameras (2 frames 500 ms apart + evidence)', 'visits', 'per minute', 'first frame', 'visit ms', 'failures', 'x baseline'],
       Object.entries(vpm).map(([name, r]) => [name, r.visits, r.perMinute, r.medianFirstFrameMs, r.medianTotalMs, r.failures, r.vsBaseline ?? '-']),
     ),
-    `(1920x1080 H.264 25 fps from the GStreamer RTSP test server on 127.0.0.1, ${opts.runs} visits per cell, medians; ffmpeg 5.1; ${failedVisits} visits failed and are left out)`,
+    `(1920x1080 H.264 25 fps from the GStreamer RTSP test server on 127.0.0.1, ${opts.runs} visits per cell, medians; ffmpeg 5.1; ${failedVisits} visits failed and are left out: ${JSON.stringify(failureCodes)})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   await mkdir(dirname(opts.out), { recursive: true });
@@ -233,6 +243,8 @@ try {
     cpu,
     visitsPerMinute: vpm,
     failedVisits,
+    failureCodes,
+    loadAverage: loadavg(),
   };
   await writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`wrote ${opts.out}\n`);

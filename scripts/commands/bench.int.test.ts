@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClassMappingError } from '../../models/evaluation/dataset-errors.ts';
@@ -10,9 +8,9 @@ import { formatWarning } from '../../models/evaluation/dataset-types.ts';
 import type { BenchReport } from '../bench/bench-types.ts';
 import { type BenchOptions, runBench } from '../bench/run-bench.ts';
 import { writeReport } from '../bench/write-report.ts';
+import { runGridworker } from '../../test-fixtures/lib/run-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'scripts', 'gridworker.mjs');
 const MINI = join(root, 'test-fixtures', 'datasets', 'yolo-mini');
 const FIRE = join(root, 'test-fixtures', 'datasets', 'fire-mini');
 const MODEL = 'fastestdet-352-coco';
@@ -35,15 +33,7 @@ const options = (data: string, extra: Partial<BenchOptions> = {}): BenchOptions 
   ...extra,
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runGridworker;
 
 describe('bench on a small YOLO dataset', () => {
   it('measures accuracy and speed, reports the broken line and the corrupt image, and writes the reports', async () => {

@@ -1,27 +1,17 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DetectJson } from './detect.ts';
+import { runGridworker } from '../../test-fixtures/lib/run-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'scripts', 'gridworker.mjs');
 const img = (id: string): string => join(root, 'test-fixtures', 'coco', 'images', `${id}.jpg`);
 const dir = mkdtempSync(join(tmpdir(), 'gw-detect-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runGridworker;
 
 describe('gridworker detect', () => {
   it('prints the JSON document with the default PicoDet model, and nothing on stderr', async () => {

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { EvalJson } from './eval.ts';
+import { runGridworker } from '../../test-fixtures/lib/run-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'scripts', 'gridworker.mjs');
 const FIXTURE = join(root, 'test-fixtures', 'eval', 'val2014-100');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runGridworker;
 
 describe('gridworker eval', () => {
   const gt = join(FIXTURE, 'ground_truth.json');

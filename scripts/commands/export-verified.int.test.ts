@@ -1,30 +1,20 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { T0, confirmedAt, makeCase, rejectedAt } from '../../pipeline/accuracy/case-fixture.ts';
 import type { ExportSummary } from '../../pipeline/accuracy/export-summary.ts';
 import type { CaseRecord, EventBox } from '../../pipeline/events/event-model.ts';
 import type { BenchReport } from '../bench/bench-types.ts';
+import { runGridworker } from '../../test-fixtures/lib/run-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'scripts', 'gridworker.mjs');
 const COCO = join(root, 'test-fixtures', 'coco');
 const MODEL = 'fastestdet-352-coco';
 const dir = mkdtempSync(join(tmpdir(), 'gw-export-int-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runGridworker;
 
 /** The fixture's YOLO labels as the boxes of a case: COCO-80 names, [x1, y1, x2, y2] 0-1. */
 function boxesOf(image: string, names: readonly string[]): EventBox[] {

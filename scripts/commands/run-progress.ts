@@ -34,7 +34,6 @@ export class RunProgress {
   constructor(
     private readonly running: Running,
     config: GridworkerConfig,
-    _redisUrl: string,
     private readonly interactive: boolean,
   ) {
     this.names = new Map(config.cameras.map((c) => [c.id, c.name]));

@@ -87,7 +87,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
       say(`     pause: curl -X POST ${running.api.url}/api/patrol/pause   visit now: curl -X POST -H 'content-type: application/json' -d '{"cameraId":"${config.cameras[0]?.id ?? 'cam'}"}' ${running.api.url}/api/patrol/visit-now`);
     }
     say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
-    progress = new RunProgress(running, config, redis.url, interactive);
+    progress = new RunProgress(running, config, interactive);
     progress.start();
     const live = running;
     process.on('SIGHUP', () => {
