@@ -1,6 +1,8 @@
 # Gridworker worker image: Debian 12 (bookworm) with Node 20 and Debian's ffmpeg 5.1.
 # Build:  docker build -t gridworker .
-# Run:    docker run --rm -e REDIS_URL=redis://redis:6379 -v $PWD/config:/config gridworker run --config /config/gridworker.yaml
+# Run:    docker run --rm -e REDIS_URL=redis://redis:6379 -v $PWD/config:/config -v gw-data:/data \
+#           gridworker run --config /config/gridworker.yaml --role worker      (set storage.dir: /data)
+# The bundled demo (run --demo) also needs GStreamer's RTSP server and is meant for a Debian host (npm start).
 FROM node:20-bookworm-slim
 
 RUN apt-get update \
@@ -8,12 +10,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# onnxruntime-node's install script downloads GPU libraries; the CPU runtime ships in the package.
 ENV NODE_ENV=production \
-    # onnxruntime-node's install script downloads GPU libraries; the CPU runtime ships in the package.
     ONNXRUNTIME_NODE_INSTALL=skip
 
 COPY package.json package-lock.json ./
-# tsx and typescript stay: the CLI runs the TypeScript sources through tsx (no build step).
+# tsx is a runtime dependency: the CLI runs the TypeScript sources through it (no build step).
 RUN npm ci --no-audit --no-fund --omit=dev && npm cache clean --force
 
 COPY models ./models
@@ -21,6 +23,12 @@ COPY pipeline ./pipeline
 COPY streams ./streams
 COPY scripts ./scripts
 COPY test-fixtures ./test-fixtures
+COPY schemas ./schemas
+
+# The worker writes evidence, latest frames and its dispatch spool under storage.dir: mount a
+# volume there (shared between API and worker containers when they run apart).
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
 
 # Run as the unprivileged user the base image provides.
 USER node
