@@ -1,18 +1,19 @@
 /**
- * Where ffmpeg writes a visit's evidence JPEG: a private directory (mode 0700) made once per
- * process, on tmpfs (`/dev/shm`) when there is one so the picture never touches a disk. fluent-ffmpeg
- * spawns ffmpeg with three pipes only, so a second output to an extra pipe (`pipe:3`) is not an
- * option without bypassing it; a file on tmpfs costs one open/write/read of ~100-300 KiB.
+ * Where ffmpeg writes a visit's evidence JPEG: a private directory (mode 0700) made for the visit
+ * and removed with it, on tmpfs (`/dev/shm`) when there is one so the picture never touches a disk.
+ * Per visit rather than per process: nothing is left behind by processes that never run their
+ * exit hooks (test workers, killed workers), and two syscalls are nothing next to an ffmpeg spawn.
+ *
+ * Why a file at all: fluent-ffmpeg spawns ffmpeg with three pipes only, so a second output to an
+ * extra pipe (`pipe:3`) is not possible without bypassing it; a ~100-300 KiB file on tmpfs is cheap.
  */
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-let dir: Promise<string> | undefined;
+let base: Promise<string> | undefined;
 
-async function baseDir(): Promise<string> {
+async function findBase(): Promise<string> {
   try {
     await access('/dev/shm', constants.W_OK);
     return '/dev/shm';
@@ -21,17 +22,12 @@ async function baseDir(): Promise<string> {
   }
 }
 
-async function makeDir(): Promise<string> {
-  const made = await mkdtemp(join(await baseDir(), 'gridworker-evidence-'));
-  process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-  return made;
-}
-
-/** A fresh file path for one evidence JPEG (the file does not exist yet). */
+/** A fresh file path for one evidence JPEG in its own new directory (the file does not exist yet). */
 export async function evidencePath(cameraId: string): Promise<string> {
-  dir ??= makeDir();
-  const safeId = cameraId.replace(/[^\w.-]/g, '_').slice(0, 64);
-  return join(await dir, `${safeId}-${randomBytes(6).toString('hex')}.jpg`);
+  base ??= findBase();
+  const dir = await mkdtemp(join(await base, 'gridworker-evidence-'));
+  const safeId = cameraId.replace(/[^\w.-]/g, '_').slice(0, 64) || 'camera';
+  return join(dir, `${safeId}.jpg`);
 }
 
 /** The file's bytes, or undefined when ffmpeg did not write it (or wrote nothing). */
@@ -44,7 +40,7 @@ export async function readEvidence(path: string): Promise<Buffer | undefined> {
   }
 }
 
-/** Deletes the file; never throws. */
+/** Deletes the file and its directory; never throws. */
 export async function removeEvidence(path: string): Promise<void> {
-  await rm(path, { force: true }).catch(() => {});
+  await rm(join(path, '..'), { recursive: true, force: true }).catch(() => {});
 }

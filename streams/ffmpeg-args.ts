@@ -1,23 +1,36 @@
 /**
  * ffmpeg 5.1 argument presets for a camera visit: pure functions, no I/O.
  *
- * Measured on this machine (2 cores, ffmpeg 5.1, GStreamer RTSP server on 127.0.0.1, clips
- * joined at a random point of the GOP; `npx tsx scripts/bench/ingest-visit.ts`, numbers in
- * bench-results/ingest-visit.json) — spawn to first rgb24 frame, median:
+ * Measured on this machine (2 cores, ffmpeg 5.1, 1920x1080 H.264 25 fps from the GStreamer RTSP
+ * test server on 127.0.0.1; `npx tsx scripts/bench/ingest-visit.ts`, 16 visits per cell, full
+ * numbers in bench-results/ingest-visit.json). Spawn to first frame, median:
  *
  * | flags                                                         | GOP 1 s | GOP 4 s |
  * |---------------------------------------------------------------|---------|---------|
- * | ffmpeg defaults + `-vf fps=2,scale` (baseline)                |  see    | bench   |
- * | these defaults (fast probe, output `-r`, encoder `-threads 1`)|  see    | bench   |
+ * | baseline: ffmpeg defaults + `-vf fps=2,scale`                 | 1916 ms | 3622 ms |
+ * | these defaults                                                |  838 ms | 2391 ms |
+ * | paired (same join instant): baseline minus these              | +1170   | +1216   |
+ * | paired: decoder threads left to ffmpeg minus these            |   +65   |   +72   |
+ * | paired: `-skip_frame nokey` minus these                       |   +36   |   +13   |
+ *
+ * Random joins spread the first frame over a whole GOP; the paired rows (two visits started
+ * together wait for the same keyframe) isolate what the flags themselves cost. ffmpeg CPU per
+ * visit (3 frames 1 s apart, 1080p25 moving picture): baseline 635 ms, these 430 ms, keyframes
+ * only 275 ms (it decodes 4 pictures: most of that is ffmpeg's start-up and the RTSP session); the evidence JPEG
+ * adds ~35 ms. One sequential visitor (2 frames 500 ms apart + evidence, GOP 1 s): 50.7 visits
+ * a minute with these defaults, 29.1 with the baseline.
  *
  * Why each default:
  * - `-probesize 32 -analyzeduration 0`: ffmpeg stops probing after the first packet; the size
- *   comes from the SDP's SPS. The default probing reads ~5 s worth of data or a few frames first.
+ *   comes from the SDP's SPS (or the first keyframe). The default probing reads up to 5 MB or 5 s
+ *   of stream first (over 5 s for a 1080p camera with a 4 s GOP).
  * - output `-threads 1`: ffmpeg 5.1 runs the rawvideo (and mjpeg) encoder frame-threaded, so a
- *   frame leaves the encoder only when the next one enters it. At `-r 2` that holds every frame
- *   back by 500 ms, and with `-skip_frame nokey` by a whole GOP — the "keyframes-only adds a GOP"
- *   effect measured before was this, not the decoder. One thread removes the lag for free
- *   (rawvideo "encoding" is a copy).
+ *   frame leaves the encoder only when the next one enters it (`-debug_ts`: "muxer <-" of frame
+ *   N comes after "encoder <-" of frame N+1). At 2 frames a second that holds every frame back
+ *   500 ms, and with `-skip_frame nokey` a whole GOP: the "keyframes only adds a GOP" measured
+ *   before was this, not the decoder (a 4 s GOP file at `-re`: first frame at 3.9 s, 0.0 s with
+ *   one encoder thread). One thread costs nothing (rawvideo "encoding" is a copy).
+ * - decoder `-threads 1` (input side): frame threading holds each decoded frame back two packets.
  * - spacing by a `select` filter on stream time, before `scale`, with `-fps_mode passthrough`:
  *   exact minimum spacing, no repeated frames, and frames that are dropped are never scaled or
  *   converted to RGB. Output `-r N` with `-fps_mode vfr` keeps an average rate only (measured
