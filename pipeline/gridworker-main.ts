@@ -68,6 +68,8 @@ export interface Running {
    * patrol plan. Redis, the model and the API address stay as they were started.
    */
   reload(config: GridworkerConfig): void;
+  /** Call synchronously when a stop signal arrives, before close(): visits cut short are not blamed on cameras. */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const metrics = new GridworkerMetrics();
   const storageDir = resolve(options.configDir, config.storage.dir);
   const closers: (() => Promise<void>)[] = [];
+  const onShutdown: (() => void)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
   let current = config;
@@ -133,6 +136,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           maxBackoffMs: p.quarantine.maxBackoffS * 1000,
         },
       });
+      onShutdown.push(() => visitor.beginShutdown());
       const caseRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(caseRedis));
       const caseStore = new CaseStore(caseRedis, { prefix: casePrefix });
@@ -219,5 +223,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     running.leader?.update(schedulerCameras(next), schedulerPlan(next));
     log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
-  return { ...running, metrics, reload, close } as Running;
+  const beginShutdown = (): void => {
+    for (const f of onShutdown) f();
+  };
+  return { ...running, metrics, reload, beginShutdown, close } as Running;
 }

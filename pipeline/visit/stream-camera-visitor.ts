@@ -34,6 +34,7 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 export class StreamCameraVisitor implements CameraVisitor {
   private inference: Promise<unknown> = Promise.resolve();
   private readonly plan: VisitPlan;
+  private stopping = false;
 
   constructor(private readonly options: StreamVisitorOptions) {
     const { input } = options.detector.card;
@@ -41,6 +42,14 @@ export class StreamCameraVisitor implements CameraVisitor {
     // Letterbox models keep the aspect ratio: ffmpeg scales to the input width, JS pads.
     const stretch = input.resize === 'stretch';
     this.plan = { ...options.plan, outWidth: input.width, outHeight: stretch ? input.height : 0, evidence: true };
+  }
+
+  /**
+   * Marks the process as shutting down. A Ctrl-C in a terminal reaches ffmpeg too (same process
+   * group), so visits in flight end early: that is not the camera's fault and is not held against it.
+   */
+  beginShutdown(): void {
+    this.stopping = true;
   }
 
   async visit(cameraId: string): Promise<VisitAnalysis> {
@@ -70,6 +79,9 @@ export class StreamCameraVisitor implements CameraVisitor {
       };
     } catch (err) {
       if (!(err instanceof CameraError)) throw err;
+      if (this.stopping) {
+        return { cameraId, ok: false, errorCode: 'VISIT_ABORTED', error: `visit of camera ${cameraId} interrupted by shutdown`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
+      }
       const now = Date.now();
       health.recordFailure(err, now);
       await this.options.health.setHealth(cameraId, health.snapshot());

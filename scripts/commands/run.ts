@@ -105,6 +105,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
   }
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string): void => {
+      running?.beginShutdown();
       say(`\n${signal}: stopping (HTTP, scheduler, workers, queues, Redis)...`);
       resolveStop();
     };
