@@ -1,3 +1,4 @@
+import { resolveUrl } from '../../streams/camera-source.ts';
 import type { CameraConfig } from './camera-schema.ts';
 import { ConfigError } from './errors.ts';
 import type { Env } from './services-schema.ts';
@@ -7,7 +8,7 @@ export type StreamKind = 'main' | 'sub';
 
 /**
  * The URL to open for a camera's stream, with `username` and `password` (or the value of
- * `passwordEnv`, read now) merged in, percent-encoded. Returns null for 'sub' when the camera has
+ * `passwordEnv`, read now) merged in by the streams module's `resolveUrl` (one encoding for both). Returns null for 'sub' when the camera has
  * no sub stream. The result holds secrets: log it only through maskUrl.
  * @throws ConfigError when passwordEnv names a variable that is not set.
  */
@@ -26,8 +27,5 @@ export function cameraStreamUrl(
       throw new ConfigError('(environment)', [{ path: `cameras.${camera.id}.passwordEnv`, message: `environment variable ${camera.passwordEnv} is not set` }]);
     }
   }
-  const url = new URL(raw);
-  url.username = encodeURIComponent(camera.username);
-  if (password !== undefined) url.password = encodeURIComponent(password);
-  return url.toString();
+  return resolveUrl({ id: camera.id, url: raw, username: camera.username, ...(password !== undefined ? { password } : {}) });
 }

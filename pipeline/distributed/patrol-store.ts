@@ -1,3 +1,4 @@
+import type { FrameDetections } from '../visit/camera-visitor.ts';
 import type { Redis } from 'ioredis';
 
 /** What the command center asked the patrol to be doing. */
@@ -22,7 +23,7 @@ export interface VisitRecord {
   /** Model that analysed the frames, "id@version". */
   readonly model?: string;
   /** Detections per frame; boxes normalised to 0-1 of the frame so any resolution reads them. */
-  readonly detections: readonly (readonly { label: string; classId: number; score: number; box: readonly number[] }[])[];
+  readonly detections: readonly FrameDetections[];
   /** File name of the evidence JPEG under the storage folder, when one was kept. */
   readonly evidence?: string;
 }
