@@ -9,7 +9,7 @@ import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-
 import { loadConfig } from './config/load-config.ts';
 import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { dispatchPayloadProblems } from './dispatch/payload-validator.ts';
-import type { CaseRecord } from './events/event-model.ts';
+import type { CaseRecord } from './cases/case-model.ts';
 import { type Running, startGridworker } from './gridworker-main.ts';
 
 const root = join(import.meta.dirname, '..');

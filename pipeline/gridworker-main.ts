@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Detector } from '../models/detector.ts';
 import { resolveModel } from '../models/model-catalog.ts';
@@ -18,11 +17,15 @@ import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
 import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
-import { CaseIntake } from './cases/case-intake.ts';
-import { caseStorePrefix } from './cases/case-store-prefix.ts';
+import { CaseIntake, type IntakeResult } from './cases/case-intake.ts';
 import { CaseStore } from './cases/case-store.ts';
 import { allCases } from './cases/all-cases.ts';
-import { Dispatcher } from './dispatch/dispatcher.ts';
+import { evidenceFrameKeeper } from './cases/evidence-frames.ts';
+import { Recheck } from './cases/recheck.ts';
+import { databaseTarget } from './db/database-target.ts';
+import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
+import { OutboxRelay } from './dispatch/outbox-relay.ts';
+import { RecordCameraMemoryStore } from './events/camera-memory-store.ts';
 import { EventStage } from './events/event-stage.ts';
 import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
@@ -46,10 +49,14 @@ export interface MainOptions {
   /** BullMQ queue name. Default "patrol". */
   readonly queueName?: string;
   /**
-   * Names this process among the workers of one host: its dispatch spool folder is
-   * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
+   * PostgreSQL URL of the record (DATABASE_URL). None: the embedded database in `<storage>/db`,
+   * which only a process running every role may use.
    */
+  readonly databaseUrl?: string;
+  /** Names this process among the workers of one host (logs). Default "main". */
   readonly instanceName?: string;
+  /** How often overdue cases are flagged, ms. Default 60000. */
+  readonly overdueEveryMs?: number;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -58,8 +65,12 @@ export interface Running {
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
   readonly detector?: Detector;
-  /** The rules -> cases -> dispatch stage (worker role only); emits 'filed' per sighting. */
-  readonly events?: EventStage;
+  /** The rules -> cases stage (worker role only); emits 'filed' per sighting. */
+  readonly events?: EventStage<IntakeResult>;
+  /** The record (worker and api roles). */
+  readonly database?: DatabaseHandle;
+  /** The outbox relay (worker role). */
+  readonly relay?: OutboxRelay;
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
@@ -105,7 +116,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   let cameras = apiCameras(config);
   let current = config;
   const evidenceDir = join(storageDir, 'evidence');
-  const casePrefix = caseStorePrefix(config.redis.prefix);
   const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
   const close = async (): Promise<void> => {
     for (const step of closers.splice(0).reverse()) {
@@ -116,7 +126,16 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       }
     }
   };
+  let database: DatabaseHandle | undefined;
   try {
+    if (options.roles.includes('worker') || options.roles.includes('api')) {
+      const split = !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r));
+      database = await openDatabase({ ...databaseTarget({ url: options.databaseUrl, storageDir, split }), migrate: true });
+      const db = database;
+      closers.push(() => db.close());
+      running.database = database;
+      log.info({ database: database.where, kind: database.kind, applied: database.migration?.applied }, 'record open');
+    }
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
       const detector = await Detector.load(card);
@@ -137,33 +156,51 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       onShutdown.push(() => visitor.beginShutdown());
-      const caseRedis = createRedis(options.redisUrl, 'producer');
-      closers.push(() => closeRedis(caseRedis));
-      const caseStore = new CaseStore(caseRedis, { prefix: casePrefix });
-      const dispatcher = new Dispatcher({
-        redisUrl: options.redisUrl,
-        prefix: config.redis.prefix,
-        spoolDir: join(storageDir, 'spool', `${hostname()}-${options.instanceName ?? 'main'}`),
-        onDelivered: (id, at) => caseStore.markDispatched(id, at),
-      });
-      closers.push(() => dispatcher.close());
+      const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id) });
       const intake = new CaseIntake({
         store: caseStore,
-        dispatcher,
         evidenceDir,
         keepRaw: true,
         eventType: (id) => current.events.catalogue.find((t) => t.id === id),
         camera: (id) => current.cameras.find((c) => c.id === id),
       });
+      const relayStore = new PatrolStore(healthRedis, config.redis.prefix);
+      const relay = new OutboxRelay({
+        db: database!.db,
+        redisUrl: options.redisUrl,
+        prefix: config.redis.prefix,
+        onDispatched: (id, at) => caseStore.markDispatched(id, at),
+        // The re-check jumps the patrol queue through the same visit-now the API offers.
+        onRecheck: async (r) => {
+          await relayStore.requestVisitNow(r.cameraId);
+          await caseStore.startRecheck(r.caseId);
+        },
+      });
+      relay.start();
+      closers.push(() => relay.close());
+      running.relay = relay;
+      const overdueTimer = setInterval(() => {
+        caseStore.flagOverdue().then(
+          (flagged) => {
+            if (flagged.length) log.info({ cases: flagged.map((c) => c.id) }, 'cases overdue');
+          },
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'flagging overdue cases failed'),
+        );
+      }, options.overdueEveryMs ?? 60_000);
+      overdueTimer.unref();
+      closers.push(async () => clearInterval(overdueTimer));
       const report = checkRulesAgainstModel(current.events.rules, card);
       running.rules = report;
       for (const note of report.disabled) log.info({ rule: note.ruleId }, note.message);
       const enabled = new Set(report.enabled.map((r) => r.id));
-      const stage = new EventStage({
-        redis: caseRedis,
-        prefix: config.redis.prefix,
-        intake,
-        evidenceDir,
+      const recheck = new Recheck({ store: caseStore, evidenceDir });
+      const stage = new EventStage<IntakeResult>({
+        memory: new RecordCameraMemoryStore(database!.db, (camera, err) => log.warn({ camera, err: err.message }, 'rule memory unreadable: starting afresh')),
+        sink: intake,
+        frames: evidenceFrameKeeper(evidenceDir),
+        onJudged: async (j) => {
+          await recheck.onJudged(j);
+        },
         camera: (id) => {
           const cam = current.cameras.find((c) => c.id === id);
           if (!cam) return undefined;
@@ -173,7 +210,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       });
       stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
       running.events = stage;
-      void intake.redispatchUndelivered().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'redispatch of undelivered cases failed'));
       const worker = new PatrolWorker({
         ...common,
         slots: p.visitsInFlightPerWorker,
@@ -197,7 +233,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('api')) {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
-      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id) });
       const app = createApiApp(
         {
           store: new PatrolStore(apiRedis, config.redis.prefix),

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { isValidTimeZone, systemTimeZone } from '../patrol/zoned-time.ts';
 import { AccuracyOptionError } from './accuracy-errors.ts';
 import type { AccuracyReport, ConfidenceBinPrecision } from './accuracy-types.ts';

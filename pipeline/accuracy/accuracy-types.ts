@@ -3,7 +3,7 @@
  * verdicts, overall and per group, with 95 % Wilson intervals. Plain data (JSON as it is): the
  * API returns it, `gridworker accuracy --json` prints it.
  */
-import type { RejectReason } from '../events/event-model.ts';
+import type { RejectReason } from '../cases/case-model.ts';
 import type { Interval } from './precision.ts';
 
 /** A rejection reason, or `unspecified` for a rejection recorded without one. */

@@ -2,7 +2,7 @@
  * Test helper: small hand-made cases for the accuracy tests. Only the fields accuracy and export
  * read vary; the rest are fixed, plausible values.
  */
-import type { CaseRecord, RejectReason, Verdict } from '../events/event-model.ts';
+import type { CaseRecord, RejectReason, Verdict } from '../cases/case-model.ts';
 
 /** 2024-05-01 02:00 UTC = 10:00 in Asia/Shanghai. */
 export const T0 = Date.UTC(2024, 4, 1, 2, 0);
@@ -35,7 +35,13 @@ export function makeCase(id: string, over: Writable<CaseRecord> = {}): CaseRecor
     grid: 'g1',
     areaType: 'road',
     zone: null,
-    status: over.verdict ? (over.verdict.verdict === 'confirmed' ? 'confirmed' : 'rejected') : 'open',
+    version: 1,
+    ruleId: 'parking',
+    firstSeenAt: T0,
+    level: 'community',
+    reopenCount: 0,
+    suppressed: 0,
+    status: over.verdict ? (over.verdict.verdict === 'confirmed' ? 'accepted' : 'rejected') : 'opened',
     openedAt: T0,
     lastSeenAt: T0,
     count: 1,

@@ -1,5 +1,7 @@
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
-import type { CaseRecord } from '../events/event-model.ts';
+import { databaseTarget } from '../db/database-target.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { readCasesFile } from './cases-file.ts';
 import { type StoreCaseLoader, loadCasesFromStore } from './store-cases.ts';
 
@@ -7,11 +9,9 @@ import { type StoreCaseLoader, loadCasesFromStore } from './store-cases.ts';
 export interface CaseInputFlags {
   /** A JSON file of cases; wins over the store. */
   readonly cases?: string;
-  /** Redis URL of the case store. Default: the config's, else $REDIS_URL, else redis://127.0.0.1:6379. */
-  readonly redis?: string;
-  /** Key prefix. Default: the config's, else "gridworker". */
-  readonly prefix?: string;
-  /** A Gridworker config file for the Redis location, time zone and evidence folder. */
+  /** PostgreSQL URL of the record. Default $DATABASE_URL; none: the embedded database in the storage folder. */
+  readonly databaseUrl?: string;
+  /** A Gridworker config file for the storage folder, time zone and evidence folder. */
   readonly config?: string;
 }
 
@@ -25,15 +25,14 @@ export interface CaseInput {
 }
 
 /**
- * Reads cases for a command: from `--cases` when given, else from the case store at `--redis` /
- * `--prefix` (defaults from `--config`, then the environment).
+ * Reads cases for a command: from `--cases` when given, else from the record at `--database-url`
+ * ($DATABASE_URL), else the embedded database in the config's storage folder (./.gridworker without one).
  * @throws CaseInputError for a bad cases file or an unreadable store; ConfigError for a bad config.
  */
 export async function readCaseInput(flags: CaseInputFlags, loader: StoreCaseLoader = loadCasesFromStore): Promise<CaseInput> {
   const config = flags.config ? await loadConfig(flags.config) : undefined;
   const fromConfig = config ? { timezone: config.patrol.timezone, evidenceDir: config.storage.dir } : {};
   if (flags.cases) return { cases: await readCasesFile(flags.cases), ...fromConfig };
-  const redisUrl = flags.redis ?? config?.redis.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = flags.prefix ?? config?.redis.prefix ?? 'gridworker';
-  return { cases: await loader({ redisUrl, prefix }), ...fromConfig };
+  const storageDir = config && flags.config ? resolve(dirname(flags.config), config.storage.dir) : resolve('.gridworker');
+  return { cases: await loader(databaseTarget({ url: flags.databaseUrl ?? process.env.DATABASE_URL, storageDir })), ...fromConfig };
 }

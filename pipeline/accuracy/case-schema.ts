@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_STATUSES, type CaseRecord, type CaseStatus, UNIT_LEVELS, type UnitLevel } from '../cases/case-model.ts';
 
 const ms = z.number().int().nonnegative().describe('Epoch ms.');
 const unit = z.number().min(0).max(1);
@@ -6,7 +7,7 @@ const unit = z.number().min(0).max(1);
 const coord = z.number().min(-0.01).max(1.01);
 const normBox = z.tuple([coord, coord, coord, coord]).describe('[x1, y1, x2, y2], 0-1 of the frame (0.01 tolerance).');
 
-/** A verdict as stored (see Verdict in events/event-model.ts). */
+/** A verdict as stored (see Verdict in cases/case-model.ts). */
 const VerdictSchema = z.looseObject({
   verdict: z.enum(['confirmed', 'rejected']),
   reason: z.enum(['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation']).optional(),
@@ -16,9 +17,13 @@ const VerdictSchema = z.looseObject({
   at: ms,
 });
 
+/** Statuses of exports made before the record (Redis case store), mapped onto the closed loop's. */
+const OLD_STATUS: Readonly<Record<string, CaseStatus>> = { open: 'opened', claimed: 'opened', confirmed: 'accepted', resolved: 'closed' };
+
 /**
  * A CaseRecord read from a file (as the API exports cases). Every field of the record is checked;
- * unknown extra fields pass through, so a newer case store's exports still read.
+ * unknown extra fields pass through, so a newer case store's exports still read; exports of the
+ * previous release (statuses open / claimed / confirmed / resolved, no version) read too.
  */
 export const CaseRecordSchema = z.looseObject({
   id: z.string().min(1),
@@ -29,7 +34,13 @@ export const CaseRecordSchema = z.looseObject({
   grid: z.string(),
   areaType: z.string(),
   zone: z.string().nullable(),
-  status: z.enum(['open', 'claimed', 'confirmed', 'rejected', 'resolved']),
+  status: z.enum(['open', 'claimed', 'confirmed', 'resolved', ...CASE_STATUSES] as unknown as [string, ...string[]]),
+  version: z.number().int().positive().optional(),
+  ruleId: z.string().optional(),
+  firstSeenAt: ms.optional(),
+  level: z.enum(UNIT_LEVELS as [UnitLevel, ...UnitLevel[]]).optional(),
+  reopenCount: z.number().int().nonnegative().optional(),
+  suppressed: z.number().int().nonnegative().optional(),
   openedAt: ms,
   lastSeenAt: ms,
   count: z.number().int().nonnegative(),
@@ -44,7 +55,21 @@ export const CaseRecordSchema = z.looseObject({
   claimedBy: z.string().optional(),
   verdict: VerdictSchema.optional(),
   resolvedAt: ms.optional(),
-});
+  closedAt: ms.optional(),
+}).transform(
+  (c): CaseRecord =>
+    ({
+      ...c,
+      status: OLD_STATUS[c.status] ?? (c.status as CaseStatus),
+      version: c.version ?? 1,
+      ruleId: c.ruleId ?? '',
+      firstSeenAt: c.firstSeenAt ?? c.openedAt,
+      level: c.level ?? 'community',
+      reopenCount: c.reopenCount ?? 0,
+      suppressed: c.suppressed ?? 0,
+      ...(c.closedAt ?? c.resolvedAt ? { closedAt: c.closedAt ?? c.resolvedAt } : {}),
+    }) as CaseRecord,
+);
 
 /** A cases file: an array of cases, or `{ "cases": [...] }` as an API list response. */
 export const CasesFileSchema = z.union([z.array(CaseRecordSchema), z.looseObject({ cases: z.array(CaseRecordSchema) })]);

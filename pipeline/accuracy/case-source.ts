@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 
 /**
  * Where accuracy reads cases from: the case store, a file, a test's array. Either form of answer

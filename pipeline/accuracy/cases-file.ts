@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { CaseInputError } from './accuracy-errors.ts';
 import { CasesFileSchema } from './case-schema.ts';
 

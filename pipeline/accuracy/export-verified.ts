@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { imageSize, mapLimited } from '../../models/evaluation/dataset-files.ts';
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { ExportError } from './accuracy-errors.ts';
 import { type CaseOutcome, exportedCaseRow } from './export-cases-json.ts';
 import { type ExportFormat, type ExportedImage, cocoGroundTruth, exportClasses, yoloDataYaml, yoloLabelText } from './export-formats.ts';

@@ -1,4 +1,4 @@
-import type { Verdict } from '../events/event-model.ts';
+import type { Verdict } from '../cases/case-model.ts';
 
 /**
  * What a verdict says about the *objects* the detector boxed, as opposed to the event. Grid

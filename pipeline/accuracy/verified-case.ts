@@ -1,4 +1,4 @@
-import type { CaseRecord, Verdict } from '../events/event-model.ts';
+import type { CaseRecord, Verdict } from '../cases/case-model.ts';
 
 /** A case a grid worker has given a verdict on. */
 export type VerifiedCase = CaseRecord & { readonly verdict: Verdict };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccuracyReport } from '../accuracy/accuracy-types.ts';
 import { DAY, T0, confirmedAt, makeCase, rejectedAt } from '../accuracy/case-fixture.ts';
 import { type CaseSource, arrayCaseSource } from '../accuracy/case-source.ts';
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { createLogger } from '../log.ts';
 import { accuracyRoutes } from './accuracy-routes.ts';
 import { errorMiddleware } from './api-errors.ts';

@@ -3,7 +3,7 @@ import { AccuracyOptionError } from '../accuracy/accuracy-errors.ts';
 import { type AccuracyOptions, DEFAULT_TARGET_PRECISION, accuracyReport } from '../accuracy/accuracy-report.ts';
 import { type CaseSource, collectCases } from '../accuracy/case-source.ts';
 import { parseSince } from '../accuracy/since-date.ts';
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { systemTimeZone } from '../patrol/zoned-time.ts';
 import { badRequest, route, unavailable } from './api-errors.ts';
 

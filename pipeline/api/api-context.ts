@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
@@ -36,4 +36,9 @@ export interface CaseApiContext {
   readonly eventTypes: () => readonly EventTypeDef[];
   /** Evidence folder: `<yyyy-mm-dd>/<sha256>.jpg` files served at /evidence/<path>. */
   readonly evidenceDir: string;
+  /**
+   * The authenticated actor of a request (the identity layer sets it); undefined: the `by` the
+   * body states is recorded as given (no login yet).
+   */
+  readonly actor?: (req: Request) => string | undefined;
 }

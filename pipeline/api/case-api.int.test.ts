@@ -2,22 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import sharp from 'sharp';
+import type { Database } from '../db/db-schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore } from '../cases/case-store.ts';
 import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
 import { renderEvidence, writeEvidence } from '../cases/evidence.ts';
 import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
+import { type TestRecord, openTestRecord } from '../cases/test-record.ts';
 import { PatrolStore } from '../distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import { createApiApp } from './api-app.ts';
 import { type HttpServer, listen } from './http-server.ts';
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string; field?: string } };
 
-describe('case verification API and /verify page on a real Redis', () => {
+describe('case verification API and /verify page on real PostgreSQL', () => {
   let redis: LocalRedis;
+  let rec: TestRecord;
   let server: HttpServer;
   let conn: ReturnType<typeof createRedis>;
   let store: CaseStore;
@@ -29,7 +34,8 @@ describe('case verification API and /verify page on a real Redis', () => {
   beforeAll(async () => {
     redis = await startLocalRedis();
     conn = createRedis(redis.url, 'producer');
-    store = new CaseStore(conn, { prefix: 'gwt:cases' });
+    rec = await openTestRecord('postgres');
+    store = new CaseStore(rec.handle.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id) });
     const frame = await sharp({ create: { width: 320, height: 180, channels: 3, background: { r: 40, g: 90, b: 40 } } }).jpeg().toBuffer();
     jpeg = await renderEvidence(frame, [{ label: 'car', score: 0.9, box: [0.1, 0.5, 0.3, 0.7] }]);
     evidence = await writeEvidence(dir, jpeg, Date.UTC(2024, 0, 2));
@@ -54,6 +60,7 @@ describe('case verification API and /verify page on a real Redis', () => {
   afterAll(async () => {
     await server.close();
     await closeRedis(conn);
+    await rec.close();
     await redis.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -86,20 +93,22 @@ describe('case verification API and /verify page on a real Redis', () => {
   it('shows a case with its audit trail; unknown cases are 404', async () => {
     const one = await call('GET', `/api/cases/${id(0)}`);
     expect(one.status).toBe(200);
-    expect(one.json).toMatchObject({ case: { id: id(0), status: 'open' }, audit: [{ action: 'opened', by: 'system' }] });
+    expect(one.json).toMatchObject({ case: { id: id(0), status: 'opened' }, audit: [{ action: 'opened', by: 'system' }] });
     expect(await call('GET', `/api/cases/${UNKNOWN}`)).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
     expect(await call('GET', '/api/cases/nope')).toMatchObject({ status: 404 });
     expect(await call('GET', `/api/cases/${UNKNOWN}/audit`)).toMatchObject({ status: 404 });
   });
 
-  it('claims, confirms and resolves with idempotent repeats, 400s, 404s and 409s', async () => {
+  it('claims, confirms and handles with idempotent repeats, 400s, 404s and 409s naming who', async () => {
     const c = id(0);
     expect(await call('POST', `/api/cases/${c}/claim`, {})).toMatchObject({ status: 400, json: { error: { field: 'by' } } });
     expect(await call('POST', `/api/cases/${c}/claim`, '{"by":')).toMatchObject({ status: 400, json: { error: { code: 'BAD_JSON', field: 'body' } } });
     expect(await call('POST', `/api/cases/${UNKNOWN}/claim`, { by: 'w1' })).toMatchObject({ status: 404 });
-    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'claimed', claimedBy: 'w1' } } });
-    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: false } });
-    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w2' })).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } });
+    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'opened', claimedBy: 'w1' } } });
+    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: true, case: { claimedBy: 'w1' } } });
+    const taken = await call('POST', `/api/cases/${c}/claim`, { by: 'w2' });
+    expect(taken).toMatchObject({ status: 409, json: { error: { code: 'CASE_CLAIMED' } } });
+    expect(taken.json.error?.message).toContain('claimed by w1');
     expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w1' })).toMatchObject({ status: 409 });
 
     expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected' })).toMatchObject({ status: 400, json: { error: { field: 'reason' } } });
@@ -116,18 +125,21 @@ describe('case verification API and /verify page on a real Redis', () => {
     expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w2', verdict: 'confirmed' })).toMatchObject({ status: 409 });
 
     const first = await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'confirmed', note: 'blocking the gate' });
-    expect(first).toMatchObject({ status: 200, json: { changed: true, case: { status: 'confirmed', verdict: { verdict: 'confirmed', by: 'w1' } } } });
+    expect(first).toMatchObject({ status: 200, json: { changed: true, case: { status: 'accepted', verdict: { verdict: 'confirmed', by: 'w1' } } } });
     const repeat = await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'confirmed' });
     expect(repeat).toMatchObject({ status: 200, json: { changed: false } });
     expect(repeat.json.case).toEqual(first.json.case);
     expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'duplicate' })).toMatchObject({ status: 409 });
+    const decided = await call('POST', `/api/cases/${c}/verdict`, { by: 'w2', verdict: 'confirmed' });
+    expect(decided).toMatchObject({ status: 409, json: { error: { code: 'CASE_DECIDED' } } });
+    expect(decided.json.error?.message).toContain('by w1');
 
     expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed', extra: 1 })).toMatchObject({ status: 400, json: { error: { field: 'extra' } } });
-    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'resolved' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'handled' } } });
     expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3' })).toMatchObject({ status: 200, json: { changed: false } });
 
     const audit = await call('GET', `/api/cases/${c}/audit`);
-    expect((audit.json.audit as { action: string; by: string }[]).map((e) => `${e.action}:${e.by}`)).toEqual(['opened:system', 'claimed:w1', 'confirmed:w1', 'resolved:w3']);
+    expect((audit.json.audit as { action: string; by: string }[]).map((e) => `${e.action}:${e.by}`)).toEqual(['opened:system', 'claimed:w1', 'claim_renewed:w1', 'confirmed:w1', 'handled:w3']);
   });
 
   it('rejects with a reason and a correct type', async () => {
@@ -165,7 +177,7 @@ describe('case verification API and /verify page on a real Redis', () => {
     const html = await res.text();
     expect(html).toContain('<meta name="viewport"');
     expect(html).toContain(`data-id="${id(2)}"`);
-    expect(html).not.toContain(`data-id="${id(0)}"`); // resolved, and in g1
+    expect(html).not.toContain(`data-id="${id(0)}"`); // handled, and in g1
     expect(html).not.toContain(`data-id="${id(1)}"`); // rejected
     expect(html).toContain(`src="/evidence/${evidence}"`);
     expect(html).toContain('data-verdict="confirmed"');
@@ -178,10 +190,11 @@ describe('case verification API and /verify page on a real Redis', () => {
     expect((await fetch(`${server.url}/verify?limit=0`)).status).toBe(400);
   });
 
-  it('answers 503 when Redis is not reachable', async () => {
+  it('answers 503 when the record is not reachable', async () => {
     const dead = createRedis('redis://127.0.0.1:1', 'producer');
+    const deadDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: 'postgres://gw:pw@127.0.0.1:1/gw', connectionTimeoutMillis: 1000 }) }) });
     const s = await listen(
-      createApiApp({ store: new PatrolStore(dead, 'x'), cameras: () => [], storageDir: dir, cases: { store: new CaseStore(dead, { prefix: 'x' }), eventTypes: () => TEST_TYPES, evidenceDir: dir } }),
+      createApiApp({ store: new PatrolStore(dead, 'x'), cameras: () => [], storageDir: dir, cases: { store: new CaseStore(deadDb, { eventType: () => undefined }), eventTypes: () => TEST_TYPES, evidenceDir: dir } }),
       '127.0.0.1',
       0,
     );
@@ -193,6 +206,7 @@ describe('case verification API and /verify page on a real Redis', () => {
     } finally {
       await s.close();
       await closeRedis(dead);
+      await deadDb.destroy();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-errors.ts';
-import { parseClaim, parseListQuery, parseResolve, parseVerdict } from './case-requests.ts';
+import { parseBreak, parseClaim, parseEscalate, parseHandle, parseListQuery, parseVerdict } from './case-requests.ts';
 
 const known = (id: string): boolean => id === 'fire_smoke';
 const fieldOf = (fn: () => unknown): string | undefined => {
@@ -17,7 +17,13 @@ const fieldOf = (fn: () => unknown): string | undefined => {
 describe('case API request parsing', () => {
   it('parses good bodies', () => {
     expect(parseClaim({ by: 'w-17' })).toEqual({ by: 'w-17' });
-    expect(parseResolve({ by: 'w1', note: 'towed' })).toEqual({ by: 'w1', note: 'towed' });
+    expect(parseHandle({ by: 'w1', note: 'towed' })).toEqual({ by: 'w1', note: 'towed' });
+    expect(parseHandle({ by: 'w1', photoJpegBase64: Buffer.from([0xff, 0xd8, 0xff, 0xe0]).toString('base64') }).photo?.length).toBe(4);
+    expect(fieldOf(() => parseHandle({ by: 'w1', photoJpegBase64: Buffer.from('GIF89a').toString('base64') }))).toBe('photoJpegBase64');
+    expect(fieldOf(() => parseHandle({ by: 'w1', photoJpegBase64: 'not base64!' }))).toBe('photoJpegBase64');
+    expect(parseEscalate({ by: 'op', toLevel: 'street_office', reason: 'big' })).toEqual({ by: 'op', toLevel: 'street_office', reason: 'big' });
+    expect(fieldOf(() => parseEscalate({ by: 'op', toLevel: 'city' }))).toBe('toLevel');
+    expect(parseBreak({ by: 'op', reason: 'shift over' })).toEqual({ by: 'op', reason: 'shift over' });
     expect(parseVerdict({ by: 'w1', verdict: 'confirmed' }, known)).toEqual({ by: 'w1', verdict: 'confirmed' });
     expect(parseVerdict({ by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke', note: 'smoke' }, known)).toEqual({
       by: 'w1',

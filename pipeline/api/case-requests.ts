@@ -6,12 +6,12 @@
 import { isCaseId } from '../cases/case-id.ts';
 import type { CaseListQuery } from '../cases/case-list.ts';
 import type { VerdictInput } from '../cases/case-store.ts';
-import type { CaseStatus, RejectReason } from '../events/event-model.ts';
+import { CASE_STATUSES, type CaseStatus, type RejectReason, UNIT_LEVELS, type UnitLevel } from '../cases/case-model.ts';
 import { badRequest } from './api-errors.ts';
 
 /** Reasons a grid worker can reject a case with. */
 export const REJECT_REASONS: readonly RejectReason[] = ['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation'];
-const STATUSES: readonly (CaseStatus | 'pending')[] = ['pending', 'open', 'claimed', 'confirmed', 'rejected', 'resolved'];
+const STATUSES: readonly (CaseStatus | 'pending')[] = ['pending', ...CASE_STATUSES];
 const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const FILTER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const MAX_NOTE = 2000;
@@ -42,11 +42,38 @@ export function parseClaim(body: unknown): { by: string } {
   return { by: workerId(object(body, ['by'])) };
 }
 
-/** Body of POST /:id/resolve: `{ by, note? }`. */
-export function parseResolve(body: unknown): { by: string; note?: string } {
-  const b = object(body, ['by', 'note']);
+/** Body of POST /:id/release: `{ by }`; of /:id/break-claim: `{ by, reason? }` (reason as a note). */
+export function parseBreak(body: unknown): { by: string; reason?: string } {
+  const b = object(body, ['by', 'reason']);
+  const r = note({ note: b.reason });
+  return { by: workerId(b), ...(r ? { reason: r } : {}) };
+}
+
+/** Largest after-photo accepted, bytes (decoded). */
+export const MAX_PHOTO_BYTES = 6 * 1024 * 1024;
+
+/** Body of POST /:id/handle (and its old name /resolve): `{ by, note?, photoJpegBase64? }`. */
+export function parseHandle(body: unknown): { by: string; note?: string; photo?: Buffer } {
+  const b = object(body, ['by', 'note', 'photoJpegBase64']);
   const n = note(b);
-  return { by: workerId(b), ...(n ? { note: n } : {}) };
+  const raw = b.photoJpegBase64;
+  let photo: Buffer | undefined;
+  if (raw !== undefined) {
+    if (typeof raw !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(raw)) throw badRequest('photoJpegBase64', 'a base64-encoded JPEG');
+    photo = Buffer.from(raw, 'base64');
+    if (photo.length > MAX_PHOTO_BYTES) throw badRequest('photoJpegBase64', `at most ${MAX_PHOTO_BYTES} bytes`);
+    if (photo.length < 4 || photo[0] !== 0xff || photo[1] !== 0xd8) throw badRequest('photoJpegBase64', 'not a JPEG (must start with FF D8)');
+  }
+  return { by: workerId(b), ...(n ? { note: n } : {}), ...(photo ? { photo } : {}) };
+}
+
+/** Body of POST /:id/escalate: `{ by, toLevel?, reason? }`; toLevel must be the next level up. */
+export function parseEscalate(body: unknown): { by: string; toLevel?: UnitLevel; reason?: string } {
+  const b = object(body, ['by', 'toLevel', 'reason']);
+  const to = b.toLevel;
+  if (to !== undefined && !UNIT_LEVELS.includes(to as UnitLevel)) throw badRequest('toLevel', `one of ${UNIT_LEVELS.join(', ')}`);
+  const r = note({ note: b.reason });
+  return { by: workerId(b), ...(to ? { toLevel: to as UnitLevel } : {}), ...(r ? { reason: r } : {}) };
 }
 
 /**
@@ -54,7 +81,7 @@ export function parseResolve(body: unknown): { by: string; note?: string } {
  * `reason` is required with rejected and refused with confirmed; `correctType` only with reason
  * wrong_event_type, and must be a type `knownType` accepts.
  */
-export function parseVerdict(body: unknown, knownType: (id: string) => boolean): VerdictInput {
+export function parseVerdict(body: unknown, knownType: (id: string) => boolean): VerdictInput & { by: string } {
   const b = object(body, ['by', 'verdict', 'reason', 'correctType', 'note']);
   const by = workerId(b);
   const verdict = b.verdict;
@@ -81,7 +108,7 @@ function filter(q: Query, key: string): string | undefined {
   return v;
 }
 
-/** Query of GET /api/cases: status, grid, type, camera, limit (1-200, default 50), cursor, order. */
+/** Query of GET /api/cases: status, grid, type, camera, unit, overdue, limit (1-200, default 50), cursor, order. */
 export function parseListQuery(q: Query): CaseListQuery {
   const status = filter(q, 'status');
   if (status !== undefined && !STATUSES.includes(status as CaseStatus)) throw badRequest('status', `one of ${STATUSES.join(', ')}`);
@@ -93,12 +120,19 @@ export function parseListQuery(q: Query): CaseListQuery {
   const order = filter(q, 'order');
   if (order !== undefined && order !== 'asc' && order !== 'desc') throw badRequest('order', '"asc" (oldest first, default) or "desc"');
   const [grid, type, camera] = [filter(q, 'grid'), filter(q, 'type'), filter(q, 'camera')];
+  const unitRaw = q.unit;
+  if (unitRaw !== undefined && (typeof unitRaw !== 'string' || unitRaw.length > 200)) throw badRequest('unit', 'one unit name of at most 200 characters');
+  const unit = unitRaw ? (unitRaw as string) : undefined;
+  const overdueRaw = q.overdue;
+  if (overdueRaw !== undefined && overdueRaw !== 'true' && overdueRaw !== 'false') throw badRequest('overdue', '"true" or "false"');
   return {
     limit,
     ...(status ? { status: status as CaseStatus | 'pending' } : {}),
     ...(grid ? { grid } : {}),
     ...(type ? { type } : {}),
     ...(camera ? { camera } : {}),
+    ...(unit ? { unit } : {}),
+    ...(overdueRaw === 'true' ? { overdue: true } : {}),
     ...(cursor ? { cursor } : {}),
     ...(order ? { order } : {}),
   };

@@ -1,5 +1,7 @@
 import { CaseError, CaseInputError } from '../cases/case-errors.ts';
-import { ApiError, badRequest, conflict, notFound, unavailable } from './api-errors.ts';
+import { DatabaseError } from '../db/db-errors.ts';
+import { toDatabaseError } from '../db/database-error-map.ts';
+import { ApiError, badRequest, notFound, unavailable } from './api-errors.ts';
 
 /** True for errors that mean Redis is not reachable (as opposed to a bug or a Redis reply error). */
 export function isRedisDown(err: unknown): boolean {
@@ -16,7 +18,8 @@ export function isRedisDown(err: unknown): boolean {
 
 /**
  * Runs a case store call and turns its typed errors into API errors: CaseInputError 400 with the
- * field, CaseNotFoundError 404, CaseConflictError 409, Redis unreachable 503. Anything else stays
+ * field, CaseNotFoundError 404, CaseConflictError 409 with its own code (CASE_DECIDED names who
+ * decided, CASE_CLAIMED the lease holder), the record or Redis unreachable 503. Anything else stays
  * a 500 (a bug, logged by the error middleware).
  */
 export async function caseCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -26,9 +29,11 @@ export async function caseCall<T>(what: string, fn: () => Promise<T>): Promise<T
     if (err instanceof CaseInputError) throw badRequest(err.field, err.message.replace(`${err.field}: `, ''));
     if (err instanceof CaseError) {
       if (err.status === 404) throw notFound(err.message.replace(/ not found$/, ''));
-      if (err.status === 409) throw conflict(err.message);
+      if (err.status === 409) throw new ApiError(409, err.code, err.message, undefined, { cause: err });
       throw new ApiError(err.status, err.code, err.message, undefined, { cause: err });
     }
+    const db = toDatabaseError(err, 'the record');
+    if (db instanceof DatabaseError) throw unavailable(`cannot ${what}: ${db.message}`, err);
     if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable (${(err as Error).message})`, err);
     throw err;
   }

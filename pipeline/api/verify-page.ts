@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import type { CaseRecord, EventTypeDef } from '../events/event-model.ts';
+import type { EventTypeDef } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 import type { CaseApiContext } from './api-context.ts';
 import { route } from './api-errors.ts';
 import { caseCall } from './case-route-errors.ts';
@@ -57,7 +58,7 @@ document.addEventListener('click', async (e) => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const data = await res.json();
     if (!res.ok) throw new Error(data.error ? data.error.message : res.statusText);
-    msg.textContent = data.case.status === 'confirmed' ? '已确认 Confirmed' : '已驳回 Rejected';
+    msg.textContent = data.case.status === 'accepted' ? '已确认 Confirmed' : '已驳回 Rejected';
     card.classList.add('done');
   } catch (err) {
     msg.textContent = String(err.message || err); msg.classList.add('err');

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../events/event-model.ts';
+import type { CaseRecord } from './case-model.ts';
 import type { CaseStore } from './case-store.ts';
 
 /** Every case in the store, oldest first, page by page (500 at a time). */

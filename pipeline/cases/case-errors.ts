@@ -1,3 +1,5 @@
+import type { Verdict } from './case-model.ts';
+
 /** Base of the case store's errors: a stable code and the HTTP status an API answers with. */
 export abstract class CaseError extends Error {
   abstract readonly code: string;
@@ -14,13 +16,33 @@ export class CaseNotFoundError extends CaseError {
   }
 }
 
-/** The request conflicts with the case's state: another verdict, claimed by someone else, not confirmed yet (HTTP 409). */
+/** The request conflicts with the case's state, e.g. handling a case nobody accepted (HTTP 409). */
 export class CaseConflictError extends CaseError {
-  readonly code = 'CASE_CONFLICT';
+  readonly code: string = 'CASE_CONFLICT';
   readonly status = 409;
   constructor(message: string) {
     super(message);
     this.name = 'CaseConflictError';
+  }
+}
+
+/** The case already has a verdict by someone (HTTP 409); `decidedBy` names who. */
+export class CaseDecidedError extends CaseConflictError {
+  override readonly code = 'CASE_DECIDED';
+  readonly decidedBy: string;
+  constructor(readonly caseId: string, readonly decided: Verdict) {
+    super(`case ${caseId} was already decided ${decided.verdict}${decided.reason ? ` (${decided.reason})` : ''} by ${decided.by} at ${new Date(decided.at).toISOString()}`);
+    this.name = 'CaseDecidedError';
+    this.decidedBy = decided.by;
+  }
+}
+
+/** Someone else holds a live claim on the case (HTTP 409); names the holder and when the lease ends. */
+export class CaseClaimedError extends CaseConflictError {
+  override readonly code = 'CASE_CLAIMED';
+  constructor(readonly caseId: string, readonly holder: string, readonly expiresAt: number) {
+    super(`case ${caseId} is claimed by ${holder} until ${new Date(expiresAt).toISOString()}`);
+    this.name = 'CaseClaimedError';
   }
 }
 

@@ -1,9 +1,6 @@
 import type { ConfirmedEvent, EventBox, EventTypeDef } from '../events/event-model.ts';
-import { buildDispatchPayload, type DispatchPayloadV1 } from '../dispatch/dispatch-payload.ts';
-import type { DispatchOutcome } from '../dispatch/dispatcher.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { CaseStore, SightingResult } from './case-store.ts';
-import { isActive } from './case-transitions.ts';
 import { type EvidenceZone, renderEvidence, writeEvidence } from './evidence.ts';
 
 /** What the intake needs to know of a camera. */
@@ -16,8 +13,6 @@ export interface IntakeCamera {
 /** Options of a CaseIntake. */
 export interface CaseIntakeOptions {
   readonly store: CaseStore;
-  /** Where opened cases go (a Dispatcher). */
-  readonly dispatcher: { dispatch(payload: DispatchPayloadV1): Promise<DispatchOutcome> };
   /** Evidence folder (files `<day>/<sha256>.jpg`). */
   readonly evidenceDir: string;
   /** Event type catalogue lookup. */
@@ -38,12 +33,14 @@ export interface Sighting {
   readonly first?: { readonly jpeg: Buffer; readonly boxes?: readonly EventBox[] };
 }
 
-/** What became of a sighting: the case, and for a new case where its dispatch job went. */
-export type IntakeResult = SightingResult & { readonly dispatch?: DispatchOutcome };
+/** What became of a sighting: the case it went to, and whether evidence was rendered for it. */
+export type IntakeResult = SightingResult & { readonly rendered: boolean };
 
 /**
- * Files confirmed events as cases: renders and stores the evidence, opens or updates the case
- * (deduplication and cooldown are the store's), and dispatches new cases. The stage after the rules.
+ * Files confirmed events as cases: the store decides (deduplication, cooldown) and asks for
+ * evidence only when a case opens or a sighting improves it, so a repeat sighting costs no
+ * rendering. A new case's dispatch job is the store's outbox row (sent by the relay).
+ * The one interface from the events stage into cases.
  */
 export class CaseIntake {
   private readonly log: Logger;
@@ -61,30 +58,16 @@ export class CaseIntake {
     if (!camera) throw new Error(`unknown camera "${event.cameraId}"`);
     const zone = event.zone === null ? undefined : camera.zones.find((z) => z.name === event.zone);
     const dir = this.options.evidenceDir;
-    const latest = await writeEvidence(dir, await renderEvidence(s.frameJpeg, event.boxes, zone), event.at);
-    const first = s.first ? await writeEvidence(dir, await renderEvidence(s.first.jpeg, s.first.boxes ?? event.boxes, zone), event.firstSeenAt) : undefined;
-    const raw = this.options.keepRaw ? await writeEvidence(dir, s.frameJpeg, event.at) : undefined;
-    const evidence = { latest, ...(first ? { first } : {}), ...(raw ? { raw } : {}) };
-    const result = await this.options.store.openOrUpdate(event, { camera, type, evidence });
-    this.log.debug({ caseId: result.case.id, outcome: result.outcome, type: event.eventType, camera: event.cameraId }, 'sighting filed');
-    if (result.outcome !== 'opened') return result;
-    return { ...result, dispatch: await this.options.dispatcher.dispatch(buildDispatchPayload(result.case, type)) };
-  }
-
-  /**
-   * Dispatches active cases with no record of a dispatch job (a crash between opening and adding,
-   * or a mark lost while Redis was away). Run at start; a case already queued is not added twice.
-   * Returns how many were handed to the dispatcher.
-   */
-  async redispatchUndelivered(limit = 500): Promise<number> {
-    const { cases } = await this.options.store.list({ undispatched: true, limit });
-    let n = 0;
-    for (const c of cases) {
-      const type = this.options.eventType(c.eventType);
-      if (!type || !isActive(c.status)) continue;
-      await this.options.dispatcher.dispatch(buildDispatchPayload(c, type));
-      n++;
-    }
-    return n;
+    let rendered = false;
+    const render = async (why: 'open' | 'improve'): Promise<{ latest: string; first?: string; raw?: string }> => {
+      rendered = true;
+      const latest = await writeEvidence(dir, await renderEvidence(s.frameJpeg, event.boxes, zone), event.at);
+      const first = why === 'open' && s.first ? await writeEvidence(dir, await renderEvidence(s.first.jpeg, s.first.boxes ?? event.boxes, zone), event.firstSeenAt) : undefined;
+      const raw = this.options.keepRaw ? await writeEvidence(dir, s.frameJpeg, event.at) : undefined;
+      return { latest, ...(first ? { first } : {}), ...(raw ? { raw } : {}) };
+    };
+    const result = await this.options.store.openOrUpdate(event, { camera, type, render });
+    this.log.debug({ caseId: result.case.id, outcome: result.outcome, type: event.eventType, camera: event.cameraId, rendered }, 'sighting filed');
+    return { ...result, rendered };
   }
 }

@@ -1,23 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { CaseRecord, CaseStatus } from '../events/event-model.ts';
-import type { CaseKeys } from './case-keys.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/db-schema.ts';
+import type { CaseRecord, CaseStatus } from './case-model.ts';
+import { type CaseRow, rowToCase } from './case-row.ts';
 
 /** Filters and paging of a case list. Every given filter must hold. */
 export interface CaseListQuery {
-  /** A status, or `pending` (open or claimed: waiting for a verdict). Default any. */
+  /** A status, or `pending` (waiting for a verdict). Default any. */
   readonly status?: CaseStatus | 'pending';
   readonly grid?: string;
   /** Event type id. */
   readonly type?: string;
   readonly camera?: string;
-  /** Only cases whose dispatch job is not known to exist yet. */
-  readonly undispatched?: boolean;
+  /** Responsible unit. */
+  readonly unit?: string;
+  /** Only cases flagged overdue and still active. */
+  readonly overdue?: boolean;
   /** Page size, 1-500. Default 50. */
   readonly limit?: number;
   /** `nextCursor` of the previous page (the last case id on it). */
   readonly cursor?: string;
-  /** By opening time: asc (oldest first, default: the work queue order) or desc. */
+  /** By opening time (ids sort by it): asc (oldest first, default: the work queue order) or desc. */
   readonly order?: 'asc' | 'desc';
 }
 
@@ -28,46 +30,41 @@ export interface CaseListPage {
   readonly nextCursor: string | null;
 }
 
-/** The index keys a query intersects (the `all` index when it has no filter). */
-function indexKeys(keys: CaseKeys, q: CaseListQuery): string[] {
-  const out: string[] = [];
-  if (q.status === 'pending') out.push(keys.index('pending'));
-  else if (q.status) out.push(keys.byStatus(q.status));
-  if (q.grid !== undefined) out.push(keys.byGrid(q.grid));
-  if (q.type !== undefined) out.push(keys.byType(q.type));
-  if (q.camera !== undefined) out.push(keys.byCamera(q.camera));
-  if (q.undispatched) out.push(keys.index('undispatched'));
-  return out.length ? out : [keys.index('all')];
+/** Cases joined with their verdicts: the one select every read of whole records uses. */
+export function selectCases(db: Kysely<Database>) {
+  return db
+    .selectFrom('cases')
+    .leftJoin('verdicts', 'verdicts.case_id', 'cases.id')
+    .selectAll('cases')
+    .select([
+      'verdicts.verdict as v_verdict',
+      'verdicts.reason as v_reason',
+      'verdicts.correct_type as v_correct_type',
+      'verdicts.note as v_note',
+      'verdicts.by as v_by',
+      'verdicts.at as v_at',
+    ]);
 }
 
 /**
- * Ids of one page. Indexes are sorted sets with all scores 0, so members sort by id, and ids sort
- * by opening time: a page is a ZRANGE BYLEX after the cursor. Several filters intersect into a
- * scratch key inside one MULTI (created and deleted in the same transaction).
+ * One page, answered from indexes: keyset paging on the id (ids sort by opening time), so page N
+ * costs what page 1 costs. `pending` uses the partial index on pending cases.
  */
-export async function listCases(redis: Redis, keys: CaseKeys, q: CaseListQuery): Promise<{ ids: string[]; nextCursor: string | null }> {
+export async function listCases(db: Kysely<Database>, q: CaseListQuery): Promise<CaseListPage> {
   const limit = q.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new RangeError(`limit must be an integer 1-500, got ${limit}`);
   const desc = q.order === 'desc';
-  const after = q.cursor ? `(${q.cursor}` : desc ? '+' : '-';
-  const range = desc ? [after, '-', 'BYLEX', 'REV'] : [after, '+', 'BYLEX'];
-  const sources = indexKeys(keys, q);
-  let ids: string[];
-  if (sources.length === 1) {
-    ids = (await redis.call('ZRANGE', sources[0]!, ...range, 'LIMIT', 0, limit + 1)) as string[];
-  } else {
-    const tmp = keys.scratch(randomBytes(8).toString('hex'));
-    const res = await redis
-      .multi()
-      .zinterstore(tmp, sources.length, ...sources)
-      .call('ZRANGE', tmp, ...range, 'LIMIT', 0, limit + 1)
-      .del(tmp)
-      .exec();
-    const [, [err, v]] = res as [unknown, [Error | null, string[]]];
-    if (err) throw err;
-    ids = v;
-  }
-  const more = ids.length > limit;
-  const page = more ? ids.slice(0, limit) : ids;
-  return { ids: page, nextCursor: more ? page[page.length - 1]! : null };
+  let query = selectCases(db);
+  if (q.status === 'pending') query = query.where('cases.pending', '=', true);
+  else if (q.status) query = query.where('cases.status', '=', q.status);
+  if (q.grid !== undefined) query = query.where('cases.grid', '=', q.grid);
+  if (q.type !== undefined) query = query.where('cases.event_type', '=', q.type);
+  if (q.camera !== undefined) query = query.where('cases.camera_id', '=', q.camera);
+  if (q.unit !== undefined) query = query.where('cases.responsible_unit', '=', q.unit);
+  if (q.overdue) query = query.where('cases.overdue_at', 'is not', null).where('cases.active', '=', true);
+  if (q.cursor) query = query.where('cases.id', desc ? '<' : '>', q.cursor);
+  const rows = (await query.orderBy('cases.id', desc ? 'desc' : 'asc').limit(limit + 1).execute()) as CaseRow[];
+  const more = rows.length > limit;
+  const page = (more ? rows.slice(0, limit) : rows).map(rowToCase);
+  return { cases: page, nextCursor: more ? page[page.length - 1]!.id : null };
 }

@@ -2,44 +2,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
-import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
+import { openDatabase } from '../db/open-database.ts';
 import { CaseStore } from './case-store.ts';
-import { testContext, testEvent } from './case-test-fixtures.ts';
+import { TEST_TYPES, testContext, testEvent } from './case-test-fixtures.ts';
 
-describe('cases survive a Redis restart with an append-only file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gw-aof-'));
-  let redis: LocalRedis | undefined;
-  afterAll(async () => {
-    await redis?.close();
+describe('cases survive closing and reopening the embedded database (the npm start default)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-embedded-'));
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
+  const eventType = (id: string) => TEST_TYPES.find((t) => t.id === id);
 
-  it('stops Redis (SIGTERM), starts it on the same port and folder: cases, verdicts, audit and indexes are back', async () => {
-    redis = await startLocalRedis({ persistDir: dir });
-    const port = redis.port;
-    const conn = createRedis(redis.url, 'producer');
-    const store = new CaseStore(conn, { prefix: 'gw:cases' });
+  it('keeps cases, verdicts, the audit trail, list order and the cooldown', async () => {
+    const h1 = await openDatabase({ embeddedDir: join(dir, 'db') });
+    const store = new CaseStore(h1.db, { eventType });
     const a = (await store.openOrUpdate(testEvent(), testContext())).case;
     const b = (await store.openOrUpdate(testEvent({ place: [0.6, 0.1, 0.8, 0.3] }), testContext())).case;
     await store.claim(a.id, 'w1');
-    await store.verdict(a.id, { verdict: 'confirmed', by: 'w1' });
-    await store.verdict(b.id, { verdict: 'rejected', reason: 'duplicate', by: 'w2' });
-    await closeRedis(conn);
-    await redis.close();
+    await store.verdict(a.id, 'w1', { verdict: 'confirmed' });
+    await store.verdict(b.id, 'w2', { verdict: 'rejected', reason: 'duplicate' });
+    await h1.close();
 
-    redis = await startLocalRedis({ port, persistDir: dir });
-    const conn2 = createRedis(redis.url, 'producer');
+    const h2 = await openDatabase({ embeddedDir: join(dir, 'db') });
     try {
-      const again = new CaseStore(conn2, { prefix: 'gw:cases' });
-      expect(await again.get(a.id)).toMatchObject({ status: 'confirmed', claimedBy: 'w1', verdict: { verdict: 'confirmed', by: 'w1' } });
+      const again = new CaseStore(h2.db, { eventType });
+      expect(await again.get(a.id)).toMatchObject({ status: 'accepted', claimedBy: 'w1', verdict: { verdict: 'confirmed', by: 'w1' } });
       expect(await again.get(b.id)).toMatchObject({ status: 'rejected', verdict: { reason: 'duplicate' } });
       expect((await again.audit(a.id)).map((e) => e.action)).toEqual(['opened', 'claimed', 'confirmed']);
-      expect((await again.list({ status: 'confirmed' })).cases.map((c) => c.id)).toEqual([a.id]);
-      // Dedup state came back too: the same car updates the confirmed case.
+      expect((await again.list({ status: 'accepted' })).cases.map((c) => c.id)).toEqual([a.id]);
+      // Dedup and cooldown state came back too: the same car updates the accepted case; the rejected one suppresses.
       expect((await again.openOrUpdate(testEvent(), testContext())).case.id).toBe(a.id);
+      expect((await again.openOrUpdate(testEvent({ place: [0.6, 0.1, 0.8, 0.3] }), testContext())).outcome).toBe('suppressed');
     } finally {
-      await closeRedis(conn2);
+      await h2.close();
     }
   });
 });

@@ -1,48 +1,53 @@
-import type { Redis } from 'ioredis';
-import type { AuditEntry, CaseRecord, ConfirmedEvent, Verdict } from '../events/event-model.ts';
-import { CasWrite } from './cas-commit.ts';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/db-schema.ts';
+import { buildDispatchPayload } from '../dispatch/dispatch-payload.ts';
+import type { ConfirmedEvent, EventTypeDef } from '../events/event-model.ts';
 import { CaseContentionError, CaseNotFoundError } from './case-errors.ts';
 import { newCaseId } from './case-id.ts';
-import { CaseKeys } from './case-keys.ts';
-import { type CaseListPage, type CaseListQuery, listCases } from './case-list.ts';
+import { type CaseListPage, type CaseListQuery, listCases, selectCases } from './case-list.ts';
+import type { AuditEntry, CaseRecord, UnitLevel, Verdict } from './case-model.ts';
+import { type CaseRow, rowToCase } from './case-row.ts';
 import {
   applyVerdict,
+  breakClaim,
   type Change,
   claimCase,
-  closedAt,
+  escalateCase,
+  handleCase,
+  improvesEvidence,
   isActive,
-  isPending,
   markDispatched,
+  markOverdue,
   mergeSighting,
   openCase,
-  resolveCase,
+  recheckOutcome,
+  releaseClaim,
   type SightingContext,
+  startRecheck,
   suppressSighting,
 } from './case-transitions.ts';
+import { type OutboxRows, StaleCaseError, writeChange } from './case-write.ts';
 import { type DedupRule, findMatch } from './place-match.ts';
+import { auditSchema } from './audit-schema.ts';
 
 /** Options of a CaseStore. */
 export interface CaseStoreOptions {
-  /** Redis key prefix, e.g. "gw:cases". */
-  readonly prefix: string;
+  /** The event type catalogue (dispatch payloads, escalation deadlines). */
+  readonly eventType: (id: string) => EventTypeDef | undefined;
   /** Minimum place IoU for two sightings to be the same thing (types with `dedup: place`), 0-1. Default 0.3. */
   readonly minIou?: number;
   /** Cooldown after a case closed, seconds, for types without `cooldownS`. Default 1800. */
   readonly defaultCooldownS?: number;
+  /** Length of a claim lease, ms. Default 15 minutes. */
+  readonly claimLeaseMs?: number;
   /** Compare-and-set attempts before giving up with CaseContentionError. Default 25. */
   readonly maxAttempts?: number;
-  /** Clock, epoch ms. Default Date.now. */
+  /** Clock, epoch ms. Default Date.now (tests pass their own). */
   readonly now?: () => number;
 }
 
 /** What openOrUpdate did with a confirmed event. Only `opened` cases are dispatched. */
-export type SightingOutcome =
-  /** A new case. */
-  | 'opened'
-  /** Merged into an active case of the same thing (not dispatched again). */
-  | 'updated'
-  /** The same thing as a case closed within the cooldown: counted on that case, nothing opened. */
-  | 'suppressed';
+export type SightingOutcome = 'opened' | 'updated' | 'suppressed';
 
 /** Result of openOrUpdate: the case the event went to. */
 export interface SightingResult {
@@ -51,173 +56,220 @@ export interface SightingResult {
   readonly outcome: SightingOutcome;
 }
 
-/** Result of a verification step: the case after it, and whether this call changed it (false: a repeat). */
+/** Result of a step: the case after it, and whether this call changed it (false: a repeat). */
 export interface CaseUpdate {
   readonly case: CaseRecord;
   readonly changed: boolean;
 }
 
-/** A verdict as given; the store stamps the time. */
-export type VerdictInput = Omit<Verdict, 'at'> & { readonly at?: number };
+/** A verdict as an actor gives it; the store stamps actor and time. */
+export type VerdictInput = Omit<Verdict, 'at' | 'by'>;
 
-const parse = (raw: string): CaseRecord => JSON.parse(raw) as CaseRecord;
+/** Renders the evidence of a sighting when (and only when) the store needs it. */
+export type EvidenceRenderer = (why: 'open' | 'improve') => Promise<NonNullable<SightingContext['evidence']>>;
+
+type Decision = { kind: 'merge' | 'suppress'; target: CaseRecord } | { kind: 'open' };
 
 /**
- * Cases in Redis: opening with deduplication and cooldown, list indexes, verification steps and
- * the audit trail. Every write is one atomic compare-and-set (see CasWrite) retried on conflict, so
- * any number of processes may share a store. The connection is the caller's (a producer one:
- * requests fail fast while Redis is away).
+ * Cases in the record (PostgreSQL, or the embedded PGlite through the same code): opening with
+ * deduplication and cooldown, claims as leases, verdicts, handling, re-check, escalation, and one
+ * audit row per transition. Every write is one transaction guarded by the case's version and
+ * retried on conflict (CaseContentionError after `maxAttempts`); a change that dispatches writes
+ * its outbox row in the same transaction. Every method that acts takes the actor.
  */
 export class CaseStore {
-  readonly keys: CaseKeys;
   private readonly minIou: number;
   private readonly defaultCooldownS: number;
   private readonly maxAttempts: number;
-  private readonly now: () => number;
+  private readonly leaseMs: number;
+  readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
-    options: CaseStoreOptions,
+    readonly db: Kysely<Database>,
+    private readonly options: CaseStoreOptions,
   ) {
-    this.keys = new CaseKeys(options.prefix);
     this.minIou = options.minIou ?? 0.3;
     this.defaultCooldownS = options.defaultCooldownS ?? 1800;
     this.maxAttempts = options.maxAttempts ?? 25;
+    this.leaseMs = options.claimLeaseMs ?? 15 * 60_000;
     this.now = options.now ?? Date.now;
   }
 
   /**
    * Files a confirmed event: merges it into the active case of the same thing (same camera and
-   * type, and the same place or zone per the type's `dedup`), or counts it as suppressed on a case
-   * of the same thing closed less than the cooldown before the event, or opens a new case.
-   * Atomic across processes: opening is a compare-and-set on the camera+type group's version.
+   * type, same place or zone per the type's `dedup`), or counts it on a case of the same thing
+   * closed less than the cooldown before, or opens a new case (and its dispatch outbox row).
+   * Evidence comes from `ctx.evidence`, else from `render`, called only for a new case or a
+   * better sighting. Two processes filing the same thing at once open one case.
    */
-  async openOrUpdate(event: ConfirmedEvent, ctx: SightingContext & { readonly now?: number }): Promise<SightingResult> {
+  async openOrUpdate(event: ConfirmedEvent, ctx: SightingContext & { readonly render?: EvidenceRenderer }): Promise<SightingResult> {
     if (ctx.type.id !== event.eventType) throw new Error(`event type ${event.eventType} given with the definition of ${ctx.type.id}`);
     const rule: DedupRule = { by: ctx.type.dedup ?? 'place', minIou: this.minIou };
     const cooldownMs = (ctx.type.cooldownS ?? this.defaultCooldownS) * 1000;
-    const k = this.keys;
-    const [verKey, activeKey, closedKey] = [k.version(event.cameraId, event.eventType), k.active(event.cameraId, event.eventType), k.closed(event.cameraId, event.eventType)];
+    let rendered: SightingContext['evidence'] = ctx.evidence;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const now = ctx.now ?? this.now();
-      const res = await this.redis.multi().get(verKey).smembers(activeKey).zrangebyscore(closedKey, event.at - cooldownMs, '+inf').exec();
-      const [ver, activeIds, closedIds] = (res ?? []).map(([err, v]) => {
-        if (err) throw err;
-        return v;
-      }) as [string | null, string[], string[]];
-      const records = await this.readMany([...activeIds, ...closedIds]);
-      const active = records.filter(([, c]) => activeIds.includes(c.id) && isActive(c.status));
-      const closed = records.filter(([, c]) => closedIds.includes(c.id) && !isActive(c.status));
-      const hit = findMatch(rule, event, active.map(([, c]) => c));
-      if (hit) {
-        const raw = active.find(([, c]) => c === hit)![0];
-        const change = mergeSighting(hit, event, ctx, now);
-        if (await this.write(raw, hit, change)) return { case: change.next, created: false, outcome: 'updated' };
-        continue;
+      const now = this.now();
+      const group = await this.group(this.db, event, cooldownMs);
+      const decision = this.decide(rule, event, group);
+      const needs = decision.kind === 'open' ? 'open' : decision.kind === 'merge' && improvesEvidence(decision.target, event) ? 'improve' : null;
+      if (needs && !rendered && ctx.render) rendered = await ctx.render(needs);
+      const sctx: SightingContext = { ...ctx, ...(rendered ? { evidence: rendered } : {}) };
+      const change =
+        decision.kind === 'open'
+          ? openCase(newCaseId(now), event, sctx, now)
+          : decision.kind === 'merge'
+            ? mergeSighting(decision.target, event, sctx, now)
+            : suppressSighting(decision.target, event, now);
+      const ok = await this.db.transaction().execute(async (tx) => {
+        // One writer per camera+type group at a time; the group must be as it was when decided.
+        await sql`select pg_advisory_xact_lock(hashtext(${event.cameraId}), hashtext(${event.eventType}))`.execute(tx);
+        if (signature(await this.group(tx, event, cooldownMs)) !== signature(group)) return false;
+        await writeChange(tx, decision.kind === 'open' ? null : decision.target, change, this.outboxRows(change), now);
+        return true;
+      }).catch((err: unknown) => {
+        if (err instanceof StaleCaseError) return false;
+        throw err;
+      });
+      if (ok) {
+        const outcome = decision.kind === 'open' ? 'opened' : decision.kind === 'merge' ? 'updated' : 'suppressed';
+        return { case: change.next, created: decision.kind === 'open', outcome };
       }
-      const cooled = findMatch(rule, event, closed.map(([, c]) => c));
-      if (cooled) {
-        const raw = closed.find(([, c]) => c === cooled)![0];
-        const change = suppressSighting(cooled, event, now);
-        if (await this.write(raw, cooled, change)) return { case: change.next, created: false, outcome: 'suppressed' };
-        continue;
-      }
-      const change = openCase(newCaseId(now), event, ctx, now);
-      const extra = (w: CasWrite) => w.guard(verKey, ver).op('ZREMRANGEBYSCORE', closedKey, '-inf', `(${Math.min(now, event.at) - cooldownMs}`);
-      if (await this.write(null, null, change, extra)) return { case: change.next, created: true, outcome: 'opened' };
     }
     throw new CaseContentionError(`filing ${event.eventType} on ${event.cameraId}`, this.maxAttempts);
   }
 
   /** The case, or null when there is none with this id. */
   async get(id: string): Promise<CaseRecord | null> {
-    const raw = await this.redis.get(this.keys.case(id));
-    return raw === null ? null : parse(raw);
+    const row = (await selectCases(this.db).where('cases.id', '=', id).executeTakeFirst()) as CaseRow | undefined;
+    return row ? rowToCase(row) : null;
   }
 
   /** A page of cases matching every given filter, oldest first unless `order` is desc. */
-  async list(query: CaseListQuery = {}): Promise<CaseListPage> {
-    const page = await listCases(this.redis, this.keys, query);
-    const records = await this.readMany(page.ids);
-    return { cases: records.map(([, c]) => c), nextCursor: page.nextCursor };
+  list(query: CaseListQuery = {}): Promise<CaseListPage> {
+    return listCases(this.db, query);
   }
 
-  /** A grid worker takes a pending case (repeat by the same worker: unchanged). */
-  claim(id: string, by: string): Promise<CaseUpdate> {
-    return this.mutate(id, 'claim', (c) => claimCase(c, by, this.now()));
+  /** Active cases on a camera (the re-check looks for them). */
+  async activeOnCamera(cameraId: string): Promise<CaseRecord[]> {
+    const rows = (await selectCases(this.db).where('cases.camera_id', '=', cameraId).where('cases.active', '=', true).orderBy('cases.id').execute()) as CaseRow[];
+    return rows.map(rowToCase);
   }
 
-  /** Records a verdict; the same verdict again is unchanged, a different one a CaseConflictError. */
-  verdict(id: string, input: VerdictInput): Promise<CaseUpdate> {
-    return this.mutate(id, 'verdict', (c) => applyVerdict(c, { ...input, at: input.at ?? this.now() }));
+  /** `actor` takes (or renews) a lease on the case; someone else's live lease is a CaseClaimedError. */
+  claim(id: string, actor: string): Promise<CaseUpdate> {
+    return this.mutate(id, 'claim', (c, now) => claimCase(c, actor, now, this.leaseMs));
   }
 
-  /** Marks a confirmed case resolved (repeat: unchanged; not confirmed: CaseConflictError). */
-  resolve(id: string, by: string, note?: string): Promise<CaseUpdate> {
-    return this.mutate(id, 'resolve', (c) => resolveCase(c, by, this.now(), note));
+  /** The lease holder gives it back (not claimed: unchanged; someone else's: CaseClaimedError). */
+  release(id: string, actor: string): Promise<CaseUpdate> {
+    return this.mutate(id, 'release', (c, now) => releaseClaim(c, actor, now));
   }
 
-  /** Records that the case's dispatch job exists (repeat: unchanged). */
+  /** An operator breaks whatever lease is on the case (audited with the holder). */
+  breakClaim(id: string, actor: string, reason?: string): Promise<CaseUpdate> {
+    return this.mutate(id, 'break the claim', (c, now) => breakClaim(c, actor, now, reason));
+  }
+
+  /** Records `actor`'s verdict. The same again by the same actor: unchanged; anything else on a decided case: CaseDecidedError. */
+  verdict(id: string, actor: string, input: VerdictInput): Promise<CaseUpdate> {
+    return this.mutate(id, 'verdict', (c, now) => applyVerdict(c, { ...input, by: actor, at: now }));
+  }
+
+  /** The unit marks the case handled (note, optional photo path); requests the AI re-check. */
+  handle(id: string, actor: string, input: { readonly note?: string; readonly photo?: string } = {}): Promise<CaseUpdate> {
+    return this.mutate(id, 'mark handled', (c, now) => handleCase(c, actor, now, input));
+  }
+
+  /** Moves the case one level up (never down), to the unit there. */
+  escalate(id: string, actor: string, input: { readonly toLevel?: UnitLevel; readonly reason?: string } = {}): Promise<CaseUpdate> {
+    return this.mutate(id, 'escalate', (c, now) => escalateCase(c, this.typeOf(c), actor, now, input));
+  }
+
+  /** The re-check visit was asked for (handled -> rechecking). */
+  startRecheck(id: string): Promise<CaseUpdate> {
+    return this.mutate(id, 'start the re-check', (c, now) => startRecheck(c, now));
+  }
+
+  /** The re-check's answer: gone -> closed with the after frame; still there -> reopened with it. */
+  recheckOutcome(id: string, gone: boolean, after: { readonly path: string; readonly confidence?: number }): Promise<CaseUpdate> {
+    return this.mutate(id, 'record the re-check', (c, now) => recheckOutcome(c, gone, now, after));
+  }
+
+  /** Records that the dispatch job was published (opened -> dispatched; a repeat: unchanged). */
   markDispatched(id: string, at: number = this.now()): Promise<CaseUpdate> {
     return this.mutate(id, 'mark dispatched', (c) => markDispatched(c, at));
   }
 
+  /** Flags every active case past its deadline (once each); returns the cases flagged now. */
+  async flagOverdue(limit = 500): Promise<CaseRecord[]> {
+    const now = this.now();
+    const ids = await this.db.selectFrom('cases').select('id').where('active', '=', true).where('overdue_at', 'is', null).where('deadline_at', '<', now).orderBy('deadline_at').limit(limit).execute();
+    const out: CaseRecord[] = [];
+    for (const { id } of ids) {
+      const r = await this.mutate(id, 'flag overdue', (c, t) => markOverdue(c, t));
+      if (r.changed) out.push(r.case);
+    }
+    return out;
+  }
+
   /** The case's audit trail, oldest first. CaseNotFoundError when there is no such case. */
   async audit(id: string): Promise<AuditEntry[]> {
-    const res = await this.redis.multi().exists(this.keys.case(id)).lrange(this.keys.audit(id), 0, -1).exec();
-    const [[e1, exists], [e2, items]] = res as [[Error | null, number], [Error | null, string[]]];
-    if (e1 ?? e2) throw e1 ?? e2;
-    if (!exists) throw new CaseNotFoundError(id);
-    return items.map((s) => JSON.parse(s) as AuditEntry);
+    const rows = await this.db.selectFrom('case_audit').select(['at', 'by', 'action', 'detail']).where('case_id', '=', id).orderBy('id').execute();
+    if (rows.length === 0 && !(await this.get(id))) throw new CaseNotFoundError(id);
+    return rows.map((r) => auditSchema.parse({ at: r.at, by: r.by, action: r.action, ...(r.detail === null ? {} : { detail: r.detail }) }));
   }
 
-  /** Existing records for ids, with the raw JSON each was parsed from (the compare-and-set guard). */
-  private async readMany(ids: readonly string[]): Promise<[string, CaseRecord][]> {
-    if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.case(id)));
-    return raws.flatMap((raw) => (raw === null ? [] : [[raw, parse(raw)] as [string, CaseRecord]]));
+  private typeOf(c: CaseRecord): EventTypeDef {
+    const t = this.options.eventType(c.eventType);
+    if (!t) throw new Error(`case ${c.id} has event type "${c.eventType}", which the catalogue no longer has`);
+    return t;
   }
 
-  private async mutate(id: string, what: string, fn: (c: CaseRecord) => Change | null): Promise<CaseUpdate> {
+  private outboxRows(change: Change): OutboxRows {
+    const e = change.effects;
+    if (!e?.dispatch && !e?.recheck) return {};
+    const c = change.next;
+    return {
+      ...(e.dispatch ? { dispatch: buildDispatchPayload(c, this.typeOf(c)) } : {}),
+      ...(e.recheck ? { recheck: { caseId: c.id, cameraId: c.cameraId, version: c.version } } : {}),
+    };
+  }
+
+  /** Active cases of the event's camera and type, and those closed within the cooldown. */
+  private async group(db: Kysely<Database>, event: ConfirmedEvent, cooldownMs: number): Promise<CaseRecord[]> {
+    const rows = (await selectCases(db)
+      .where('cases.camera_id', '=', event.cameraId)
+      .where('cases.event_type', '=', event.eventType)
+      .where((eb) => eb.or([eb('cases.active', '=', true), eb('cases.closed_at', '>=', event.at - cooldownMs)]))
+      .orderBy('cases.id')
+      .execute()) as CaseRow[];
+    return rows.map(rowToCase);
+  }
+
+  private decide(rule: DedupRule, event: ConfirmedEvent, group: readonly CaseRecord[]): Decision {
+    const hit = findMatch(rule, event, group.filter((c) => isActive(c.status)));
+    if (hit) return { kind: 'merge', target: hit };
+    const cooled = findMatch(rule, event, group.filter((c) => !isActive(c.status)));
+    if (cooled) return { kind: 'suppress', target: cooled };
+    return { kind: 'open' };
+  }
+
+  private async mutate(id: string, what: string, fn: (c: CaseRecord, now: number) => Change | null): Promise<CaseUpdate> {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const raw = await this.redis.get(this.keys.case(id));
-      if (raw === null) throw new CaseNotFoundError(id);
-      const current = parse(raw);
-      const change = fn(current);
+      const current = await this.get(id);
+      if (!current) throw new CaseNotFoundError(id);
+      const now = this.now();
+      const change = fn(current, now);
       if (!change) return { case: current, changed: false };
-      if (await this.write(raw, current, change)) return { case: change.next, changed: true };
+      try {
+        await this.db.transaction().execute((tx) => writeChange(tx, current, change, this.outboxRows(change), now));
+        return { case: change.next, changed: true };
+      } catch (err) {
+        if (!(err instanceof StaleCaseError)) throw err;
+      }
     }
     throw new CaseContentionError(`${what} ${id}`, this.maxAttempts);
   }
-
-  /**
-   * Writes a change if the record is still `prevRaw` (null: does not exist yet), with its audit
-   * entries and every index the change moves it in.
-   */
-  private write(prevRaw: string | null, prev: CaseRecord | null, change: Change, extra?: (w: CasWrite) => void): Promise<boolean> {
-    const { next, audit } = change;
-    const k = this.keys;
-    const w = new CasWrite().guard(k.case(next.id), prevRaw).op('SET', k.case(next.id), JSON.stringify(next));
-    extra?.(w);
-    if (audit.length) w.op('RPUSH', k.audit(next.id), ...audit.map((a) => JSON.stringify(a)));
-    if (!prev) {
-      for (const key of [k.index('all'), k.byGrid(next.grid), k.byType(next.eventType), k.byCamera(next.cameraId)]) w.op('ZADD', key, 0, next.id);
-    }
-    if (next.dispatchedAt === undefined && !prev) w.op('ZADD', k.index('undispatched'), 0, next.id);
-    if (next.dispatchedAt !== undefined && prev && prev.dispatchedAt === undefined) w.op('ZREM', k.index('undispatched'), next.id);
-    if (prev?.status !== next.status) {
-      if (prev) w.op('ZREM', k.byStatus(prev.status), next.id);
-      w.op('ZADD', k.byStatus(next.status), 0, next.id);
-      if (isPending(next.status)) w.op('ZADD', k.index('pending'), 0, next.id);
-      else if (prev && isPending(prev.status)) w.op('ZREM', k.index('pending'), next.id);
-    }
-    const wasActive = prev ? isActive(prev.status) : undefined;
-    if (wasActive !== isActive(next.status)) {
-      const [active, closed, ver] = [k.active(next.cameraId, next.eventType), k.closed(next.cameraId, next.eventType), k.version(next.cameraId, next.eventType)];
-      if (isActive(next.status)) w.op('SADD', active, next.id);
-      else w.op('SREM', active, next.id).op('ZADD', closed, closedAt(next) ?? this.now(), next.id);
-      w.op('INCR', ver);
-    }
-    return w.commit(this.redis);
-  }
 }
+
+const signature = (cases: readonly CaseRecord[]): string => cases.map((c) => `${c.id}:${c.version}`).join(',');

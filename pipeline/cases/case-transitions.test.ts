@@ -1,18 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../events/event-model.ts';
-import { CaseConflictError, CaseInputError } from './case-errors.ts';
-import { EVIDENCE_A, EVIDENCE_B, testContext, testEvent } from './case-test-fixtures.ts';
-import { applyVerdict, claimCase, closedAt, markDispatched, mergeSighting, openCase, resolveCase, responsibleUnitFor, suppressSighting } from './case-transitions.ts';
+import type { CaseRecord } from './case-model.ts';
+import { CaseClaimedError, CaseConflictError, CaseDecidedError, CaseInputError } from './case-errors.ts';
+import { EVIDENCE_A, EVIDENCE_B, testContext, testEvent, testType } from './case-test-fixtures.ts';
+import {
+  applyVerdict,
+  breakClaim,
+  claimCase,
+  deadlineMinutesFor,
+  escalateCase,
+  handleCase,
+  isPending,
+  markDispatched,
+  markOverdue,
+  mergeSighting,
+  openCase,
+  recheckOutcome,
+  releaseClaim,
+  responsibleUnitFor,
+  startRecheck,
+  suppressSighting,
+} from './case-transitions.ts';
 
 const T0 = 1_700_000_000_000;
+const LEASE = 15 * 60_000;
 const opened = (): CaseRecord => openCase('c_x', testEvent(), testContext('illegal_parking', EVIDENCE_A), T0).next;
+const accepted = (): CaseRecord => applyVerdict(opened(), { verdict: 'confirmed', by: 'w1', at: T0 })!.next;
 
 describe('case transitions', () => {
-  it('opens a case from an event: deadline, responsible unit, evidence first = latest = best', () => {
-    const { next, audit } = openCase('c_x', testEvent(), testContext(), T0);
+  it('opens a case from an event: deadline, responsible unit, evidence, a dispatch job', () => {
+    const { next, audit, effects } = openCase('c_x', testEvent(), testContext(), T0);
     expect(next).toMatchObject({
       id: 'c_x',
-      status: 'open',
+      version: 1,
+      status: 'opened',
+      level: 'community',
       count: 1,
       severity: 'medium',
       category: 'A01-03',
@@ -22,40 +43,50 @@ describe('case transitions', () => {
       evidence: { first: EVIDENCE_A, latest: EVIDENCE_A, best: EVIDENCE_A },
       firstSeenAt: T0 - 600_000,
     });
-    expect(audit).toEqual([expect.objectContaining({ action: 'opened', by: 'system', at: T0 })]);
+    expect(audit).toMatchObject({ action: 'opened', by: 'system', at: T0 });
+    expect(effects).toMatchObject({ dispatch: true, sighting: { outcome: 'opened' } });
     const withFirst = openCase('c_y', testEvent(), testContext('illegal_parking', EVIDENCE_A, EVIDENCE_B), T0).next;
     expect(withFirst.evidence).toEqual({ first: EVIDENCE_B, latest: EVIDENCE_A, best: EVIDENCE_A });
+    expect(() => openCase('c_z', testEvent(), { ...testContext(), evidence: undefined }, T0)).toThrow(CaseInputError);
   });
 
-  it('merges a sighting: count, last seen, latest evidence; best only when more confident', () => {
+  it('merges a sighting: count, last seen, place; evidence and boxes only when more confident', () => {
     const c = opened();
-    const weaker = mergeSighting(c, testEvent({ at: T0 + 60_000, confidence: 0.6 }), testContext('illegal_parking', EVIDENCE_B), T0 + 61_000).next;
-    expect(weaker).toMatchObject({ count: 2, lastSeenAt: T0 + 60_000, confidence: 0.8, evidence: { first: EVIDENCE_A, latest: EVIDENCE_B, best: EVIDENCE_A } });
+    const weaker = mergeSighting(c, testEvent({ at: T0 + 60_000, confidence: 0.6, place: [0.12, 0.5, 0.32, 0.7] }), testContext('illegal_parking', EVIDENCE_B), T0 + 61_000).next;
+    expect(weaker).toMatchObject({ count: 2, version: 2, lastSeenAt: T0 + 60_000, confidence: 0.8, place: [0.12, 0.5, 0.32, 0.7], evidence: { latest: EVIDENCE_A, best: EVIDENCE_A } });
+    expect(weaker.boxes).toEqual(c.boxes);
     const stronger = mergeSighting(c, testEvent({ at: T0 + 60_000, confidence: 0.95 }), testContext('illegal_parking', EVIDENCE_B), T0).next;
-    expect(stronger).toMatchObject({ confidence: 0.95, evidence: { best: EVIDENCE_B } });
+    expect(stronger).toMatchObject({ confidence: 0.95, evidence: { first: EVIDENCE_A, latest: EVIDENCE_B, best: EVIDENCE_B } });
     expect(suppressSighting(suppressSighting(c, testEvent(), T0).next, testEvent(), T0).next.suppressed).toBe(2);
   });
 
-  it('claims: once per worker, conflicts for another or after a verdict', () => {
-    const claimed = claimCase(opened(), 'w1', T0)!.next;
-    expect(claimed).toMatchObject({ status: 'claimed', claimedBy: 'w1' });
-    expect(claimCase(claimed, 'w1', T0)).toBeNull();
-    expect(() => claimCase(claimed, 'w2', T0)).toThrow(CaseConflictError);
-    const confirmed = applyVerdict(claimed, { verdict: 'confirmed', by: 'w1', at: T0 })!.next;
-    expect(() => claimCase(confirmed, 'w1', T0)).toThrow(/already confirmed/);
+  it('claims are leases: renew, someone else blocked until expiry, release by holder, break by anyone', () => {
+    const claimed = claimCase(opened(), 'w1', T0, LEASE).next;
+    expect(claimed).toMatchObject({ status: 'opened', claimedBy: 'w1', claimExpiresAt: T0 + LEASE });
+    expect(claimCase(claimed, 'w1', T0 + 1000, LEASE).audit.action).toBe('claim_renewed');
+    expect(() => claimCase(claimed, 'w2', T0 + LEASE - 1, LEASE)).toThrow(CaseClaimedError);
+    expect(claimCase(claimed, 'w2', T0 + LEASE, LEASE).audit).toMatchObject({ action: 'claimed', detail: { previous: 'w1' } });
+    expect(() => releaseClaim(claimed, 'w2', T0)).toThrow(/claimed by w1/);
+    expect(releaseClaim(claimed, 'w1', T0)!.next.claimedBy).toBeUndefined();
+    expect(releaseClaim(claimed, 'w1', T0 + LEASE)).toBeNull();
+    expect(breakClaim(claimed, 'op', T0, 'gone home')!.audit).toMatchObject({ action: 'claim_broken', by: 'op', detail: { holder: 'w1', reason: 'gone home' } });
+    const rejected = applyVerdict(opened(), { verdict: 'rejected', reason: 'duplicate', by: 'w1', at: T0 })!.next;
+    expect(() => claimCase(rejected, 'w1', T0, LEASE)).toThrow(/only an active case/);
   });
 
-  it('verdicts: idempotent when equal, conflict when different or claimed by another', () => {
+  it('verdicts: idempotent for the same actor, CaseDecidedError naming who decided otherwise', () => {
     const c = opened();
+    expect(isPending(c)).toBe(true);
     const rejected = applyVerdict(c, { verdict: 'rejected', reason: 'duplicate', by: 'w1', at: T0 })!;
-    expect(rejected.next).toMatchObject({ status: 'rejected', verdict: { reason: 'duplicate' } });
-    expect(rejected.audit[0]).toMatchObject({ action: 'rejected', by: 'w1', detail: { reason: 'duplicate' } });
-    expect(closedAt(rejected.next)).toBe(T0);
-    expect(applyVerdict(rejected.next, { verdict: 'rejected', reason: 'duplicate', by: 'w2', at: T0 + 5 })).toBeNull();
-    expect(() => applyVerdict(rejected.next, { verdict: 'rejected', reason: 'false_detection', by: 'w1', at: T0 })).toThrow(CaseConflictError);
-    expect(() => applyVerdict(rejected.next, { verdict: 'confirmed', by: 'w1', at: T0 })).toThrow(CaseConflictError);
-    const claimed = claimCase(c, 'w1', T0)!.next;
+    expect(rejected.next).toMatchObject({ status: 'rejected', closedAt: T0, verdict: { reason: 'duplicate' } });
+    expect(isPending(rejected.next)).toBe(false);
+    expect(rejected.audit).toMatchObject({ action: 'rejected', by: 'w1', detail: { reason: 'duplicate' } });
+    expect(applyVerdict(rejected.next, { verdict: 'rejected', reason: 'duplicate', by: 'w1', at: T0 + 5 })).toBeNull();
+    expect(() => applyVerdict(rejected.next, { verdict: 'rejected', reason: 'duplicate', by: 'w2', at: T0 + 5 })).toThrow(/already decided rejected \(duplicate\) by w1/);
+    expect(() => applyVerdict(rejected.next, { verdict: 'confirmed', by: 'w1', at: T0 })).toThrow(CaseDecidedError);
+    const claimed = claimCase(c, 'w1', T0, LEASE).next;
     expect(() => applyVerdict(claimed, { verdict: 'confirmed', by: 'w2', at: T0 })).toThrow(/claimed by w1/);
+    expect(applyVerdict(claimed, { verdict: 'confirmed', by: 'w2', at: T0 + LEASE })!.next.status).toBe('accepted');
   });
 
   it.each([
@@ -73,24 +104,56 @@ describe('case transitions', () => {
     }
   });
 
-  it('resolves only a confirmed case; twice is a no-op', () => {
-    const c = opened();
-    expect(() => resolveCase(c, 'w1', T0)).toThrow(/only a case with a confirmed verdict/);
-    const confirmed = applyVerdict(c, { verdict: 'confirmed', by: 'w1', at: T0 })!.next;
-    const resolved = resolveCase(confirmed, 'w1', T0 + 9, 'towed')!;
-    expect(resolved.next).toMatchObject({ status: 'resolved', resolvedAt: T0 + 9 });
-    expect(resolved.audit[0]).toMatchObject({ action: 'resolved', detail: { note: 'towed' } });
-    expect(resolveCase(resolved.next, 'w2', T0 + 10)).toBeNull();
-    const rejected = applyVerdict(c, { verdict: 'rejected', reason: 'not_a_violation', by: 'w1', at: T0 })!.next;
-    expect(() => resolveCase(rejected, 'w1', T0)).toThrow(CaseConflictError);
+  it('handles only an accepted or reopened case, asks for the re-check, and the re-check closes or reopens', () => {
+    expect(() => handleCase(opened(), 'u', T0)).toThrow(/only an accepted or reopened case/);
+    const h = handleCase(accepted(), 'unit-1', T0 + 9, { note: 'towed', photo: EVIDENCE_B })!;
+    expect(h.next).toMatchObject({ status: 'handled', handledAt: T0 + 9, evidence: { handledPhoto: EVIDENCE_B } });
+    expect(h.effects).toMatchObject({ recheck: true, step: { step: 'handled', note: 'towed', photo: EVIDENCE_B }, evidence: [{ role: 'photo', path: EVIDENCE_B }] });
+    expect(handleCase(h.next, 'unit-1', T0 + 10)).toBeNull();
+    const r = startRecheck(h.next, T0 + 11)!.next;
+    expect(r.status).toBe('rechecking');
+    expect(startRecheck(r, T0 + 12)).toBeNull();
+    const closed = recheckOutcome(r, true, T0 + 20, { path: EVIDENCE_B })!;
+    expect(closed.next).toMatchObject({ status: 'closed', closedAt: T0 + 20, evidence: { best: EVIDENCE_A, after: EVIDENCE_B } });
+    expect(closed.audit.detail).toEqual({ recheck: 'gone', after: EVIDENCE_B, before: EVIDENCE_A });
+    expect(recheckOutcome(closed.next, false, T0 + 30, { path: EVIDENCE_A })).toBeNull();
+    const reopened = recheckOutcome(r, false, T0 + 20, { path: EVIDENCE_B, confidence: 0.7 })!.next;
+    expect(reopened).toMatchObject({ status: 'reopened', reopenCount: 1, evidence: { latest: EVIDENCE_B, after: EVIDENCE_B } });
+    expect(handleCase(reopened, 'unit-1', T0 + 40)!.next.status).toBe('handled');
   });
 
-  it('marks dispatch once; picks the responsible unit per area type', () => {
+  it('escalates one level at a time, upwards only, with the level deadline', () => {
+    const type = { ...testType('illegal_parking'), deadlineMinutesByLevel: { street_office: 240 } };
+    const up = escalateCase(opened(), type, 'op', T0 + 5, { reason: 'too big' });
+    expect(up.next).toMatchObject({ level: 'street_office', status: 'escalated', deadline: T0 + 5 + 240 * 60_000, responsibleUnit: 'street office: Traffic police, school detail' });
+    expect(up.effects).toMatchObject({ dispatch: true, escalation: { fromLevel: 'community', toLevel: 'street_office', reason: 'too big' } });
+    expect(() => escalateCase(up.next, type, 'op', T0, { toLevel: 'community' })).toThrow(/never moves down/);
+    expect(() => escalateCase(up.next, type, 'op', T0, { toLevel: 'street_office' })).toThrow(/never moves down or stays/);
+    const top = escalateCase(up.next, type, 'op', T0).next;
+    expect(top.level).toBe('district');
+    expect(deadlineMinutesFor(type, 'district')).toBe(120);
+    expect(() => escalateCase(top, type, 'op', T0)).toThrow(/no level above/);
+    expect(escalateCase(accepted(), type, 'op', T0).next.status).toBe('accepted');
+  });
+
+  it('flags overdue once, only while active and not handled', () => {
+    const c = opened();
+    expect(markOverdue(c, c.deadline)).toBeNull();
+    const late = markOverdue(c, c.deadline + 1)!.next;
+    expect(late.overdueAt).toBe(c.deadline + 1);
+    expect(markOverdue(late, c.deadline + 2)).toBeNull();
+    const handled = handleCase(accepted(), 'u', T0)!.next;
+    expect(markOverdue(handled, handled.deadline + 1)).toBeNull();
+  });
+
+  it('marks dispatch once (opened -> dispatched); picks the responsible unit per area type', () => {
     const d = markDispatched(opened(), T0 + 1)!.next;
-    expect(d.dispatchedAt).toBe(T0 + 1);
+    expect(d).toMatchObject({ dispatchedAt: T0 + 1, status: 'dispatched' });
     expect(markDispatched(d, T0 + 2)).toBeNull();
     const t = testContext().type;
     expect(responsibleUnitFor(t, 'market')).toBe('Traffic police');
     expect(responsibleUnitFor({ ...t, responsibleUnit: {} }, 'market')).toBe('unassigned');
+    expect(responsibleUnitFor(t, 'market', 'district')).toBe('district: Traffic police');
+    expect(() => handleCase(d, 'u', T0)).toThrow(CaseConflictError);
   });
 });

@@ -1,56 +1,83 @@
 /**
  * Every change a case can go through, as pure functions: the current record and an input in, the
- * next record and its audit entries out (or null: nothing to change, the call was a repeat).
- * The store runs them inside a compare-and-set loop; keeping them pure keeps the rules testable
- * without Redis.
+ * next record, its one audit entry and the rows that go with it out (or null: nothing to change,
+ * the call was a repeat). The store runs them inside a compare-and-set on the case's version;
+ * keeping them pure keeps the loop's rules testable without a database. Time comes in as `now`.
  */
-import type { AuditEntry, CaseRecord, CaseStatus, ConfirmedEvent, EventTypeDef, Verdict } from '../events/event-model.ts';
-import { CaseConflictError, CaseInputError } from './case-errors.ts';
+import type { ConfirmedEvent, EventTypeDef } from '../events/event-model.ts';
+import { CaseClaimedError, CaseConflictError, CaseDecidedError, CaseInputError } from './case-errors.ts';
+import { type AuditEntry, type CaseRecord, type CaseStatus, UNIT_LEVELS, type UnitLevel, type Verdict } from './case-model.ts';
 
-/** A case's next state and what to append to its audit trail. */
-export interface Change {
-  readonly next: CaseRecord;
-  readonly audit: readonly AuditEntry[];
+/** An evidence file a change adds to the case's evidence list. */
+export interface EvidenceRow {
+  readonly role: 'first' | 'latest' | 'best' | 'raw' | 'after' | 'photo';
+  readonly path: string;
+  readonly score?: number;
 }
 
-/** What the case store needs besides the event to open or update a case. */
+/** Rows besides the case and its audit entry that a change writes in the same transaction. */
+export interface ChangeEffects {
+  readonly sighting?: { readonly outcome: string; readonly event: ConfirmedEvent };
+  readonly evidence?: readonly EvidenceRow[];
+  readonly step?: { readonly step: string; readonly note?: string; readonly photo?: string };
+  readonly escalation?: { readonly fromLevel: UnitLevel; readonly toLevel: UnitLevel; readonly fromUnit: string; readonly toUnit: string; readonly reason?: string };
+  /** Put a dispatch job in the outbox (job id = case id + version). */
+  readonly dispatch?: boolean;
+  /** Put a re-check request in the outbox (the patrol visits the camera next). */
+  readonly recheck?: boolean;
+}
+
+/** A case's next state, its audit entry, and the rows that go with it. */
+export interface Change {
+  readonly next: CaseRecord;
+  readonly audit: AuditEntry;
+  readonly effects?: ChangeEffects;
+}
+
+/** What the store needs besides the event to open or update a case. */
 export interface SightingContext {
   readonly camera: { readonly grid: string; readonly areaType: string };
   readonly type: EventTypeDef;
   /**
-   * Evidence paths relative to the evidence folder: `latest` is this sighting, drawn; `first`
-   * the first sighting of a persistence event (default `latest`); `raw` the undrawn frame.
+   * Evidence paths relative to the evidence folder: `latest` is this sighting, drawn; `first` the
+   * first sighting of a persistence event (default `latest`); `raw` the undrawn frame. Absent on a
+   * repeat sighting that does not improve the evidence (nothing was rendered for it).
    */
-  readonly evidence: { readonly latest: string; readonly first?: string; readonly raw?: string };
+  readonly evidence?: { readonly latest: string; readonly first?: string; readonly raw?: string };
 }
 
-/** Statuses in which new sightings update the case (it is still being handled). */
-const ACTIVE: ReadonlySet<CaseStatus> = new Set<CaseStatus>(['open', 'claimed', 'confirmed']);
+/** Statuses that end a case. */
+const CLOSED: ReadonlySet<CaseStatus> = new Set<CaseStatus>(['closed', 'rejected']);
 /** Statuses waiting for a grid worker's verdict. */
-const PENDING: ReadonlySet<CaseStatus> = new Set<CaseStatus>(['open', 'claimed']);
+const AWAITING_VERDICT: ReadonlySet<CaseStatus> = new Set<CaseStatus>(['opened', 'dispatched', 'escalated']);
 
-/** True while sightings update the case (open, claimed, confirmed). */
-export const isActive = (s: CaseStatus): boolean => ACTIVE.has(s);
-/** True while the case waits for a verdict (open, claimed). */
-export const isPending = (s: CaseStatus): boolean => PENDING.has(s);
+/** True while sightings update the case (anything but closed and rejected). */
+export const isActive = (s: CaseStatus): boolean => !CLOSED.has(s);
+/** True while the case waits for a verdict (opened, dispatched, or escalated before one). */
+export const isPending = (c: Pick<CaseRecord, 'status' | 'verdict'>): boolean => AWAITING_VERDICT.has(c.status) && !c.verdict;
 
-/** When a closed case closed (verdict time of a rejection, resolution time), or undefined while active. */
-export function closedAt(c: CaseRecord): number | undefined {
-  if (c.status === 'resolved') return c.resolvedAt;
-  if (c.status === 'rejected') return c.verdict?.at;
-  return undefined;
+/** The unit responsible for a type in an area type at a level: its entry, else `default`, else "unassigned"; above community, "<level>: <unit>". */
+export function responsibleUnitFor(type: EventTypeDef, areaType: string, level: UnitLevel = 'community'): string {
+  const unit = type.responsibleUnit[areaType] ?? type.responsibleUnit.default ?? 'unassigned';
+  return level === 'community' ? unit : `${level.replace('_', ' ')}: ${unit}`;
 }
 
-/** The unit responsible for a type in an area type: its entry, else `default`, else "unassigned". */
-export function responsibleUnitFor(type: EventTypeDef, areaType: string): string {
-  return type.responsibleUnit[areaType] ?? type.responsibleUnit.default ?? 'unassigned';
+/** Minutes to handle a type at a level: the per-level entry, else the type's deadline. */
+export function deadlineMinutesFor(type: EventTypeDef, level: UnitLevel): number {
+  return type.deadlineMinutesByLevel?.[level] ?? type.deadlineMinutes;
 }
 
-/** A new case for a confirmed event (status open). */
+const bump = (c: CaseRecord, over: Partial<CaseRecord>): CaseRecord => ({ ...c, ...over, version: c.version + 1 });
+
+/** A new case for a confirmed event (status opened), with its dispatch job in the outbox. */
 export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext, now: number): Change {
-  const { type, camera, evidence } = ctx;
+  const { type, camera } = ctx;
+  const evidence = ctx.evidence;
+  if (!evidence) throw new CaseInputError('evidence', 'a new case needs its evidence');
+  const first = evidence.first ?? evidence.latest;
   const next: CaseRecord = {
     id,
+    version: 1,
     eventType: event.eventType,
     category: type.category,
     severity: type.severity,
@@ -58,7 +85,8 @@ export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext
     grid: camera.grid,
     areaType: camera.areaType,
     zone: event.zone,
-    status: 'open',
+    ruleId: event.ruleId,
+    status: 'opened',
     openedAt: now,
     lastSeenAt: event.at,
     firstSeenAt: event.firstSeenAt,
@@ -67,44 +95,101 @@ export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext
     boxes: event.boxes,
     place: event.place,
     model: event.model,
-    evidence: { first: evidence.first ?? evidence.latest, latest: evidence.latest, best: evidence.latest, ...(evidence.raw ? { raw: evidence.raw } : {}) },
-    deadline: now + type.deadlineMinutes * 60_000,
+    evidence: { first, latest: evidence.latest, best: evidence.latest, ...(evidence.raw ? { raw: evidence.raw } : {}) },
+    deadline: now + deadlineMinutesFor(type, 'community') * 60_000,
     responsibleUnit: responsibleUnitFor(type, camera.areaType),
+    level: 'community',
+    reopenCount: 0,
+    suppressed: 0,
   };
   const detail = { ruleId: event.ruleId, zone: event.zone, place: event.place, confidence: event.confidence, model: event.model, evidence: evidence.latest };
-  return { next, audit: [{ at: now, by: 'system', action: 'opened', detail }] };
+  const rows: EvidenceRow[] = [
+    { role: 'first', path: first, score: event.confidence },
+    ...(first !== evidence.latest ? [{ role: 'latest' as const, path: evidence.latest, score: event.confidence }] : []),
+    ...(evidence.raw ? [{ role: 'raw' as const, path: evidence.raw, score: event.confidence }] : []),
+  ];
+  return {
+    next,
+    audit: { at: now, by: 'system', action: 'opened', detail },
+    effects: { sighting: { outcome: 'opened', event }, evidence: rows, dispatch: true },
+  };
 }
 
-/** Merges a new sighting of the same thing into an active case: last seen, count, latest and best evidence. */
+/** True when a sighting would improve the case's evidence (a better score): only then is it rendered. */
+export function improvesEvidence(c: CaseRecord, event: ConfirmedEvent): boolean {
+  return event.confidence > c.confidence;
+}
+
+/**
+ * Merges a new sighting of the same thing into an active case: last seen, count and place
+ * (later sightings are matched against where the thing is now). The evidence and the boxes it
+ * shows change only when the sighting is better and came with rendered evidence.
+ */
 export function mergeSighting(c: CaseRecord, event: ConfirmedEvent, ctx: SightingContext, now: number): Change {
-  const better = event.confidence > c.confidence;
-  const { latest, raw } = ctx.evidence;
-  const next: CaseRecord = {
-    ...c,
+  const ev = improvesEvidence(c, event) ? ctx.evidence : undefined;
+  const next = bump(c, {
     lastSeenAt: Math.max(c.lastSeenAt, event.at),
     count: c.count + 1,
     confidence: Math.max(c.confidence, event.confidence),
-    // Where the thing is now: later sightings are matched against the latest place.
-    boxes: event.boxes,
     place: event.place,
     model: event.model,
-    evidence: { ...c.evidence, latest, best: better ? latest : c.evidence.best, ...(raw ? { raw } : {}) },
+    ...(ev ? { boxes: event.boxes, evidence: { ...c.evidence, latest: ev.latest, best: ev.latest, ...(ev.raw ? { raw: ev.raw } : {}) } } : {}),
+  });
+  const rows: EvidenceRow[] = ev ? [{ role: 'best', path: ev.latest, score: event.confidence }, ...(ev.raw ? [{ role: 'raw' as const, path: ev.raw, score: event.confidence }] : [])] : [];
+  return {
+    next,
+    audit: { at: now, by: 'system', action: 'updated', detail: { count: next.count, confidence: event.confidence, ...(ev ? { evidence: ev.latest } : {}) } },
+    effects: { sighting: { outcome: 'updated', event }, evidence: rows },
   };
-  return { next, audit: [{ at: now, by: 'system', action: 'updated', detail: { count: next.count, confidence: event.confidence, evidence: latest } }] };
 }
 
 /** Counts a sighting of a closed case's thing inside its cooldown: no new case. */
 export function suppressSighting(c: CaseRecord, event: ConfirmedEvent, now: number): Change {
-  const next: CaseRecord = { ...c, suppressed: (c.suppressed ?? 0) + 1 };
-  return { next, audit: [{ at: now, by: 'system', action: 'suppressed', detail: { seenAt: event.at, confidence: event.confidence, place: event.place } }] };
+  return {
+    next: bump(c, { suppressed: c.suppressed + 1 }),
+    audit: { at: now, by: 'system', action: 'suppressed', detail: { seenAt: event.at, confidence: event.confidence, place: event.place } },
+    effects: { sighting: { outcome: 'suppressed', event } },
+  };
 }
 
-/** A grid worker takes a pending case. Repeating one's own claim changes nothing. */
-export function claimCase(c: CaseRecord, by: string, now: number): Change | null {
-  if (c.status === 'claimed' && c.claimedBy === by) return null;
-  if (c.status === 'claimed') throw new CaseConflictError(`case ${c.id} is claimed by ${c.claimedBy ?? 'someone else'}`);
-  if (c.status !== 'open') throw new CaseConflictError(`case ${c.id} is already ${c.status}; only open cases can be claimed`);
-  return { next: { ...c, status: 'claimed', claimedBy: by }, audit: [{ at: now, by, action: 'claimed' }] };
+/** Records that the dispatch job was published (opened -> dispatched); a repeat changes nothing. */
+export function markDispatched(c: CaseRecord, at: number): Change | null {
+  if (c.dispatchedAt !== undefined) return null;
+  const status = c.status === 'opened' ? 'dispatched' : c.status;
+  return { next: bump(c, { dispatchedAt: at, status }), audit: { at, by: 'system', action: 'dispatched', detail: { unit: c.responsibleUnit } } };
+}
+
+const claimHeld = (c: CaseRecord, now: number): boolean => c.claimedBy !== undefined && c.claimExpiresAt !== undefined && c.claimExpiresAt > now;
+
+/**
+ * An actor takes a lease on an active case for `leaseMs`. Someone else's live lease is a
+ * CaseClaimedError naming the holder; an expired one is taken over; one's own is renewed.
+ */
+export function claimCase(c: CaseRecord, by: string, now: number, leaseMs: number): Change {
+  if (!isActive(c.status)) throw new CaseConflictError(`case ${c.id} is ${c.status}; only an active case can be claimed`);
+  if (claimHeld(c, now) && c.claimedBy !== by) throw new CaseClaimedError(c.id, c.claimedBy!, c.claimExpiresAt!);
+  const renew = claimHeld(c, now) && c.claimedBy === by;
+  const previous = !renew && c.claimedBy ? { previous: c.claimedBy } : {};
+  return {
+    next: bump(c, { claimedBy: by, claimExpiresAt: now + leaseMs }),
+    audit: { at: now, by, action: renew ? 'claim_renewed' : 'claimed', detail: { expiresAt: now + leaseMs, ...previous } },
+  };
+}
+
+/** The holder gives its lease back. Not claimed (or lapsed): nothing to do; someone else's: CaseClaimedError. */
+export function releaseClaim(c: CaseRecord, by: string, now: number): Change | null {
+  if (!claimHeld(c, now)) return null;
+  if (c.claimedBy !== by) throw new CaseClaimedError(c.id, c.claimedBy!, c.claimExpiresAt!);
+  return { next: bump(c, { claimedBy: undefined, claimExpiresAt: undefined }), audit: { at: now, by, action: 'released' } };
+}
+
+/** An operator breaks someone's lease (audited with the holder). Not claimed: nothing to do. */
+export function breakClaim(c: CaseRecord, by: string, now: number, reason?: string): Change | null {
+  if (!claimHeld(c, now)) return null;
+  return {
+    next: bump(c, { claimedBy: undefined, claimExpiresAt: undefined }),
+    audit: { at: now, by, action: 'claim_broken', detail: { holder: c.claimedBy, ...(reason ? { reason } : {}) } },
+  };
 }
 
 const sameVerdict = (a: Verdict, b: Verdict): boolean => a.verdict === b.verdict && a.reason === b.reason && a.correctType === b.correctType;
@@ -118,29 +203,98 @@ export function checkVerdict(c: CaseRecord, v: Verdict): void {
 }
 
 /**
- * Records a verdict. The same verdict again (same outcome, reason and correct type) changes
- * nothing; a different one is a conflict, as is a verdict on a case claimed by someone else.
+ * Records a verdict: confirmed -> accepted (the unit works on it), rejected -> rejected (closed).
+ * The same actor repeating the same verdict changes nothing; any other verdict on a decided case
+ * is a CaseDecidedError naming who decided; someone else's live claim is a CaseClaimedError.
  */
 export function applyVerdict(c: CaseRecord, v: Verdict): Change | null {
   checkVerdict(c, v);
   if (c.verdict) {
-    if (sameVerdict(c.verdict, v)) return null;
-    throw new CaseConflictError(`case ${c.id} already has the verdict ${c.verdict.verdict}${c.verdict.reason ? ` (${c.verdict.reason})` : ''} by ${c.verdict.by}`);
+    if (c.verdict.by === v.by && sameVerdict(c.verdict, v)) return null;
+    throw new CaseDecidedError(c.id, c.verdict);
   }
-  if (c.status === 'claimed' && c.claimedBy !== v.by) throw new CaseConflictError(`case ${c.id} is claimed by ${c.claimedBy ?? 'someone else'}`);
+  if (claimHeld(c, v.at) && c.claimedBy !== v.by) throw new CaseClaimedError(c.id, c.claimedBy!, c.claimExpiresAt!);
   const detail = { ...(v.reason ? { reason: v.reason } : {}), ...(v.correctType ? { correctType: v.correctType } : {}), ...(v.note ? { note: v.note } : {}) };
-  return { next: { ...c, status: v.verdict, verdict: v }, audit: [{ at: v.at, by: v.by, action: v.verdict, detail }] };
+  const over: Partial<CaseRecord> = v.verdict === 'confirmed' ? { status: 'accepted', acceptedAt: v.at } : { status: 'rejected', closedAt: v.at };
+  return {
+    next: bump(c, { ...over, verdict: v }),
+    audit: { at: v.at, by: v.by, action: v.verdict, ...(Object.keys(detail).length ? { detail } : {}) },
+    effects: { step: { step: v.verdict === 'confirmed' ? 'accepted' : 'rejected', ...(v.note ? { note: v.note } : {}) } },
+  };
 }
 
-/** Marks a confirmed case handled. Resolving a resolved case changes nothing; anything else is a conflict. */
-export function resolveCase(c: CaseRecord, by: string, now: number, note?: string): Change | null {
-  if (c.status === 'resolved') return null;
-  if (c.status !== 'confirmed') throw new CaseConflictError(`case ${c.id} is ${c.status}; only a case with a confirmed verdict can be resolved`);
-  return { next: { ...c, status: 'resolved', resolvedAt: now }, audit: [{ at: now, by, action: 'resolved', ...(note ? { detail: { note } } : {}) }] };
+/**
+ * The unit marks an accepted (or reopened) case handled, with a note and an optional photo; the
+ * re-check is requested in the same transaction. A repeat on a handled / rechecking case changes nothing.
+ */
+export function handleCase(c: CaseRecord, by: string, now: number, input: { readonly note?: string; readonly photo?: string } = {}): Change | null {
+  if (c.status === 'handled' || c.status === 'rechecking') return null;
+  if (c.status !== 'accepted' && c.status !== 'reopened') {
+    throw new CaseConflictError(`case ${c.id} is ${c.status}; only an accepted or reopened case can be marked handled`);
+  }
+  const evidence = input.photo ? { ...c.evidence, handledPhoto: input.photo } : c.evidence;
+  return {
+    next: bump(c, { status: 'handled', handledAt: now, evidence }),
+    audit: { at: now, by, action: 'handled', detail: { ...(input.note ? { note: input.note } : {}), ...(input.photo ? { photo: input.photo } : {}) } },
+    effects: {
+      step: { step: 'handled', ...(input.note ? { note: input.note } : {}), ...(input.photo ? { photo: input.photo } : {}) },
+      ...(input.photo ? { evidence: [{ role: 'photo' as const, path: input.photo }] } : {}),
+      recheck: true,
+    },
+  };
 }
 
-/** Records that the dispatch job was added; a second time changes nothing. */
-export function markDispatched(c: CaseRecord, at: number): Change | null {
-  if (c.dispatchedAt !== undefined) return null;
-  return { next: { ...c, dispatchedAt: at }, audit: [{ at, by: 'system', action: 'dispatched' }] };
+/** The re-check visit was requested from the patrol (handled -> rechecking); a repeat changes nothing. */
+export function startRecheck(c: CaseRecord, now: number): Change | null {
+  if (c.status !== 'handled') return null;
+  return { next: bump(c, { status: 'rechecking' }), audit: { at: now, by: 'system', action: 'rechecking' } };
+}
+
+/**
+ * The re-check's outcome: the same rule no longer sees the thing -> closed, with the after frame
+ * as evidence (before/after pair); still there -> reopened with the new evidence, counted against
+ * the unit. Only a handled / rechecking case is decided; otherwise nothing changes.
+ */
+export function recheckOutcome(c: CaseRecord, gone: boolean, now: number, after: { readonly path: string; readonly confidence?: number }): Change | null {
+  if (c.status !== 'rechecking' && c.status !== 'handled') return null;
+  if (gone) {
+    return {
+      next: bump(c, { status: 'closed', closedAt: now, evidence: { ...c.evidence, after: after.path } }),
+      audit: { at: now, by: 'system', action: 'closed', detail: { recheck: 'gone', after: after.path, before: c.evidence.best } },
+      effects: { evidence: [{ role: 'after', path: after.path }] },
+    };
+  }
+  return {
+    next: bump(c, { status: 'reopened', reopenCount: c.reopenCount + 1, handledAt: undefined, evidence: { ...c.evidence, latest: after.path, after: after.path } }),
+    audit: { at: now, by: 'system', action: 'reopened', detail: { recheck: 'still_there', evidence: after.path, ...(after.confidence !== undefined ? { confidence: after.confidence } : {}) } },
+    effects: { evidence: [{ role: 'after', path: after.path, ...(after.confidence !== undefined ? { score: after.confidence } : {}) }] },
+  };
+}
+
+/**
+ * Moves an active case one level up (community -> street office -> district), to the unit there,
+ * with that level's deadline. One way only: a district case cannot go further, and nothing ever
+ * moves a case down. `toLevel`, when given, must be the next level up.
+ */
+export function escalateCase(c: CaseRecord, type: EventTypeDef, by: string, now: number, input: { readonly toLevel?: UnitLevel; readonly reason?: string } = {}): Change {
+  if (!isActive(c.status)) throw new CaseConflictError(`case ${c.id} is ${c.status}; a closed case cannot be escalated`);
+  const at = UNIT_LEVELS.indexOf(c.level);
+  const up = UNIT_LEVELS[at + 1];
+  if (!up) throw new CaseConflictError(`case ${c.id} is already at the ${c.level} level; there is no level above it`);
+  if (input.toLevel !== undefined && input.toLevel !== up) {
+    const down = UNIT_LEVELS.indexOf(input.toLevel) <= at;
+    throw new CaseInputError('toLevel', down ? `a case never moves down or stays (it is at ${c.level})` : `escalation goes one level at a time: next is ${up}`);
+  }
+  const toUnit = responsibleUnitFor(type, c.areaType, up);
+  return {
+    next: bump(c, { level: up, responsibleUnit: toUnit, status: c.verdict ? c.status : 'escalated', deadline: now + deadlineMinutesFor(type, up) * 60_000, overdueAt: undefined }),
+    audit: { at: now, by, action: 'escalated', detail: { fromLevel: c.level, toLevel: up, fromUnit: c.responsibleUnit, toUnit, ...(input.reason ? { reason: input.reason } : {}) } },
+    effects: { escalation: { fromLevel: c.level, toLevel: up, fromUnit: c.responsibleUnit, toUnit, ...(input.reason ? { reason: input.reason } : {}) }, dispatch: true },
+  };
+}
+
+/** Flags an active case past its deadline (once). */
+export function markOverdue(c: CaseRecord, now: number): Change | null {
+  if (!isActive(c.status) || c.overdueAt !== undefined || c.deadline >= now || c.status === 'handled' || c.status === 'rechecking') return null;
+  return { next: bump(c, { overdueAt: now }), audit: { at: now, by: 'system', action: 'overdue', detail: { deadline: c.deadline, unit: c.responsibleUnit } } };
 }

@@ -73,6 +73,7 @@ export interface CasesTable {
   claim_expires_at: number | null;
   reopen_count: Generated<number>;
   overdue_at: number | null;
+  evidence: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface VerdictsTable {
@@ -154,6 +155,7 @@ export interface OutboxTable {
   sent_at: number | null;
   attempts: Generated<number>;
   last_error: string | null;
+  claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface CameraMemoryTable {

@@ -3,7 +3,8 @@
  * `schemas/dispatch-payload.v1.json` (for consumers in any language); these types mirror it and
  * the unit tests validate built payloads against the file.
  */
-import type { CaseRecord, EventTypeDef, NormBox, Severity } from '../events/event-model.ts';
+import type { EventTypeDef, NormBox, Severity } from '../events/event-model.ts';
+import type { CaseRecord } from '../cases/case-model.ts';
 
 /** Version of the payload this module builds. */
 export const DISPATCH_PAYLOAD_VERSION = 1;

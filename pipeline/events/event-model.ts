@@ -1,7 +1,7 @@
 /**
  * The shared vocabulary of the events stage: what an event type is, what a rule is, what the rules
- * hand on (a ConfirmedEvent), and what a case is. Pure types; the config schema, the rule engine,
- * the case store, dispatch, verification and accuracy all speak them.
+ * hand on (a ConfirmedEvent). Pure types; the config schema and the rule engine speak them, and
+ * the case model (pipeline/cases/case-model.ts) takes a ConfirmedEvent in.
  */
 
 /** Severity of an event type, most urgent last. Dispatch priority derives from it. */
@@ -20,6 +20,8 @@ export interface EventTypeDef {
   readonly severity: Severity;
   /** Time allowed to handle a case, minutes from dispatch. */
   readonly deadlineMinutes: number;
+  /** Per-level deadlines (minutes) after an escalation; a level not listed uses `deadlineMinutes`. */
+  readonly deadlineMinutesByLevel?: Readonly<Partial<Record<'community' | 'street_office' | 'district', number>>>;
   /** Responsible unit per area type; `default` for the rest. */
   readonly responsibleUnit: Readonly<Record<string, string>>;
   /**
@@ -110,75 +112,4 @@ export interface ConfirmedEvent {
   readonly model: string;
   /** Index of the visit frame it was confirmed on. */
   readonly frameIndex: number;
-}
-
-/** Life of a case. */
-export type CaseStatus = 'open' | 'claimed' | 'confirmed' | 'rejected' | 'resolved';
-
-/** Why a grid worker rejected an AI hit. */
-export type RejectReason = 'false_detection' | 'wrong_event_type' | 'duplicate' | 'not_a_violation';
-
-/** A grid worker's verdict on a case. */
-export interface Verdict {
-  readonly verdict: 'confirmed' | 'rejected';
-  /** Required when rejected. */
-  readonly reason?: RejectReason;
-  /** The event type the worker says it really is (with reason wrong_event_type). */
-  readonly correctType?: string;
-  readonly note?: string;
-  /** Who gave it (grid worker id). */
-  readonly by: string;
-  /** Epoch ms. */
-  readonly at: number;
-}
-
-/** One line of a case's audit trail. */
-export interface AuditEntry {
-  readonly at: number;
-  /** Who: a grid worker id, or "system" (the AI, dispatch). */
-  readonly by: string;
-  /** opened | updated | dispatched | claimed | released | confirmed | rejected | resolved | reopened ... */
-  readonly action: string;
-  readonly detail?: Readonly<Record<string, unknown>>;
-}
-
-/** A case: one confirmed event at one place on one camera, updated while it stays open. */
-export interface CaseRecord {
-  /** Stable id; also the dispatch job id (idempotent). */
-  readonly id: string;
-  readonly eventType: string;
-  readonly category: string;
-  readonly severity: Severity;
-  readonly cameraId: string;
-  readonly grid: string;
-  readonly areaType: string;
-  readonly zone: string | null;
-  readonly status: CaseStatus;
-  readonly openedAt: number;
-  readonly lastSeenAt: number;
-  /** Sightings merged into this case. */
-  readonly count: number;
-  /** Best confidence seen. */
-  readonly confidence: number;
-  readonly boxes: readonly EventBox[];
-  readonly place: NormBox;
-  /** "id@version" of the model that produced the hit. */
-  readonly model: string;
-  /**
-   * Evidence JPEG paths relative to the evidence folder: first and latest sighting (and the best).
-   * These have the boxes drawn on them. `raw`, when kept, is the undrawn frame of the sighting
-   * whose boxes are in `boxes` (what export-verified prefers for training data).
-   */
-  readonly evidence: { readonly first: string; readonly latest: string; readonly best: string; readonly raw?: string };
-  /** Epoch ms by which it must be handled. */
-  readonly deadline: number;
-  readonly responsibleUnit: string;
-  readonly dispatchedAt?: number;
-  readonly claimedBy?: string;
-  readonly verdict?: Verdict;
-  readonly resolvedAt?: number;
-  /** Epoch ms the thing was first seen (the first event's `firstSeenAt`); absent on older records. */
-  readonly firstSeenAt?: number;
-  /** Sightings of the same thing dropped by the cooldown after the case closed. Absent = 0. */
-  readonly suppressed?: number;
 }

@@ -1,95 +1,89 @@
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Redis } from 'ioredis';
-import type { CaseIntake, IntakeResult } from '../cases/case-intake.ts';
-import { writeEvidence } from '../cases/evidence.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { VisitAnalysis } from '../visit/camera-visitor.ts';
-import { type CameraMemory, emptyCameraMemory, parseCameraMemory, trackKey } from './camera-memory.ts';
-import type { RuleDef } from './event-model.ts';
+import { type CameraMemory, trackKey } from './camera-memory.ts';
+import type { CameraMemoryStore, StoredCameraMemory } from './camera-memory-store.ts';
+import type { ConfirmedEventSink, FrameKeeper } from './event-sink.ts';
+import type { ConfirmedEvent, NormBox, RuleDef } from './event-model.ts';
 import { type EngineCamera, evaluateVisit } from './rule-engine.ts';
 
 /** Options for {@link EventStage}. */
-export interface EventStageOptions {
-  /** Redis for the per-camera rule memory (any worker may visit any camera). */
-  readonly redis: Redis;
-  readonly prefix: string;
+export interface EventStageOptions<R> {
+  /** Per-camera rule memory (any worker may visit any camera; it survives restarts). */
+  readonly memory: CameraMemoryStore;
   /** The camera as the rules see it, and the rules that apply to it (the config can be reloaded). */
   readonly camera: (id: string) => { readonly camera: EngineCamera; readonly rules: readonly RuleDef[] } | undefined;
-  readonly intake: CaseIntake;
-  /** Evidence folder (first-sighting frames are kept there too). */
-  readonly evidenceDir: string;
+  /** Where confirmed events go (cases' intake, wired by main). */
+  readonly sink: ConfirmedEventSink<R>;
+  /** Keeps first-sighting frames. */
+  readonly frames: FrameKeeper;
+  /** Told what each judged visit saw, after its events were filed (the cases' re-check listens). */
+  readonly onJudged?: (judged: VisitJudgement) => Promise<void>;
+}
+
+/** What the rules saw on one visit: the events they confirmed and every object seen on it. */
+export interface VisitJudgement {
+  readonly cameraId: string;
+  readonly at: number;
+  readonly events: readonly ConfirmedEvent[];
+  /** Objects a persistence rule saw on this visit (confirmed or not yet), with the rule and zone. */
+  readonly seen: readonly { readonly ruleId: string; readonly zone: string | null; readonly box: NormBox }[];
+  /** The visit's latest frame (JPEG). */
+  readonly frameJpeg: Buffer;
 }
 
 /**
- * The stage after a visit: rules (with the camera's memory of where objects were), then cases and
- * dispatch for what they confirm. Runs inside the visit's camera lock, so the read-modify-write of
+ * The stage after a visit: rules (with the camera's memory of where objects were), then hands
+ * what they confirm to the sink. Runs inside the visit's camera lock, so the read-modify-write of
  * the camera's memory never races another visit of the same camera.
  *
  * For persistence rules it keeps the frame of the first sighting of each (rule, zone) for as long
  * as the rule remembers it, so a case shows the first and the latest sighting.
  */
-export class EventStage extends EventEmitter<{ filed: [IntakeResult] }> {
+export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
   private readonly log: Logger = createLogger('events');
 
-  constructor(private readonly options: EventStageOptions) {
+  constructor(private readonly options: EventStageOptions<R>) {
     super();
   }
 
-  private key(name: string): string {
-    return `${this.options.prefix}:${name}`;
-  }
-
   /** Runs the rules on one visit's detections and files every confirmed event. */
-  async onVisit(a: VisitAnalysis, at: number): Promise<IntakeResult[]> {
+  async onVisit(a: VisitAnalysis, at: number): Promise<R[]> {
     const found = this.options.camera(a.cameraId);
     if (!found || !a.model || a.detections.length === 0 || !a.latestJpeg) return [];
     const { camera, rules } = found;
     if (rules.length === 0) return [];
-    const memory = await this.loadMemory(a.cameraId);
-    const result = evaluateVisit({ camera, rules, frames: a.detections, model: a.model, at, memory });
-    await this.rememberFirstSightings(a, memory, result.memory, rules, at);
-    const filed: IntakeResult[] = [];
+    const stored = await this.options.memory.load(a.cameraId);
+    const result = evaluateVisit({ camera, rules, frames: a.detections, model: a.model, at, memory: stored.memory });
+    const firstSightings = await this.rememberFirstSightings(a, stored, result.memory, rules, at);
+    const filed: R[] = [];
     for (const event of result.events) {
-      const first = event.firstSeenAt < at ? await this.firstSighting(a.cameraId, event.ruleId, event.zone) : undefined;
-      const r = await this.options.intake.file({ event, frameJpeg: a.latestJpeg, ...(first ? { first: { jpeg: first } } : {}) });
+      const firstPath = event.firstSeenAt < at ? firstSightings[trackKey(event.ruleId, event.zone)]?.path : undefined;
+      const first = firstPath ? await this.options.frames.read(firstPath) : undefined;
+      const r = await this.options.sink.file({ event, frameJpeg: a.latestJpeg, ...(first ? { first: { jpeg: first } } : {}) });
       filed.push(r);
       this.emit('filed', r);
     }
-    await this.options.redis.hset(this.key('rule-memory'), a.cameraId, JSON.stringify(result.memory));
+    await this.options.memory.save(a.cameraId, { memory: result.memory, firstSightings }, at);
+    const seen = result.memory.tracks.filter((t) => t.lastSeenAt === at).map((t) => ({ ruleId: t.ruleId, zone: t.zone, box: t.box }));
+    await this.options.onJudged?.({ cameraId: a.cameraId, at, events: result.events, seen, frameJpeg: a.latestJpeg });
     if (filed.length) this.log.info({ camera: a.cameraId, events: result.events.map((e) => e.eventType) }, 'events confirmed');
     return filed;
   }
 
-  private async loadMemory(cameraId: string): Promise<CameraMemory> {
-    const raw = await this.options.redis.hget(this.key('rule-memory'), cameraId);
-    if (!raw) return emptyCameraMemory();
-    try {
-      return parseCameraMemory(JSON.parse(raw));
-    } catch (err) {
-      // A memory written by another version: start afresh rather than stop the patrol.
-      this.log.warn({ camera: cameraId, err: (err as Error).message }, 'rule memory unreadable: starting afresh');
-      return emptyCameraMemory();
-    }
-  }
-
   /** Keeps this visit's frame for every (rule, zone) whose memory starts now. */
-  private async rememberFirstSightings(a: VisitAnalysis, before: CameraMemory, after: CameraMemory, rules: readonly RuleDef[], at: number): Promise<void> {
-    const known = new Set(before.tracks.map((t) => trackKey(t.ruleId, t.zone)));
+  private async rememberFirstSightings(a: VisitAnalysis, before: StoredCameraMemory, after: CameraMemory, rules: readonly RuleDef[], at: number): Promise<StoredCameraMemory['firstSightings']> {
+    const out = { ...before.firstSightings };
+    const known = new Set(before.memory.tracks.map((t) => trackKey(t.ruleId, t.zone)));
     const fresh = new Set(after.tracks.filter((t) => t.firstSeenAt === at && !known.has(trackKey(t.ruleId, t.zone))).map((t) => trackKey(t.ruleId, t.zone)));
-    if (fresh.size === 0 || !a.latestJpeg) return;
-    const path = await writeEvidence(this.options.evidenceDir, a.latestJpeg, at);
+    if (fresh.size === 0 || !a.latestJpeg) return out;
+    const path = await this.options.frames.keep(a.latestJpeg, at);
     for (const k of fresh) {
+      if (out[k] && out[k].until > at) continue;
       const rule = rules.find((r) => k.split('\u0000')[0] === r.id);
       const ttlS = rule && rule.persistence.kind === 'visits' ? Math.ceil(rule.persistence.maxGapS + rule.persistence.minDurationS) : 3600;
-      await this.options.redis.set(this.key(`first-sighting:${a.cameraId}:${k}`), path, 'EX', ttlS, 'NX');
+      out[k] = { path, until: at + ttlS * 1000 };
     }
-  }
-
-  private async firstSighting(cameraId: string, ruleId: string, zone: string | null): Promise<Buffer | undefined> {
-    const path = await this.options.redis.get(this.key(`first-sighting:${cameraId}:${trackKey(ruleId, zone)}`));
-    if (!path) return undefined;
-    return readFile(join(this.options.evidenceDir, path)).catch(() => undefined);
+    return out;
   }
 }

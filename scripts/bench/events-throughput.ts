@@ -1,8 +1,9 @@
 /**
  * Events benchmark (not a test), two parts, each with a baseline measured in the same run:
  *
- * 1. Events per second through rules -> case -> dispatch (EventStage with a real Redis, case store,
- *    evidence rendering and the BullMQ dispatch queue), for visits that each confirm a crowd event:
+ * 1. Events per second through rules -> case -> outbox -> dispatch (EventStage with the record on
+ *    the real PostgreSQL (a scratch database), evidence rendering, the outbox relay into BullMQ on a
+ *    real Redis), for visits that each confirm a crowd event:
  *    half on new cameras (a case opens and is dispatched), half repeats (the open case is updated).
  *    Baseline: the pure rule engine on the same visits.
  * 2. Verification API latency under concurrent requests (list pending, read a case, give a verdict),
@@ -19,7 +20,11 @@ import { createApiApp } from '../../pipeline/api/api-app.ts';
 import { listen } from '../../pipeline/api/http-server.ts';
 import { CaseIntake } from '../../pipeline/cases/case-intake.ts';
 import { CaseStore } from '../../pipeline/cases/case-store.ts';
-import { Dispatcher } from '../../pipeline/dispatch/dispatcher.ts';
+import { OutboxRelay } from '../../pipeline/dispatch/outbox-relay.ts';
+import { evidenceFrameKeeper } from '../../pipeline/cases/evidence-frames.ts';
+import { openDatabase } from '../../pipeline/db/open-database.ts';
+import { createScratchDatabase } from '../../pipeline/db/scratch-database.ts';
+import { RecordCameraMemoryStore } from '../../pipeline/events/camera-memory-store.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import { PatrolStore } from '../../pipeline/distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../../pipeline/distributed/redis-connection.ts';
@@ -60,16 +65,22 @@ const visitOf = (i: number): VisitAnalysis => ({
 });
 
 const conn = createRedis(redis.url, 'producer');
-const store = new CaseStore(conn, { prefix: 'bench:cases' });
-const dispatcher = new Dispatcher({ redisUrl: redis.url, prefix: 'bench', spoolDir: join(dir, 'spool') });
+const scratch = await createScratchDatabase(undefined, 'bench');
+const record = await openDatabase({ url: scratch.url });
+const store = new CaseStore(record.db, { eventType: (id) => DEFAULT_EVENT_TYPES.find((t) => t.id === id) });
+const relay = new OutboxRelay({ db: record.db, redisUrl: redis.url, prefix: 'bench', onDispatched: (id, at) => store.markDispatched(id, at) });
 const intake = new CaseIntake({
   store,
-  dispatcher,
   evidenceDir: join(dir, 'evidence'),
   eventType: (id) => DEFAULT_EVENT_TYPES.find((t) => t.id === id),
   camera: () => ({ grid: 'g1', areaType: 'school', zones }),
 });
-const stage = new EventStage({ redis: conn, prefix: 'bench', intake, evidenceDir: join(dir, 'evidence'), camera: (id) => ({ camera: { id, areaType: 'school', zones }, rules: [crowdRule] }) });
+const stage = new EventStage({
+  memory: new RecordCameraMemoryStore(record.db),
+  sink: intake,
+  frames: evidenceFrameKeeper(join(dir, 'evidence')),
+  camera: (id) => ({ camera: { id, areaType: 'school', zones }, rules: [crowdRule] }),
+});
 
 try {
   // 1. Baseline: the pure rule engine.
@@ -86,6 +97,7 @@ try {
   for (let i = 0; i < opts.visits; i++) {
     for (const r of await stage.onVisit(visitOf(i), Date.now())) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   }
+  while ((await relay.relayOnce()).sent > 0);
   const stageS = (performance.now() - t) / 1000;
   const filed = Object.values(outcomes).reduce((a, b) => a + b, 0);
   const stagePerS = filed / stageS;
@@ -127,7 +139,7 @@ try {
       ['stage', 'events', 'events/s', 'vs rules alone'],
       [
         ['rules alone (baseline)', confirmed, Math.round(rulesPerS), '1.00'],
-        [`rules -> case -> dispatch (${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(', ')})`, filed, Math.round(stagePerS), (stagePerS / rulesPerS).toFixed(4)],
+        [`rules -> case -> outbox -> dispatch (${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(', ')})`, filed, Math.round(stagePerS), (stagePerS / rulesPerS).toFixed(4)],
       ],
     )}\n\n${formatTable(
       ['request', 'p50 ms', 'p99 ms', 'req/s', 'errors'],
@@ -141,7 +153,9 @@ try {
   );
   process.stdout.write(`wrote ${opts.out}\n`);
 } finally {
-  await dispatcher.close();
+  await relay.close();
+  await record.close();
+  await scratch.drop();
   await closeRedis(conn);
   await redis.close();
   await rm(dir, { recursive: true, force: true });

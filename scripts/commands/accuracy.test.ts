@@ -76,19 +76,20 @@ describe('gridworker accuracy --cases', () => {
   });
 
   it('reads the case store through the loader when no file is given', async () => {
-    const plain = await cli('accuracy', '--redis', 'redis://127.0.0.1:1', '--prefix', 'nowhere');
+    const plain = await cli('accuracy', '--database-url', 'postgres://gw:pw@127.0.0.1:1/nowhere');
     expect(plain.code).toBe(1);
-    expect(plain.err).toContain('cannot read cases from Redis');
+    expect(plain.err).toContain('cannot read cases from the record: PostgreSQL at 127.0.0.1:1/nowhere is unreachable');
+    expect(plain.err).not.toContain('pw@');
     const seen: StoreLocation[] = [];
     let out = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    const code = await runAccuracy({ target: 0.8, redis: 'redis://10.0.0.9:6379', prefix: 'district7', json: true, timezone: 'UTC' }, async (where) => {
+    const code = await runAccuracy({ target: 0.8, databaseUrl: 'postgres://10.0.0.9:5432/district7', json: true, timezone: 'UTC' }, async (where) => {
       seen.push(where);
       return cases;
     });
     vi.restoreAllMocks();
     expect(code).toBe(0);
-    expect(seen).toEqual([{ redisUrl: 'redis://10.0.0.9:6379', prefix: 'district7' }]);
+    expect(seen).toEqual([{ url: 'postgres://10.0.0.9:5432/district7' }]);
     expect((JSON.parse(out) as AccuracyReport).verified).toBe(11);
   });
 });

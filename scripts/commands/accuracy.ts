@@ -120,14 +120,13 @@ export async function runAccuracy(flags: AccuracyFlags, loader: StoreCaseLoader 
   }
 }
 
-/** `gridworker accuracy [--cases <file> | --redis <url> --prefix <p>] [--target 0.8] [--since <date>] [--json]`. */
+/** `gridworker accuracy [--cases <file> | --database-url <url>] [--target 0.8] [--since <date>] [--json]`. */
 export function registerAccuracy(program: Command, loader: StoreCaseLoader = loadCasesFromStore): void {
   program
     .command('accuracy')
     .description("precision of the AI's hits from the grid workers' verdicts: overall and per type, camera, model, confidence and day")
     .option('--cases <file.json>', 'read cases from a JSON file (an array of cases, as the API exports them) instead of the case store')
-    .option('--redis <url>', 'Redis URL of the case store (default: the config\'s, else $REDIS_URL)')
-    .option('--prefix <p>', 'Redis key prefix (default: the config\'s, else gridworker)')
+    .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder)')
     .option('--config <file>', 'Gridworker config: Redis location and time zone')
     .option('--target <p>', 'precision the AI should reach, 0-1', numberIn(0, 1, '--target'), DEFAULT_TARGET_PRECISION)
     .option('--since <date>', 'only cases opened since this date (YYYY-MM-DD, local midnight) or ISO date-time with offset')

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { T0, confirmedAt, makeCase, rejectedAt } from '../../pipeline/accuracy/case-fixture.ts';
 import type { ExportSummary } from '../../pipeline/accuracy/export-summary.ts';
-import type { CaseRecord, EventBox } from '../../pipeline/events/event-model.ts';
+import type { EventBox } from '../../pipeline/events/event-model.ts';
+import type { CaseRecord } from '../../pipeline/cases/case-model.ts';
 import type { BenchReport } from '../bench/bench-types.ts';
 import { runGridworker } from '../../test-fixtures/lib/run-cli.ts';
 

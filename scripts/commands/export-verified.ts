@@ -69,8 +69,7 @@ export function registerExportVerified(program: Command, loader: StoreCaseLoader
     .option('--evidence-dir <dir>', "folder the cases' evidence paths are relative to (default: the config's storage.dir)")
     .option('--frame <best|latest>', 'drawn evidence frame to use when a case kept no raw frame', oneOf('--frame', ['best', 'latest'] as const), 'best')
     .option('--include-rejected-as-negatives', 'also export false detections, as images without objects')
-    .option('--redis <url>', 'Redis URL of the case store (default: the config\'s, else $REDIS_URL)')
-    .option('--prefix <p>', 'Redis key prefix (default: the config\'s, else gridworker)')
+    .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder)')
     .option('--config <file>', 'Gridworker config: Redis location and evidence folder')
     .option('--json', 'print the summary as JSON')
     .action(async (flags: ExportVerifiedFlags) => {

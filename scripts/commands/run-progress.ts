@@ -44,7 +44,7 @@ export class RunProgress {
     this.running.events?.on('filed', (r) => {
       const c = r.case;
       const where = `${c.cameraId}${c.zone ? ` / ${c.zone}` : ''}`;
-      const what = r.outcome === 'opened' ? `CASE OPENED ${c.id} -> dispatch ${r.dispatch ?? ''}` : r.outcome === 'updated' ? `case ${c.id} updated (seen ${c.count}x)` : `sighting suppressed (case ${c.id} closed, cooldown)`;
+      const what = r.outcome === 'opened' ? `CASE OPENED ${c.id} -> ${c.responsibleUnit} (dispatch via the outbox)` : r.outcome === 'updated' ? `case ${c.id} updated (seen ${c.count}x)` : `sighting suppressed (case ${c.id} closed, cooldown)`;
       this.print(`${clock(c.lastSeenAt)} ${c.eventType} at ${where}, confidence ${c.confidence.toFixed(2)}: ${what}`);
     });
     this.running.leader?.on('elected', () => this.print('this process is now the patrol scheduler (leader)'));

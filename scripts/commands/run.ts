@@ -2,7 +2,8 @@ import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../pipeline/config/load-config.ts';
 import { type LocalRedis, redisAnswers, startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
-import { maskRedisUrl } from '../../pipeline/distributed/redis-connection.ts';
+import { closeRedis, createRedis, maskRedisUrl } from '../../pipeline/distributed/redis-connection.ts';
+import { redisSettingWarnings } from '../../pipeline/distributed/redis-settings.ts';
 import { type Role, type Running, startGridworker } from '../../pipeline/gridworker-main.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { collect } from './model-options.ts';
@@ -19,6 +20,7 @@ interface RunFlags {
   progress: boolean;
   logFile?: string;
   name?: string;
+  databaseUrl?: string;
 }
 
 const ROLES: readonly Role[] = ['scheduler', 'worker', 'api'];
@@ -66,7 +68,17 @@ export async function runMain(flags: RunFlags): Promise<number> {
     const configPath = resolve(flags.config ?? demo!.configPath);
     const config = await loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } });
     redis = await ensureRedis(flags.redis ?? config.redis.url, say);
+    if (!redis.local) {
+      const probe = createRedis(redis.url, 'producer');
+      try {
+        for (const w of await redisSettingWarnings(probe)) say(`WARNING: ${w}`);
+      } finally {
+        await closeRedis(probe);
+      }
+    }
+    const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
     running = await startGridworker({
+      ...(databaseUrl ? { databaseUrl } : {}),
       config,
       configDir: dirname(configPath),
       roles,
@@ -76,6 +88,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
       ...(flags.port !== undefined ? { apiPort: flags.port } : {}),
     });
     say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
+    if (running.database) say(`record: ${running.database.kind === 'postgres' ? `PostgreSQL ${running.database.where}` : `embedded database ${running.database.where} (single process; set DATABASE_URL to split roles)`}`);
     if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
     if (running.rules) {
       say(`event rules this model can raise: ${running.rules.enabled.map((r) => r.id).join(', ') || 'none'}`);
@@ -133,7 +146,8 @@ export function registerRun(program: Command): void {
     })
     .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
     .option('--no-progress', 'plain log lines instead of the live progress line')
-    .option('--name <name>', 'this process among the workers of one host (its dispatch spool folder); default main')
+    .option('--name <name>', 'this process among the workers of one host (logs); default main')
+    .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder, all roles in one process only)')
     .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log when interactive, else stderr)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runMain(flags);
