@@ -11,6 +11,7 @@ import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { dispatchPayloadProblems } from './dispatch/payload-validator.ts';
 import type { CaseRecord } from './cases/case-model.ts';
 import { type Running, startGridworker } from './gridworker-main.ts';
+import { type ScratchDatabase, createScratchDatabase } from './db/scratch-database.ts';
 
 const root = join(import.meta.dirname, '..');
 const prefix = 'gwev';
@@ -29,10 +30,11 @@ describe('from detections to verified cases, end to end on the fixture cameras',
   let rtsp: RtspTestServer;
   let redis: LocalRedis;
   let running: Running;
+  let scratch: ScratchDatabase;
   const dir = mkdtempSync(join(tmpdir(), 'gw-events-'));
 
   beforeAll(async () => {
-    [rtsp, redis] = await Promise.all([startRtspServer(), startLocalRedis()]);
+    [rtsp, redis, scratch] = await Promise.all([startRtspServer(), startLocalRedis(), createScratchDatabase(undefined, 'e2e')]);
     const config = [
       'cameras:',
       // A bus standing in the carriageway (a no-parking zone): illegal parking once it stays 4 s.
@@ -56,12 +58,12 @@ describe('from detections to verified cases, end to end on the fixture cameras',
       `storage: { dir: "${join(dir, 'data')}" }`,
     ].join('\n');
     writeFileSync(join(dir, 'config.yaml'), config);
-    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url });
+    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url, databaseUrl: scratch.url });
   }, 120_000);
 
   afterAll(async () => {
     await running?.close();
-    await Promise.all([rtsp?.close(), redis?.close()]);
+    await Promise.all([rtsp?.close(), redis?.close(), scratch?.drop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -85,7 +87,8 @@ describe('from detections to verified cases, end to end on the fixture cameras',
       const c = (await get<{ cases: CaseRecord[] }>('/api/cases?type=crowd_gathering')).cases;
       return c.length === 1 && c[0]!.count >= 2 && c[0];
     }, 60_000);
-    expect(crowd).toMatchObject({ cameraId: 'school', zone: 'gate', grid: 'g1', status: 'open', severity: 'high' });
+    expect(crowd).toMatchObject({ cameraId: 'school', zone: 'gate', grid: 'g1', severity: 'high' });
+    expect(['opened', 'dispatched']).toContain(crowd.status);
     const parking = cases.find((c) => c.eventType === 'illegal_parking')!;
     expect(parking).toMatchObject({ cameraId: 'bus-stop', zone: 'road' });
     expect(parking.boxes.some((b) => b.label === 'bus')).toBe(true);
@@ -94,7 +97,7 @@ describe('from detections to verified cases, end to end on the fixture cameras',
     expect(all.filter((c) => c.cameraId === 'airfield')).toEqual([]);
     expect(all.filter((c) => c.eventType === 'crowd_gathering')).toHaveLength(1);
 
-    // Dispatch: one job per case, the case id as job id, payloads valid against the committed schema.
+    // Dispatch through the outbox: one job per case, job id = case id + version, payloads valid against the committed schema.
     const queue = new Queue('dispatch', { connection: { url: redis.url, maxRetriesPerRequest: null }, prefix });
     try {
       const jobs = await waitFor('dispatch jobs', async () => {
@@ -102,9 +105,9 @@ describe('from detections to verified cases, end to end on the fixture cameras',
         return j.length >= 2 && j;
       }, 20_000);
       expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);
-      expect(jobs.map((j) => j.id).sort()).toEqual(all.map((c) => c.id).sort());
+      expect(jobs.map((j) => j.id).sort()).toEqual(all.map((c) => `${c.id}.v1`).sort());
       for (const j of jobs) expect(dispatchPayloadProblems(j.data)).toEqual([]);
-      expect(jobs.find((j) => j.id === crowd.id)?.opts.priority).toBeLessThan(jobs.find((j) => j.id === parking.id)!.opts.priority!);
+      expect(jobs.find((j) => j.id === `${crowd.id}.v1`)?.opts.priority).toBeLessThan(jobs.find((j) => j.id === `${parking.id}.v1`)!.opts.priority!);
     } finally {
       await queue.close();
     }
@@ -125,7 +128,7 @@ describe('from detections to verified cases, end to end on the fixture cameras',
     expect((await post(`/api/cases/${parking.id}/verdict`, { by: 'worker-9', verdict: 'rejected', reason: 'not_a_violation' })).status).toBe(200);
     expect((await post(`/api/cases/${crowd.id}/resolve`, { by: 'worker-7', note: 'dispersed' })).status).toBe(200);
     const audit = await get<{ audit: { action: string; by: string }[] }>(`/api/cases/${crowd.id}/audit`);
-    expect(audit.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['opened', 'confirmed', 'resolved']));
+    expect(audit.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['opened', 'confirmed', 'handled']));
 
     // Accuracy follows from the verdicts: 1 of 2 right overall, per type 1/1 and 0/1.
     const acc = await get<{ overall: { verified: number; confirmed: number; precision: number; ci95: { lo: number; hi: number } }; byEventType: { key: string; precision: number }[] }>('/api/accuracy');
@@ -135,8 +138,8 @@ describe('from detections to verified cases, end to end on the fixture cameras',
     const byType = Object.fromEntries(acc.byEventType.map((g) => [g.key, g.precision]));
     expect(byType).toMatchObject({ crowd_gathering: 1, illegal_parking: 0 });
 
-    // The accuracy command reads the same store.
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts', 'gridworker.mjs'), 'accuracy', '--redis', redis.url, '--prefix', prefix, '--json'], { cwd: root });
+    // The accuracy command reads the same record.
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts', 'gridworker.mjs'), 'accuracy', '--database-url', scratch.url, '--json'], { cwd: root });
     expect(JSON.parse(stdout)).toMatchObject({ overall: { verified: 2, confirmed: 1 } });
   }, 240_000);
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/db-schema.ts';
-import { type CameraMemory, emptyCameraMemory, parseCameraMemory } from './camera-memory.ts';
+import { type CameraMemory, emptyCameraMemory, parseCameraMemory, trackKey } from './camera-memory.ts';
 
 /** A camera's rule memory and its first-sighting frames (key -> path, kept until `until`). */
 export interface StoredCameraMemory {
@@ -15,8 +15,9 @@ export interface CameraMemoryStore {
   save(cameraId: string, stored: StoredCameraMemory, now: number): Promise<void>;
 }
 
-const firstSchema = z.record(z.string(), z.object({ path: z.string(), until: z.number() }));
-const rowSchema = z.object({ memory: z.unknown(), firstSightings: firstSchema.default({}) });
+// Stored as a list: the keys hold a NUL separator (trackKey), which jsonb text cannot carry.
+const firstSchema = z.array(z.object({ ruleId: z.string(), zone: z.string().nullable(), path: z.string(), until: z.number() }));
+const rowSchema = z.object({ memory: z.unknown(), firstSightings: firstSchema.default([]) });
 
 /**
  * Camera memory in the record (table camera_memory): "still there after T" survives a restart of
@@ -35,7 +36,8 @@ export class RecordCameraMemoryStore implements CameraMemoryStore {
     if (!row) return { memory: emptyCameraMemory(), firstSightings: {} };
     try {
       const parsed = rowSchema.parse(row.memory);
-      return { memory: parseCameraMemory(parsed.memory), firstSightings: parsed.firstSightings };
+      const firstSightings = Object.fromEntries(parsed.firstSightings.map((f) => [trackKey(f.ruleId, f.zone), { path: f.path, until: f.until }]));
+      return { memory: parseCameraMemory(parsed.memory), firstSightings };
     } catch (err) {
       this.onUnreadable(cameraId, err as Error);
       return { memory: emptyCameraMemory(), firstSightings: {} };
@@ -43,7 +45,12 @@ export class RecordCameraMemoryStore implements CameraMemoryStore {
   }
 
   async save(cameraId: string, stored: StoredCameraMemory, now: number): Promise<void> {
-    const firstSightings = Object.fromEntries(Object.entries(stored.firstSightings).filter(([, v]) => v.until > now));
+    const firstSightings = Object.entries(stored.firstSightings)
+      .filter(([, v]) => v.until > now)
+      .map(([k, v]) => {
+        const [ruleId = '', zone = ''] = k.split('\u0000');
+        return { ruleId, zone: zone === '' ? null : zone, path: v.path, until: v.until };
+      });
     const memory = JSON.stringify({ memory: stored.memory, firstSightings });
     await this.db
       .insertInto('camera_memory')
