@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccuracy } from './commands/accuracy.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerDb } from './commands/db.ts';
+import { registerReport } from './commands/report.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerEval } from './commands/eval.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerCleanModel(program);
   registerValidate(program);
   registerDb(program);
+  registerReport(program);
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);

@@ -5,6 +5,7 @@ import type { ApiContext } from './api-context.ts';
 import { errorMiddleware, route, unknownRoute } from './api-errors.ts';
 import { cameraRoutes } from './camera-routes.ts';
 import { caseRoutes } from './case-routes.ts';
+import { caseUnitRoutes } from './case-units-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { patrolRoutes } from './patrol-routes.ts';
 import { verifyPageRoutes } from './verify-page.ts';
@@ -33,6 +34,7 @@ export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   app.use('/api/cameras', cameraRoutes(ctx));
   if (ctx.cases) {
     app.use('/api/cases', caseRoutes(ctx.cases));
+    app.use('/api/units', caseUnitRoutes(ctx.cases));
     app.use('/evidence', evidenceRoutes(ctx.cases.evidenceDir));
     app.use('/verify', verifyPageRoutes(ctx.cases));
   }
