@@ -169,7 +169,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         db: database!.db,
         redisUrl: options.redisUrl,
         prefix: config.redis.prefix,
-        onDispatched: (id, at) => caseStore.markDispatched(id, at),
+        onDispatched: (ids, at) => caseStore.markDispatchedMany(ids, at),
         // The re-check jumps the patrol queue through the same visit-now the API offers.
         onRecheck: async (r) => {
           await relayStore.requestVisitNow(r.cameraId);

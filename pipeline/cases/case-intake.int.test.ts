@@ -41,7 +41,7 @@ describe('CaseIntake: evidence, dedup and dispatch through the outbox, on Postgr
   it('dispatches a case once however often it is seen, renders only new and better evidence', async () => {
     const store = new CaseStore(rec.handle.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id) });
     const queueName = `dispatch-${randomBytes(3).toString('hex')}`;
-    relay = new OutboxRelay({ db: rec.handle.db, redisUrl: redis.url, queueName, onDispatched: (id, at) => store.markDispatched(id, at) });
+    relay = new OutboxRelay({ db: rec.handle.db, redisUrl: redis.url, queueName, onDispatched: (ids, at) => store.markDispatchedMany(ids, at) });
     queue = new Queue(queueName, { connection: qconn });
     const intake = new CaseIntake({
       store,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/db-schema.ts';
 import type { CaseRecord, CaseStatus } from './case-model.ts';
 import { type CaseRow, rowToCase } from './case-row.ts';
@@ -63,7 +63,12 @@ export async function listCases(db: Kysely<Database>, q: CaseListQuery): Promise
   if (q.unit !== undefined) query = query.where('cases.responsible_unit', '=', q.unit);
   if (q.overdue) query = query.where('cases.overdue_at', 'is not', null).where('cases.active', '=', true);
   if (q.cursor) query = query.where('cases.id', desc ? '<' : '>', q.cursor);
-  const rows = (await query.orderBy('cases.id', desc ? 'desc' : 'asc').limit(limit + 1).execute()) as CaseRow[];
+  const pageQuery = query.orderBy('cases.id', desc ? 'desc' : 'asc').limit(limit + 1);
+  // PostgreSQL builds the page as one JSON text: one value for the driver to hand over and one
+  // native JSON.parse, instead of ~40 typed columns per row parsed one by one (the list's main cost).
+  const order = desc ? sql`q.id desc` : sql`q.id asc`;
+  const res = await sql<{ page: string }>`select coalesce(json_agg(q order by ${order}), '[]'::json)::text as page from (${pageQuery}) q`.execute(db);
+  const rows = JSON.parse(res.rows[0]?.page ?? '[]') as CaseRow[];
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map(rowToCase);
   return { cases: page, nextCursor: more ? page[page.length - 1]!.id : null };

@@ -109,31 +109,34 @@ export class CaseStore {
     let rendered: SightingContext['evidence'] = ctx.evidence;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const now = this.now();
-      const group = await this.group(this.db, event, cooldownMs);
-      const decision = this.decide(rule, event, group);
-      const needs = decision.kind === 'open' ? 'open' : decision.kind === 'merge' && improvesEvidence(decision.target, event) ? 'improve' : null;
-      if (needs && !rendered && ctx.render) rendered = await ctx.render(needs);
-      const sctx: SightingContext = { ...ctx, ...(rendered ? { evidence: rendered } : {}) };
-      const change =
-        decision.kind === 'open'
-          ? openCase(newCaseId(now), event, sctx, now)
-          : decision.kind === 'merge'
-            ? mergeSighting(decision.target, event, sctx, now)
-            : suppressSighting(decision.target, event, now);
-      const ok = await this.db.transaction().execute(async (tx) => {
-        // One writer per camera+type group at a time; the group must be as it was when decided.
-        await sql`select pg_advisory_xact_lock(hashtext(${event.cameraId}), hashtext(${event.eventType}))`.execute(tx);
-        if (signature(await this.group(tx, event, cooldownMs)) !== signature(group)) return false;
-        await writeChange(tx, decision.kind === 'open' ? null : decision.target, change, this.outboxRows(change), now);
-        return true;
-      }).catch((err: unknown) => {
-        if (err instanceof StaleCaseError) return false;
-        throw err;
-      });
-      if (ok) {
-        const outcome = decision.kind === 'open' ? 'opened' : decision.kind === 'merge' ? 'updated' : 'suppressed';
-        return { case: change.next, created: decision.kind === 'open', outcome };
-      }
+      // Decide and write in one transaction, holding the camera+type group's lock, so two workers
+      // filing the same thing at once open one case. A decision that needs evidence not rendered
+      // yet leaves the transaction empty, renders outside it, and decides again.
+      const step = await this.db
+        .transaction()
+        .execute(async (tx): Promise<{ result: SightingResult } | { render: 'open' | 'improve' }> => {
+          await sql`select pg_advisory_xact_lock(hashtext(${event.cameraId}), hashtext(${event.eventType}))`.execute(tx);
+          const decision = this.decide(rule, event, await this.group(tx, event, cooldownMs));
+          const needs = decision.kind === 'open' ? 'open' : decision.kind === 'merge' && improvesEvidence(decision.target, event) ? 'improve' : null;
+          if (needs && !rendered && ctx.render) return { render: needs };
+          const sctx: SightingContext = { ...ctx, ...(rendered ? { evidence: rendered } : {}) };
+          const change =
+            decision.kind === 'open'
+              ? openCase(newCaseId(now), event, sctx, now)
+              : decision.kind === 'merge'
+                ? mergeSighting(decision.target, event, sctx, now)
+                : suppressSighting(decision.target, event, now);
+          await writeChange(tx, decision.kind === 'open' ? null : decision.target, change, this.outboxRows(change), now);
+          const outcome = decision.kind === 'open' ? 'opened' : decision.kind === 'merge' ? 'updated' : 'suppressed';
+          return { result: { case: change.next, created: decision.kind === 'open', outcome } };
+        })
+        .catch((err: unknown) => {
+          if (err instanceof StaleCaseError) return null;
+          throw err;
+        });
+      if (step === null) continue;
+      if ('result' in step) return step.result;
+      rendered = await ctx.render!(step.render);
     }
     throw new CaseContentionError(`filing ${event.eventType} on ${event.cameraId}`, this.maxAttempts);
   }
@@ -198,6 +201,28 @@ export class CaseStore {
   /** Records that the dispatch job was published (opened -> dispatched; a repeat: unchanged). */
   markDispatched(id: string, at: number = this.now()): Promise<CaseUpdate> {
     return this.mutate(id, 'mark dispatched', (c) => markDispatched(c, at));
+  }
+
+  /**
+   * Records that many cases' dispatch jobs were published, in one statement (the outbox relay's
+   * path): opened -> dispatched, version bumped, one audit row each. Cases already marked are left
+   * as they are. Returns how many changed.
+   */
+  async markDispatchedMany(ids: readonly string[], at: number = this.now()): Promise<number> {
+    if (ids.length === 0) return 0;
+    const list = sql.join(ids.map((id) => sql`${id}`));
+    const r = await sql`
+      with upd as (
+        update cases set dispatched_at = ${at}, version = version + 1,
+          status = case when status = 'opened' then 'dispatched' else status end
+        where id in (${list}) and dispatched_at is null
+        returning id, version, status, responsible_unit
+      )
+      insert into case_audit (case_id, case_version, at, by, action, from_status, to_status, detail)
+      select id, version, ${at}, 'system', 'dispatched', case when status = 'dispatched' then 'opened' else status end, status,
+        jsonb_build_object('unit', responsible_unit)
+      from upd`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0n);
   }
 
   /** Flags every active case past its deadline (once each); returns the cases flagged now. */
@@ -272,4 +297,3 @@ export class CaseStore {
   }
 }
 
-const signature = (cases: readonly CaseRecord[]): string => cases.map((c) => `${c.id}:${c.version}`).join(',');

@@ -65,13 +65,14 @@ export async function writeChange(tx: Transaction<Database>, prev: CaseRecord | 
       .execute();
   }
   let photoId: number | null = null;
-  for (const ev of effects.evidence ?? []) {
-    const r = await tx
+  const evidence = effects.evidence ?? [];
+  if (evidence.length) {
+    const ids = await tx
       .insertInto('evidence')
-      .values({ case_id: next.id, role: ev.role, path: ev.path, score: ev.score ?? null, at: now, deleted_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (ev.role === 'photo') photoId = r.id;
+      .values(evidence.map((ev) => ({ case_id: next.id, role: ev.role, path: ev.path, score: ev.score ?? null, at: now, deleted_at: null })))
+      .returning(['id', 'role'])
+      .execute();
+    photoId = ids.find((r) => r.role === 'photo')?.id ?? null;
   }
   if (effects.step) {
     await tx

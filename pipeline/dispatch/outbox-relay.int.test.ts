@@ -30,7 +30,7 @@ describe('OutboxRelay on real PostgreSQL and Redis', () => {
   });
 
   const relayOn = (url: string, queueName: string, over: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}) => {
-    const r = new OutboxRelay({ db: rec.handle.db, redisUrl: url, queueName, addTimeoutMs: 1500, onDispatched: (id, at) => store.markDispatched(id, at), ...over });
+    const r = new OutboxRelay({ db: rec.handle.db, redisUrl: url, queueName, addTimeoutMs: 1500, onDispatched: (ids, at) => store.markDispatchedMany(ids, at), ...over });
     closers.push(() => r.close());
     return r;
   };

@@ -29,8 +29,8 @@ export interface OutboxRelayOptions {
   readonly claimMs?: number;
   /** How long finished jobs stay in Redis (the job-id dedup window), seconds. Default 30 days. */
   readonly keepFinishedS?: number;
-  /** After a dispatch job exists: e.g. CaseStore.markDispatched. Errors are logged. */
-  readonly onDispatched?: (caseId: string, at: number) => Promise<unknown>;
+  /** After a pass's dispatch jobs exist: e.g. CaseStore.markDispatchedMany. Errors are logged. */
+  readonly onDispatched?: (caseIds: readonly string[], at: number) => Promise<unknown>;
   /** Handles a re-check request (the patrol visits the camera next). Absent: recheck rows wait. */
   readonly onRecheck?: (request: RecheckRequest) => Promise<unknown>;
   readonly now?: () => number;
@@ -187,8 +187,10 @@ export class OutboxRelay {
     if (sentIds.length) {
       const at = this.now();
       await this.options.db.updateTable('outbox').set({ sent_at: at, claimed_until: null, last_error: null }).where('id', 'in', sentIds).execute();
-      for (const r of dispatch.filter((x) => sentIds.includes(x.id))) {
-        await this.options.onDispatched?.(r.case_id, at).catch((err: unknown) => this.log.warn({ caseId: r.case_id, err: (err as Error).message }, 'job added, but recording the dispatch failed'));
+      const sent = new Set(sentIds);
+      const caseIds = [...new Set(dispatch.filter((x) => sent.has(x.id)).map((x) => x.case_id))];
+      if (caseIds.length) {
+        await this.options.onDispatched?.(caseIds, at).catch((err: unknown) => this.log.warn({ cases: caseIds.length, err: (err as Error).message }, 'jobs added, but recording the dispatch failed'));
       }
     }
     return { sent: sentIds.length, failed };

@@ -68,7 +68,7 @@ const conn = createRedis(redis.url, 'producer');
 const scratch = await createScratchDatabase(undefined, 'bench');
 const record = await openDatabase({ url: scratch.url });
 const store = new CaseStore(record.db, { eventType: (id) => DEFAULT_EVENT_TYPES.find((t) => t.id === id) });
-const relay = new OutboxRelay({ db: record.db, redisUrl: redis.url, prefix: 'bench', onDispatched: (id, at) => store.markDispatched(id, at) });
+const relay = new OutboxRelay({ db: record.db, redisUrl: redis.url, prefix: 'bench', onDispatched: (ids, at) => store.markDispatchedMany(ids, at) });
 const intake = new CaseIntake({
   store,
   evidenceDir: join(dir, 'evidence'),
