@@ -22,6 +22,7 @@ import { CaseStore } from './cases/case-store.ts';
 import { allCases } from './cases/all-cases.ts';
 import { evidenceFrameKeeper } from './cases/evidence-frames.ts';
 import { Recheck } from './cases/recheck.ts';
+import { applyRetention } from './cases/retention.ts';
 import { databaseTarget } from './db/database-target.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { OutboxRelay } from './dispatch/outbox-relay.ts';
@@ -57,6 +58,8 @@ export interface MainOptions {
   readonly instanceName?: string;
   /** How often overdue cases are flagged, ms. Default 60000. */
   readonly overdueEveryMs?: number;
+  /** Evidence files older than this many days are deleted (hourly), except what cases show. Default 90. */
+  readonly evidenceRetentionDays?: number;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -189,6 +192,17 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       }, options.overdueEveryMs ?? 60_000);
       overdueTimer.unref();
       closers.push(async () => clearInterval(overdueTimer));
+      const retentionMs = (options.evidenceRetentionDays ?? 90) * 86_400_000;
+      const retentionTimer = setInterval(() => {
+        applyRetention(database!.db, evidenceDir, retentionMs, Date.now()).then(
+          (r) => {
+            if (r.files) log.info(r, 'old evidence deleted');
+          },
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'evidence retention failed'),
+        );
+      }, 3_600_000);
+      retentionTimer.unref();
+      closers.push(async () => clearInterval(retentionTimer));
       const report = checkRulesAgainstModel(current.events.rules, card);
       running.rules = report;
       for (const note of report.disabled) log.info({ rule: note.ruleId }, note.message);

@@ -6,7 +6,7 @@ import { closeRedis, createRedis, maskRedisUrl } from '../../pipeline/distribute
 import { redisSettingWarnings } from '../../pipeline/distributed/redis-settings.ts';
 import { type Role, type Running, startGridworker } from '../../pipeline/gridworker-main.ts';
 import { configureLogging } from '../../pipeline/log.ts';
-import { collect } from './model-options.ts';
+import { collect, numberIn } from './model-options.ts';
 import { RunProgress } from './run-progress.ts';
 import { type DemoEnvironment, startDemoEnvironment } from './run-demo.ts';
 
@@ -21,6 +21,7 @@ interface RunFlags {
   logFile?: string;
   name?: string;
   databaseUrl?: string;
+  evidenceDays?: number;
 }
 
 const ROLES: readonly Role[] = ['scheduler', 'worker', 'api'];
@@ -79,6 +80,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
     const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
     running = await startGridworker({
       ...(databaseUrl ? { databaseUrl } : {}),
+      ...(flags.evidenceDays !== undefined ? { evidenceRetentionDays: flags.evidenceDays } : {}),
       config,
       configDir: dirname(configPath),
       roles,
@@ -147,6 +149,7 @@ export function registerRun(program: Command): void {
     .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
     .option('--no-progress', 'plain log lines instead of the live progress line')
     .option('--name <name>', 'this process among the workers of one host (logs); default main')
+    .option('--evidence-days <n>', 'delete evidence files older than this, except what cases show (before/after pairs); default 90', numberIn(1, 36_500, '--evidence-days'))
     .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder, all roles in one process only)')
     .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log when interactive, else stderr)')
     .action(async (flags: RunFlags) => {
