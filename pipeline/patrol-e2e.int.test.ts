@@ -8,6 +8,7 @@ import { type RtspTestServer, type SilentServer, freePort, startRtspServer, star
 import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { PatrolStore, type VisitRecord } from './distributed/patrol-store.ts';
 import { closeRedis, createRedis } from './distributed/redis-connection.ts';
+import { type ScratchDatabase, createScratchDatabase } from './db/scratch-database.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'scripts', 'gridworker.mjs');
@@ -19,8 +20,11 @@ interface Proc {
   out: string;
 }
 
+// Split roles share the record: a scratch database on the test PostgreSQL (set in beforeAll).
+let databaseUrl = '';
+
 function start(name: string, args: string[]): Proc {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl } });
   const p: Proc = { name, child, out: '' };
   child.stdout?.on('data', (d: Buffer) => (p.out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (p.out += d.toString()));
@@ -52,6 +56,7 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
   let rtsp: RtspTestServer;
   let silent: SilentServer;
   let redis: LocalRedis;
+  let scratch: ScratchDatabase | undefined;
   let store: PatrolStore;
   let conn: ReturnType<typeof createRedis>;
   const dir = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
@@ -59,7 +64,8 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
   let apiPort = 0;
 
   beforeAll(async () => {
-    [rtsp, silent, redis] = await Promise.all([startRtspServer(), startSilentServer(), startLocalRedis()]);
+    [rtsp, silent, redis, scratch] = await Promise.all([startRtspServer(), startSilentServer(), startLocalRedis(), createScratchDatabase(undefined, 'patrol')]);
+    databaseUrl = scratch.url;
     const closed = await freePort();
     apiPort = await freePort();
     const auth = rtsp.auth!;
@@ -98,6 +104,7 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
     for (const p of procs) p.child.kill('SIGKILL');
     await closeRedis(conn);
     await Promise.all([rtsp?.close(), silent?.close(), redis?.close()]);
+    await scratch?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -12,7 +12,7 @@ export const DISPATCH_PAYLOAD_VERSION = 1;
 /** One job of the `dispatch` queue. Field meanings: see schemas/dispatch-payload.v1.json. */
 export interface DispatchPayloadV1 {
   readonly version: 1;
-  /** Case id, also the job id. */
+  /** Case id; the job id is `<caseId>.v<case version>` (one job per dispatched version). */
   readonly caseId: string;
   readonly eventType: { readonly id: string; readonly category: string; readonly nameZh: string; readonly nameEn: string; readonly severity: Severity };
   readonly camera: { readonly id: string; readonly grid: string; readonly areaType: string };

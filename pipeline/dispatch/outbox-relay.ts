@@ -161,7 +161,8 @@ export class OutboxRelay {
     });
     if (good.length) {
       try {
-        if (this.redis.status !== 'ready' && this.redis.status !== 'wait') throw new Error(`redis connection is ${this.redis.status}`);
+        // No status pre-check: a connection still being made queues the add (bounded by the timeout).
+        if (this.redis.status === 'end') throw new Error('redis connection is closed');
         const jobs = good.map((r) => {
           const p = r.payload as DispatchPayloadV1;
           return { name: p.eventType.id, data: p, opts: { jobId: r.job_id, priority: p.priority, removeOnComplete: keep, removeOnFail: keep } };
