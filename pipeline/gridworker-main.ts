@@ -23,6 +23,7 @@ import { allCases } from './cases/all-cases.ts';
 import { evidenceFrameKeeper } from './cases/evidence-frames.ts';
 import { Recheck } from './cases/recheck.ts';
 import { applyRetention } from './cases/retention.ts';
+import { recordCatalogueVersion } from './cases/catalogue-version.ts';
 import { databaseTarget } from './db/database-target.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { OutboxRelay } from './dispatch/outbox-relay.ts';
@@ -115,6 +116,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const storageDir = resolve(options.configDir, config.storage.dir);
   const closers: (() => Promise<void>)[] = [];
   const onShutdown: (() => void)[] = [];
+  const onReload: ((config: GridworkerConfig) => void)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
   let current = config;
@@ -159,7 +161,16 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       onShutdown.push(() => visitor.beginShutdown());
-      const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id) });
+      let catalogueVersion = await recordCatalogueVersion(database!.db, current.events.catalogue, Date.now());
+      onReload.push((next) => {
+        recordCatalogueVersion(database!.db, next.events.catalogue, Date.now()).then(
+          (v) => {
+            catalogueVersion = v;
+          },
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'recording the catalogue version failed'),
+        );
+      });
+      const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id), catalogueVersion: () => catalogueVersion });
       const intake = new CaseIntake({
         store: caseStore,
         evidenceDir,
@@ -271,6 +282,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     sources = cameraSources(next);
     cameras = apiCameras(next);
     running.leader?.update(schedulerCameras(next), schedulerPlan(next));
+    for (const f of onReload) f(next);
     log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
   const beginShutdown = (): void => {

@@ -114,4 +114,6 @@ export interface CaseRecord {
   readonly overdueAt?: number;
   /** Sightings of the same thing dropped by the cooldown after the case closed. */
   readonly suppressed: number;
+  /** Version of the event-type catalogue it was opened under (`catalogue_versions`), when recorded. */
+  readonly catalogueVersion?: number;
 }

@@ -79,6 +79,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
     ...opt('handledAt', r.handled_at),
     ...opt('closedAt', r.closed_at),
     ...opt('overdueAt', r.overdue_at),
+    ...opt('catalogueVersion', r.catalogue_version),
   };
 }
 
@@ -117,7 +118,7 @@ export function caseToRow(c: CaseRecord): Omit<CasesTable, 'version' | 'suppress
     place: JSON.stringify(c.place),
     model: c.model,
     rule_id: c.ruleId,
-    catalogue_version: null,
+    catalogue_version: c.catalogueVersion ?? null,
     level: c.level,
     responsible_unit: c.responsibleUnit,
     deadline_at: c.deadline,

@@ -3,6 +3,7 @@ import { CaseClaimedError, CaseConflictError, CaseDecidedError, CaseInputError, 
 import { CaseStore } from './case-store.ts';
 import { EVIDENCE_A, EVIDENCE_B, TEST_TYPES, testContext, testEvent } from './case-test-fixtures.ts';
 import { RECORD_KINDS, type TestRecord, openTestRecord } from './test-record.ts';
+import { recordCatalogueVersion } from './catalogue-version.ts';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
@@ -196,6 +197,16 @@ describe.each(RECORD_KINDS)('CaseStore on %s', (kind) => {
       { from_level: 'community', to_level: 'street_office' },
       { from_level: 'street_office', to_level: 'district' },
     ]);
+  });
+
+  it('records each distinct catalogue once and stamps new cases with the version in force', async () => {
+    const v1 = await recordCatalogueVersion(rec.handle.db, TEST_TYPES, T0);
+    expect(await recordCatalogueVersion(rec.handle.db, [...TEST_TYPES].reverse(), T0 + 1)).toBe(v1);
+    const v2 = await recordCatalogueVersion(rec.handle.db, TEST_TYPES.map((t) => ({ ...t, deadlineMinutes: t.deadlineMinutes + 1 })), T0 + 2);
+    expect(v2).not.toBe(v1);
+    const { case: c } = await store({ catalogueVersion: () => v2 }).openOrUpdate(testEvent(), testContext());
+    expect(c.catalogueVersion).toBe(v2);
+    expect((await store().get(c.id))?.catalogueVersion).toBe(v2);
   });
 
   it('flags overdue cases once', async () => {

@@ -44,6 +44,8 @@ export interface CaseStoreOptions {
   readonly maxAttempts?: number;
   /** Clock, epoch ms. Default Date.now (tests pass their own). */
   readonly now?: () => number;
+  /** The catalogue version new cases are opened under (recordCatalogueVersion). */
+  readonly catalogueVersion?: () => number | undefined;
 }
 
 /** What openOrUpdate did with a confirmed event. Only `opened` cases are dispatched. */
@@ -122,7 +124,7 @@ export class CaseStore {
           const sctx: SightingContext = { ...ctx, ...(rendered ? { evidence: rendered } : {}) };
           const change =
             decision.kind === 'open'
-              ? openCase(newCaseId(now), event, sctx, now)
+              ? this.stamp(openCase(newCaseId(now), event, sctx, now))
               : decision.kind === 'merge'
                 ? mergeSighting(decision.target, event, sctx, now)
                 : suppressSighting(decision.target, event, now);
@@ -242,6 +244,12 @@ export class CaseStore {
     const rows = await this.db.selectFrom('case_audit').select(['at', 'by', 'action', 'detail']).where('case_id', '=', id).orderBy('id').execute();
     if (rows.length === 0 && !(await this.get(id))) throw new CaseNotFoundError(id);
     return rows.map((r) => auditSchema.parse({ at: r.at, by: r.by, action: r.action, ...(r.detail === null ? {} : { detail: r.detail }) }));
+  }
+
+  /** A new case carries the catalogue version it was opened under. */
+  private stamp(change: Change): Change {
+    const v = this.options.catalogueVersion?.();
+    return v === undefined ? change : { ...change, next: { ...change.next, catalogueVersion: v } };
   }
 
   private typeOf(c: CaseRecord): EventTypeDef {
