@@ -27,6 +27,8 @@ import { EventStage } from './events/event-stage.ts';
 import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
 import { accuracyRoutes } from './api/accuracy-routes.ts';
+import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
+import { type Identity, openIdentity } from './identity/open-identity.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -50,6 +52,10 @@ export interface MainOptions {
    * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
    */
   readonly instanceName?: string;
+  /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin). Default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Re-reads the config file (POST /api/config/reload); absent = that route answers 503. */
+  readonly loadConfig?: () => Promise<GridworkerConfig>;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -63,6 +69,10 @@ export interface Running {
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
+  /** Users, tokens and sessions (api role only). */
+  readonly identity?: Identity;
+  /** Whether an admin existed at start, was created, or is missing (api role only). */
+  readonly admin?: AdminBootstrap;
   /**
    * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
    * patrol plan. Redis, the model and the API address stay as they were started.
@@ -115,6 +125,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         log.warn({ err: (err as Error).message }, 'shutdown step failed');
       }
     }
+  };
+  const reload = (next: GridworkerConfig): void => {
+    current = next;
+    sources = cameraSources(next);
+    cameras = apiCameras(next);
+    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
+    log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
   try {
     if (options.roles.includes('worker')) {
@@ -197,9 +214,32 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('api')) {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
-      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix, claimLeaseMs: config.api.claimLeaseMinutes * 60_000 });
+      const a = config.api.auth;
+      const identity = openIdentity(apiRedis, config.redis.prefix, {
+        sessionIdleMs: a.sessionIdleMinutes * 60_000,
+        sessionMaxMs: a.sessionMaxHours * 3_600_000,
+        lockAfterFailures: a.lockAfterFailures,
+        lockMs: a.lockMinutes * 60_000,
+      });
+      const admin = await bootstrapAdmin(identity.accounts, options.env ?? process.env);
+      if (admin.state === 'missing') log.warn(admin.howTo);
+      if (admin.state === 'created') log.info({ username: admin.username }, 'created the first admin from GRIDWORKER_ADMIN_PASSWORD');
+      running.identity = identity;
+      running.admin = admin;
+      const loadNext = options.loadConfig;
       const app = createApiApp(
         {
+          auth: { ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins, loginPerMinute: a.loginPerMinute },
+          ...(loadNext
+            ? {
+                reloadConfig: async () => {
+                  const next = await loadNext();
+                  reload(next);
+                  return { cameras: next.cameras.length };
+                },
+              }
+            : {}),
           store: new PatrolStore(apiRedis, config.redis.prefix),
           cameras: () => cameras,
           storageDir,
@@ -216,13 +256,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     await close();
     throw err;
   }
-  const reload = (next: GridworkerConfig): void => {
-    current = next;
-    sources = cameraSources(next);
-    cameras = apiCameras(next);
-    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
-    log.info({ cameras: next.cameras.length }, 'config reloaded');
-  };
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };
