@@ -29,6 +29,8 @@ import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-mode
 import { accuracyRoutes } from './api/accuracy-routes.ts';
 import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
 import { type Identity, openIdentity } from './identity/open-identity.ts';
+import { databaseTarget } from './db/database-target.ts';
+import { openDatabase } from './db/open-database.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -52,7 +54,9 @@ export interface MainOptions {
    * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
    */
   readonly instanceName?: string;
-  /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin). Default process.env. */
+  /** PostgreSQL URL of the record; default env DATABASE_URL; none: the embedded database in the storage folder. */
+  readonly databaseUrl?: string;
+  /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Re-reads the config file (POST /api/config/reload); absent = that route answers 503. */
   readonly loadConfig?: () => Promise<GridworkerConfig>;
@@ -215,14 +219,20 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
       const caseStore = new CaseStore(apiRedis, { prefix: casePrefix, claimLeaseMs: config.api.claimLeaseMinutes * 60_000 });
+      const env = options.env ?? process.env;
+      // The record (users, tokens, system audit). One handle per process: the case store moves onto it too (issue 9).
+      const record = await openDatabase(
+        databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split: !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r)) }),
+      );
+      closers.push(() => record.close());
       const a = config.api.auth;
-      const identity = openIdentity(apiRedis, config.redis.prefix, {
+      const identity = openIdentity(record.db, apiRedis, config.redis.prefix, {
         sessionIdleMs: a.sessionIdleMinutes * 60_000,
         sessionMaxMs: a.sessionMaxHours * 3_600_000,
         lockAfterFailures: a.lockAfterFailures,
         lockMs: a.lockMinutes * 60_000,
       });
-      const admin = await bootstrapAdmin(identity.accounts, options.env ?? process.env);
+      const admin = await bootstrapAdmin(identity.accounts, env);
       if (admin.state === 'missing') log.warn(admin.howTo);
       if (admin.state === 'created') log.info({ username: admin.username }, 'created the first admin from GRIDWORKER_ADMIN_PASSWORD');
       running.identity = identity;

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { type DatabaseHandle, openDatabase } from '../db/open-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.ts';
 import type { AuthenticatorOptions } from '../identity/authenticator.ts';
 import { type Identity, openIdentity } from '../identity/open-identity.ts';
 import type { Role } from '../identity/roles.ts';
@@ -12,27 +14,32 @@ import type { AuthApiContext } from './api-context.ts';
 /** What a test needs to call the API as someone. */
 export interface TestAuth {
   readonly identity: Identity;
+  /** The scratch PostgreSQL database holding users, tokens and the audit. */
+  readonly record: DatabaseHandle;
   readonly auth: AuthApiContext;
   /** The Redis prefix the identity keys live under (its `:auth` child). */
   readonly prefix: string;
   /** A fresh service token of `role`; its `Authorization` header value. */
   bearer(role: Role, grids?: readonly string[], name?: string): Promise<string>;
-  /** Deletes every key of this identity store. */
+  /** Deletes every Redis key of this identity store and drops its scratch database. */
   cleanup(): Promise<void>;
 }
 
 /** Password of the admin every TestAuth starts with (username "admin"). */
 export const TEST_ADMIN_PASSWORD = `test-${randomBytes(12).toString('hex')}`;
 
-/** Builds a TestAuth on `redis` (the caller's connection). */
+/** Builds a TestAuth on `redis` (the caller's connection) and a scratch database on the test PostgreSQL server. */
 export async function testAuth(redis: Redis, options: AuthenticatorOptions & { loginPerMinute?: number } = {}): Promise<TestAuth> {
   const prefix = `gwt-auth-${randomBytes(4).toString('hex')}`;
-  const identity = openIdentity(redis, prefix, options);
+  const scratch: ScratchDatabase = await createScratchDatabase(undefined, 'auth');
+  const record = await openDatabase({ url: scratch.url, poolSize: 4 });
+  const identity = openIdentity(record.db, redis, prefix, options);
   const by = { actor: 'test-setup' };
   await identity.accounts.addUser({ username: 'admin', password: TEST_ADMIN_PASSWORD, role: 'admin' }, by);
   let n = 0;
   return {
     identity,
+    record,
     prefix,
     auth: { ...identity, adminReady: () => identity.accounts.hasAdmin(), loginPerMinute: options.loginPerMinute ?? 10_000 },
     async bearer(role, grids = [], name) {
@@ -42,6 +49,8 @@ export async function testAuth(redis: Redis, options: AuthenticatorOptions & { l
     async cleanup() {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
+      await record.close();
+      await scratch.drop();
     },
   };
 }

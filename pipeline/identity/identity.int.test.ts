@@ -1,32 +1,43 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../db/open-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import { Accounts } from './accounts.ts';
 import { Authenticator } from './authenticator.ts';
 import { bootstrapAdmin, createDemoUsers } from './bootstrap.ts';
 import { AccountLockedError, AuthenticationError, IdentityConflictError, IdentityInputError } from './identity-errors.ts';
-import { RedisIdentityStore } from './redis-identity-store.ts';
+import { RecordIdentityStore } from './record-identity-store.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
 const by = { actor: 'tester', ip: '127.0.0.9' };
 const PW = 'correct horse battery';
 
-describe('identity on a real Redis', () => {
+describe('identity on real PostgreSQL (users, tokens, audit) and Redis (sessions)', () => {
+  let scratch: ScratchDatabase;
+  let record: DatabaseHandle;
   let prefix: string;
   let clock: number;
-  let store: RedisIdentityStore;
+  let store: RecordIdentityStore;
   let accounts: Accounts;
   let auth: Authenticator;
   const now = (): number => clock;
 
-  beforeEach(() => {
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(undefined, 'identity');
+    record = await openDatabase({ url: scratch.url, poolSize: 4 });
+  });
+  beforeEach(async () => {
     prefix = `gwt-id-${randomBytes(4).toString('hex')}`;
     clock = Date.UTC(2026, 0, 1);
-    store = new RedisIdentityStore(redis, prefix);
+    await record.db.withTables<{ users: { username: string }; service_tokens: { id: string }; system_audit: { id: number } }>().deleteFrom('users').execute();
+    store = new RecordIdentityStore(record.db, redis, prefix);
     accounts = new Accounts(store, now);
     auth = new Authenticator(store, { now, sessionIdleMs: 30 * 60_000, sessionMaxMs: 8 * 3_600_000, lockAfterFailures: 3, lockMs: 10 * 60_000 });
   });
   afterAll(async () => {
+    await record.close();
+    await scratch.drop();
     const keys = await redis.keys('gwt-id-*');
     if (keys.length) await redis.del(...keys);
     await closeRedis(redis);
@@ -82,7 +93,7 @@ describe('identity on a real Redis', () => {
     await expect(auth.login('eng', 'wrong password 2', { ip: '10.0.0.7' })).rejects.toBeInstanceOf(AuthenticationError);
     await expect(auth.login('eng', 'wrong password 3', { ip: '10.0.0.7' })).rejects.toBeInstanceOf(AccountLockedError);
     await expect(auth.login('eng', PW, { ip: '10.0.0.7' })).rejects.toBeInstanceOf(AccountLockedError);
-    const audit = (await store.listAudit(10)).map((e) => e.action);
+    const audit = (await store.listAudit(10)).map((e: { action: string }) => e.action);
     expect(audit.slice(0, 5)).toEqual(['login.refused_locked', 'login.locked', 'login.failed', 'login.failed', 'login.failed']);
     expect((await store.listAudit(10))[2]).toMatchObject({ ip: '10.0.0.7', target: 'eng', detail: { reason: 'wrong password', failures: 3 } });
     // The lock window is a Redis TTL (real time): clear it as its expiry would.
@@ -91,10 +102,12 @@ describe('identity on a real Redis', () => {
   });
 
   it('service tokens: shown once, stored as a digest, refused when revoked or expired', async () => {
-    const { token, record } = await accounts.createToken({ name: 'dispatch-consumer', role: 'viewer', expiresAt: clock + 3_600_000 }, by);
+    const { token, record: rec } = await accounts.createToken({ name: 'dispatch-consumer', role: 'viewer', expiresAt: clock + 3_600_000 }, by);
     expect(token).toMatch(/^gwt_[0-9a-f]{16}_[0-9a-f]{64}$/);
-    expect(JSON.stringify(record)).not.toContain(token.slice(-64));
-    expect(JSON.stringify(await redis.get(`${prefix}:token:${record.id}`))).not.toContain(token.slice(-64));
+    expect(JSON.stringify(rec)).not.toContain(token.slice(-64));
+    const row = await record.db.withTables<{ service_tokens: { id: string; secret_digest: string } }>().selectFrom('service_tokens').selectAll().where('id', '=', rec.id).executeTakeFirst();
+    expect(row!.secret_digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(token.slice(-64));
     expect(await auth.fromToken(token)).toMatchObject({ kind: 'token', actor: 'token:dispatch-consumer', role: 'viewer' });
     expect(await auth.fromToken(token.slice(0, -1) + (token.endsWith('0') ? '1' : '0'))).toBeNull();
     clock += 3_600_000;
