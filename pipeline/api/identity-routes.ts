@@ -51,8 +51,11 @@ export function identityRoutes(ctx: AuthApiContext): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req: Request, res: Response) => {
-      void ctx.store.appendAudit({ at: Date.now(), actor: 'anonymous', ...(req.ip ? { ip: req.ip } : {}), action: 'login.rate_limited' }).catch(() => undefined);
-      res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many login attempts from this address: wait a minute and try again' } });
+      const answer = (): void => {
+        res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many login attempts from this address: wait a minute and try again' } });
+      };
+      // Answer once the audit line is written (or could not be: the 429 matters more).
+      ctx.store.appendAudit({ at: Date.now(), actor: 'anonymous', ...(req.ip ? { ip: req.ip } : {}), action: 'login.rate_limited' }).then(answer, answer);
     },
   });
 
