@@ -54,13 +54,13 @@ export interface ApiTestServer {
 }
 
 /** Starts an ApiTestServer. `loginPerMinute` defaults to no practical limit. */
-export async function startApiTestServer(options: { loginPerMinute?: number; lockAfterFailures?: number } = {}): Promise<ApiTestServer> {
+export async function startApiTestServer(options: { loginPerMinute?: number; lockAfterFailures?: number; withoutAdmin?: boolean } = {}): Promise<ApiTestServer> {
   const local: LocalRedis = await startLocalRedis();
   const redis = createRedis(local.url, 'producer');
   const dir = mkdtempSync(join(tmpdir(), 'gw-auth-'));
   const state = { clock: Date.now() };
   const now = (): number => state.clock;
-  const kit = await testAuth(redis, { now, lockAfterFailures: options.lockAfterFailures ?? 5, lockMs: 15 * 60_000, loginPerMinute: options.loginPerMinute ?? 10_000 });
+  const kit = await testAuth(redis, { now, lockAfterFailures: options.lockAfterFailures ?? 5, lockMs: 15 * 60_000, loginPerMinute: options.loginPerMinute ?? 10_000, ...(options.withoutAdmin ? { withoutAdmin: true } : {}) });
   const cases = new CaseStore(redis, { prefix: 'gwt:cases', now });
   const patrol = new PatrolStore(redis, 'gwt');
   mkdirSync(join(dir, 'latest'), { recursive: true });

@@ -158,4 +158,22 @@ describe('CSRF, headers, concurrent verdicts, claim leases and login lockout ove
       await limited.close();
     }
   });
+
+  it('with no admin yet, every write is refused with 503 SETUP_REQUIRED saying how to create one; reads work', async () => {
+    const fresh = await startApiTestServer({ withoutAdmin: true });
+    try {
+      const op = { authorization: await fresh.kit.bearer('operator') };
+      const w = await fetch(`${fresh.server.url}/api/patrol/pause`, { method: 'POST', headers: op });
+      expect(w.status).toBe(503);
+      const body = (await w.json()) as ErrorBody;
+      expect(body.error.code).toBe('SETUP_REQUIRED');
+      expect(body.error.message).toContain('gridworker users add admin --role admin');
+      expect(body.error.message).toContain('GRIDWORKER_ADMIN_PASSWORD');
+      expect((await fetch(`${fresh.server.url}/api/patrol/status`, { headers: op })).status).toBe(200);
+      await fresh.addUser('first-admin', 'admin');
+      expect((await fetch(`${fresh.server.url}/api/patrol/pause`, { method: 'POST', headers: op })).status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

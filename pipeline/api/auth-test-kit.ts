@@ -28,14 +28,14 @@ export interface TestAuth {
 /** Password of the admin every TestAuth starts with (username "admin"). */
 export const TEST_ADMIN_PASSWORD = `test-${randomBytes(12).toString('hex')}`;
 
-/** Builds a TestAuth on `redis` (the caller's connection) and a scratch database on the test PostgreSQL server. */
-export async function testAuth(redis: Redis, options: AuthenticatorOptions & { loginPerMinute?: number } = {}): Promise<TestAuth> {
+/** Builds a TestAuth on `redis` (the caller's connection) and a scratch database on the test PostgreSQL server; with an admin unless `withoutAdmin`. */
+export async function testAuth(redis: Redis, options: AuthenticatorOptions & { loginPerMinute?: number; withoutAdmin?: boolean } = {}): Promise<TestAuth> {
   const prefix = `gwt-auth-${randomBytes(4).toString('hex')}`;
   const scratch: ScratchDatabase = await createScratchDatabase(undefined, 'auth');
   const record = await openDatabase({ url: scratch.url, poolSize: 4 });
   const identity = openIdentity(record.db, redis, prefix, options);
   const by = { actor: 'test-setup' };
-  await identity.accounts.addUser({ username: 'admin', password: TEST_ADMIN_PASSWORD, role: 'admin' }, by);
+  if (!options.withoutAdmin) await identity.accounts.addUser({ username: 'admin', password: TEST_ADMIN_PASSWORD, role: 'admin' }, by);
   let n = 0;
   return {
     identity,

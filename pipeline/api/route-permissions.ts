@@ -25,6 +25,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   // The console (issue 10): built files that show their own login view; its data comes from the API.
   { method: 'GET', path: '/', allow: 'public' },
   { method: 'GET', path: '/assets/*', allow: 'public' },
+  { method: 'GET', path: '/favicon.ico', allow: 'public' },
 
   { method: 'POST', path: '/api/logout', allow: ['self'] },
   { method: 'GET', path: '/api/me', allow: ['self'] },

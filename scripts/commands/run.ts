@@ -103,9 +103,10 @@ export async function runMain(flags: RunFlags): Promise<number> {
     const live = running;
     process.on('SIGHUP', () => {
       loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } })
-        .then((next) => {
+        .then(async (next) => {
           live.reload(next);
           say(`SIGHUP: reloaded ${configPath}: ${next.cameras.length} cameras`);
+          await live.identity?.store.appendAudit({ at: Date.now(), actor: 'system', action: 'config.reload', detail: { via: 'SIGHUP', cameras: next.cameras.length } });
         })
         .catch((err: unknown) => say(`SIGHUP: config not reloaded, kept the running one: ${(err as Error).message}`));
     });
