@@ -60,7 +60,9 @@ describe('CSRF, headers, concurrent verdicts, claim leases and login lockout ove
     const u = await t.addUser('cookie-check', 'viewer');
     const login = await post('/api/login', { 'content-type': 'application/json' }, JSON.stringify({ username: u.username, password: u.password }));
     expect(login.headers.get('set-cookie')).toMatch(/^gw_session=[A-Za-z0-9_-]{43}; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
-    expect(await login.json()).toEqual({ user: { username: 'cookie-check', displayName: 'cookie-check', role: 'viewer', grids: [] } });
+    expect(await login.json()).toEqual({
+      user: { username: 'cookie-check', displayName: 'cookie-check', role: 'viewer', grids: [], permissions: ['self', 'patrol:read', 'cameras:read', 'cases:read', 'metrics:read'] },
+    });
   });
 
   it('20 concurrent confirmations: exactly one 200, 19 409s naming the winner, one verdict in the audit signed by the winner', async () => {

@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { IdentityError, IdentityInputError } from '../identity/identity-errors.ts';
 import { checkRole } from '../identity/identity-input.ts';
+import { ROLE_PERMISSIONS } from '../identity/roles.ts';
 import type { AuthApiContext } from './api-context.ts';
 import { ApiError, badRequest, route } from './api-errors.ts';
 import { principalOf, requestActor, SESSION_COOKIE, sameOriginWrite } from './request-identity.ts';
@@ -39,6 +40,8 @@ const str = (b: Body, key: string): string => {
  * Login, logout, me; and for admins users, tokens and the system audit:
  * - POST /api/login {username, password} → 200 {user} + cookie gw_session; 401; 429 (address rate limit or account lock)
  * - POST /api/logout → 204; GET /api/me → {user}
+ * `user` is { username, displayName, role, grids, permissions } (permissions: what the role may do,
+ * for a UI to show only what will be allowed; the server decides anyway).
  * - GET/POST /api/users, PATCH /api/users/:username {disabled?, role?, grids?, password?}
  * - GET/POST /api/tokens (the token string is in the POST answer only), DELETE /api/tokens/:id
  * - GET /api/audit?limit=
@@ -73,7 +76,7 @@ export function identityRoutes(ctx: AuthApiContext): Router {
       const result = await identityCall(res, () => ctx.authenticator.login(username, password, req.ip ? { ip: req.ip } : {}));
       res.cookie(SESSION_COOKIE, result.sessionId, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: new Date(result.expiresAt) });
       res.setHeader('Cache-Control', 'no-store');
-      res.json({ user: result.user });
+      res.json({ user: { ...result.user, permissions: [...ROLE_PERMISSIONS[result.user.role]] } });
     }),
   );
 
@@ -89,7 +92,7 @@ export function identityRoutes(ctx: AuthApiContext): Router {
 
   r.get('/me', (_req, res) => {
     const p = principalOf(res);
-    res.json({ user: { username: p.name, displayName: p.displayName, role: p.role, grids: p.grids, kind: p.kind } });
+    res.json({ user: { username: p.name, displayName: p.displayName, role: p.role, grids: p.grids, kind: p.kind, permissions: [...ROLE_PERMISSIONS[p.role]] } });
   });
 
   r.get(
