@@ -19,7 +19,7 @@ import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import type { CaseRecord } from '../events/event-model.ts';
 import type { Role } from '../identity/roles.ts';
 import { accuracyRoutes } from './accuracy-routes.ts';
-import type { ApiCamera } from './api-context.ts';
+import type { ApiCamera, ApiContext } from './api-context.ts';
 import { createApiApp } from './api-app.ts';
 import { type TestAuth, testAuth } from './auth-test-kit.ts';
 import { type HttpServer, listen } from './http-server.ts';
@@ -40,6 +40,9 @@ export interface ApiTestServer {
   readonly cases: CaseStore;
   readonly patrol: PatrolStore;
   readonly redis: Redis;
+  /** What the API was built from (the auth benchmark builds a second app on it). */
+  readonly ctx: ApiContext;
+  readonly metrics: GridworkerMetrics;
   /** The clock of the authenticator and the case store (epoch ms); tests move it. */
   clock: number;
   /** Opens a fresh case on a camera (a new place each time), with an evidence file of its own. */
@@ -66,8 +69,7 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
   mkdirSync(join(dir, 'latest'), { recursive: true });
   for (const c of TEST_CAMERAS) writeFileSync(join(dir, 'latest', `${c.id}.jpg`), TINY_JPEG);
   const metrics = new GridworkerMetrics();
-  const app = createApiApp(
-    {
+  const ctx: ApiContext = {
       auth: kit.auth,
       store: patrol,
       cameras: () => TEST_CAMERAS,
@@ -75,9 +77,8 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
       cases: { store: cases, eventTypes: () => TEST_TYPES, evidenceDir: dir },
       accuracy: accuracyRoutes({ allCases: () => allCases(cases) }),
       reloadConfig: async () => ({ cameras: TEST_CAMERAS.length }),
-    },
-    metrics.registry,
-  );
+  };
+  const app = createApiApp(ctx, metrics.registry);
   const server = await listen(app, '127.0.0.1', 0);
   let n = 0;
   const passwords: string[] = [];
@@ -87,6 +88,8 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
     cases,
     patrol,
     redis,
+    ctx,
+    metrics,
     passwords,
     get clock() {
       return state.clock;
