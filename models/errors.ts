@@ -39,3 +39,8 @@ export class DecoderError extends ModelError {
 export class ImageInputError extends ModelError {
   override readonly code = 'IMAGE_INVALID';
 }
+
+/** A detector worker thread died or could not be started; the frames it held are lost. */
+export class DetectorThreadError extends ModelError {
+  override readonly code = 'DETECTOR_THREAD_FAILED';
+}

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Detector } from '../models/detector.ts';
+import { availableCores, DetectorPool } from '../models/detector-pool.ts';
+import type { FrameDetector } from '../models/frame-detector.ts';
 import { resolveModel } from '../models/model-catalog.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
@@ -18,6 +20,7 @@ import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
 import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
+import { workerCapacity } from './visit/worker-capacity.ts';
 import { CaseIntake } from './cases/case-intake.ts';
 import { caseStorePrefix } from './cases/case-store-prefix.ts';
 import { CaseStore } from './cases/case-store.ts';
@@ -50,6 +53,8 @@ export interface MainOptions {
    * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
    */
   readonly instanceName?: string;
+  /** Cores this process may use (sizes the `auto` worker settings). Default `os.availableParallelism()`. */
+  readonly cores?: number;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -57,7 +62,8 @@ export interface Running {
   readonly api?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
-  readonly detector?: Detector;
+  /** The worker's detector: a thread pool, or a main-thread Detector with `inferenceThreads: 0`. */
+  readonly detector?: FrameDetector;
   /** The rules -> cases -> dispatch stage (worker role only); emits 'filed' per sighting. */
   readonly events?: EventStage;
   /** Which event rules the worker's model can raise (worker role only). */
@@ -119,8 +125,11 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   try {
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
-      const detector = await Detector.load(card);
+      const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
+      const detector: FrameDetector =
+        capacity.inferenceThreads === 0 ? await Detector.load(card) : await DetectorPool.load(card, { threads: capacity.inferenceThreads });
       closers.push(() => detector.close());
+      log.info({ inferenceThreads: capacity.inferenceThreads, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
       closers.push(() => killAll());
       const healthRedis = createRedis(options.redisUrl, 'worker');
       closers.push(() => closeRedis(healthRedis));
@@ -176,7 +185,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       void intake.redispatchUndelivered().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'redispatch of undelivered cases failed'));
       const worker = new PatrolWorker({
         ...common,
-        slots: p.visitsInFlightPerWorker,
+        slots: capacity.visitsInFlight,
         visitor,
         storageDir,
         visitTimeoutMs: p.timeouts.visitMs,
