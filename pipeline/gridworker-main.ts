@@ -55,6 +55,8 @@ export interface MainOptions {
   readonly instanceName?: string;
   /** Cores this process may use (sizes the `auto` worker settings). Default `os.availableParallelism()`. */
   readonly cores?: number;
+  /** Where frames are scaled to the model input (see StreamVisitorOptions.scaleIn). Default `ffmpeg`. */
+  readonly frameScaling?: 'ffmpeg' | 'js';
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -139,6 +141,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         detector,
         plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
         health: new PatrolStore(healthRedis, config.redis.prefix),
+        ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,

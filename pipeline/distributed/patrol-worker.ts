@@ -188,6 +188,11 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     };
   }
 
+  /** Visits this worker carries at once. */
+  get slots(): number {
+    return this.options.slots;
+  }
+
   /** Health of every camera as stored in Redis (for progress displays). */
   healthSnapshot<T = { state: string; lastError?: { code: string } }>(): Promise<Record<string, T>> {
     return this.store.getAllHealth<T>();

@@ -26,6 +26,12 @@ export interface StreamVisitorOptions {
   readonly plan: Omit<VisitPlan, 'outWidth' | 'outHeight' | 'evidence'>;
   readonly health: HealthStore;
   readonly healthPolicy?: Partial<HealthPolicy>;
+  /**
+   * Where frames are scaled to the model's input: `ffmpeg` (the `scale` filter, only model-sized
+   * frames cross the pipe) or `js` (ffmpeg sends source-sized frames, preprocessing resamples).
+   * Default `ffmpeg`: measured cheaper at 1080p (scripts/bench/worker-throughput.ts).
+   */
+  readonly scaleIn?: 'ffmpeg' | 'js';
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
@@ -47,7 +53,8 @@ export class StreamCameraVisitor implements CameraVisitor {
     // A stretch model wants exactly its input size: ffmpeg scales and preprocessing is 1:1.
     // Letterbox models keep the aspect ratio: ffmpeg scales to the input width, JS pads.
     const stretch = input.resize === 'stretch';
-    this.plan = { ...options.plan, outWidth: input.width, outHeight: stretch ? input.height : 0, evidence: true };
+    const inJs = options.scaleIn === 'js';
+    this.plan = { ...options.plan, outWidth: inJs ? 0 : input.width, outHeight: inJs || !stretch ? 0 : input.height, evidence: true };
   }
 
   /**
