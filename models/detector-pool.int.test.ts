@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from './detector.ts';
 import { DetectorPool } from './detector-pool.ts';
-import { DetectorThreadError, ImageInputError, ModelIntegrityError } from './errors.ts';
+import { DetectorProcessError, ImageInputError, ModelIntegrityError } from './errors.ts';
 import { loadModelCard } from './model-card.ts';
 import { resolveModel } from './model-catalog.ts';
 import { loadImageFile } from './preprocess/image-file.ts';
@@ -14,13 +14,13 @@ const images = ['000000000009', '000000000025', '000000000073', '000000000641'].
   join(import.meta.dirname, '..', 'test-fixtures', 'coco', 'images', `${id}.jpg`),
 );
 
-describe('DetectorPool: the detector on worker threads', () => {
+describe('DetectorPool: the detector in child processes', () => {
   let pool: DetectorPool;
   let single: Detector;
   let frames: RgbFrame[];
   beforeAll(async () => {
     const card = await resolveModel('picodet-s-416-coco');
-    [pool, single, frames] = await Promise.all([DetectorPool.load(card, { threads: 2 }), Detector.load(card), Promise.all(images.map(loadImageFile))]);
+    [pool, single, frames] = await Promise.all([DetectorPool.load(card, { processes: 2 }), Detector.load(card), Promise.all(images.map(loadImageFile))]);
   });
   afterAll(async () => {
     await pool?.close();
@@ -60,31 +60,31 @@ describe('DetectorPool lifecycle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gw-pool-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports a model that fails to load on its threads with the same typed error as the main thread', async () => {
+  it('reports a model that fails to load in its processes with the same typed error as in-process', async () => {
     const zoo = join(import.meta.dirname, 'zoo');
     const bytes = readFileSync(join(zoo, 'fastestdet_352_coco.onnx'));
     bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
     writeFileSync(join(dir, 'corrupt.onnx'), bytes);
     copyFileSync(join(zoo, 'fastestdet_352_coco.json'), join(dir, 'card.json'));
     const card = await loadModelCard(join(dir, 'card.json'), join(dir, 'corrupt.onnx'));
-    const err = await DetectorPool.load(card, { threads: 2 }).catch((e: unknown) => e);
+    const err = await DetectorPool.load(card, { processes: 2 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelIntegrityError);
     expect((err as Error).message).toContain('corrupt.onnx');
   });
 
   it('rejects frames after close; close is safe twice', async () => {
-    const pool = await DetectorPool.load(await resolveModel('fastestdet-352-coco'), { threads: 1 });
+    const pool = await DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 1 });
     const frame = await loadImageFile(images[0]!);
     const inFlight = pool.detect(frame).then(() => 'done', (e: unknown) => e);
     await pool.close();
     await pool.close();
     // The frame in flight either finished before close or was rejected, never left hanging.
     const outcome = await inFlight;
-    if (outcome !== 'done') expect(outcome).toBeInstanceOf(DetectorThreadError);
-    await expect(pool.detect(frame)).rejects.toBeInstanceOf(DetectorThreadError);
+    if (outcome !== 'done') expect(outcome).toBeInstanceOf(DetectorProcessError);
+    await expect(pool.detect(frame)).rejects.toBeInstanceOf(DetectorProcessError);
   });
 
   it('refuses a thread count out of range', async () => {
-    await expect(DetectorPool.load(await resolveModel('fastestdet-352-coco'), { threads: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 });

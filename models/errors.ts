@@ -40,7 +40,7 @@ export class ImageInputError extends ModelError {
   override readonly code = 'IMAGE_INVALID';
 }
 
-/** A detector worker thread died or could not be started; the frames it held are lost. */
-export class DetectorThreadError extends ModelError {
-  override readonly code = 'DETECTOR_THREAD_FAILED';
+/** A detector process died or could not be started; the frames it held are lost. */
+export class DetectorProcessError extends ModelError {
+  override readonly code = 'DETECTOR_PROCESS_FAILED';
 }

@@ -64,7 +64,7 @@ export interface Running {
   readonly api?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
-  /** The worker's detector: a thread pool, or a main-thread Detector with `inferenceThreads: 0`. */
+  /** The worker's detector: a pool of detector processes, or a main-thread Detector with `detectorProcesses: 0`. */
   readonly detector?: FrameDetector;
   /** The rules -> cases -> dispatch stage (worker role only); emits 'filed' per sighting. */
   readonly events?: EventStage;
@@ -129,9 +129,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
       const detector: FrameDetector =
-        capacity.inferenceThreads === 0 ? await Detector.load(card) : await DetectorPool.load(card, { threads: capacity.inferenceThreads });
+        capacity.detectorProcesses === 0 ? await Detector.load(card) : await DetectorPool.load(card, { processes: capacity.detectorProcesses });
       closers.push(() => detector.close());
-      log.info({ inferenceThreads: capacity.inferenceThreads, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
+      log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
       closers.push(() => killAll());
       const healthRedis = createRedis(options.redisUrl, 'worker');
       closers.push(() => closeRedis(healthRedis));

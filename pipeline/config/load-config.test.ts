@@ -27,7 +27,7 @@ describe('loadConfig: good files', () => {
       dwell: { frames: 3, spacingMs: 500 },
       timeWindows: [],
       visitsInFlightPerWorker: 'auto',
-      inferenceThreads: 'auto',
+      detectorProcesses: 'auto',
       quarantine: { failuresBeforeQuarantine: 3, baseBackoffS: 60, maxBackoffS: 3600 },
       starvationFactor: 3,
     });

@@ -67,11 +67,11 @@ export const PatrolSchema = z.strictObject({
     .describe(
       'Visits one worker runs at once (1-64), or "auto": a number per core of the worker measured to keep its cores busy (pipeline/visit/worker-capacity.ts); default "auto".',
     ),
-  inferenceThreads: z
+  detectorProcesses: z
     .union([z.literal('auto'), z.number().int().min(0).max(64)])
     .default('auto')
     .describe(
-      'Detector worker threads of one worker (1-64), 0 to run the detector on the main thread (blocks the event loop ~35 ms a frame), or "auto": one per core; default "auto".',
+      'Detector processes of one worker (1-64, each runs one frame at a time), 0 to run the detector on the main thread (blocks the event loop ~35 ms a frame), or "auto": one per core; default "auto".',
     ),
   timeouts: z
     .strictObject({

@@ -18,7 +18,7 @@ export interface StreamVisitorOptions {
   /** Current cameras by id (a function: the config can be reloaded). */
   readonly cameras: () => ReadonlyMap<string, CameraSource>;
   /**
-   * The detector: a `DetectorPool` runs frames on worker threads, several at once (the event
+   * The detector: a `DetectorPool` runs frames in detector processes, several at once (the event
    * loop stays free); a `Detector` runs them on this thread, one at a time.
    */
   readonly detector: FrameDetector;
@@ -39,9 +39,9 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 /**
  * Visits cameras over RTSP (streams/visit) and analyses the frames with one detector. The
  * stream is closed (and `hooks.streamClosed` called) before the frames are analysed, so the
- * camera is free again while its frames are still in inference. With a single-thread `Detector`
+ * camera is free again while its frames are still in inference. With a main-thread `Detector`
  * inference is serialised per process; a `DetectorPool` takes every frame at once and runs them
- * on its threads.
+ * in its processes.
  */
 export class StreamCameraVisitor implements CameraVisitor {
   private inference: Promise<unknown> = Promise.resolve();
@@ -125,7 +125,7 @@ export class StreamCameraVisitor implements CameraVisitor {
 
   /**
    * Runs the detector on frames; boxes normalised to 0-1. A pool gets every frame at once (its
-   * threads run them side by side); a single-thread detector gets one frame at a time, and one
+   * processes run them side by side); a main-thread detector gets one frame at a time, and one
    * visit's frames at a time per process.
    */
   private analyse(frames: readonly RgbFrame[]): Promise<FrameDetections[]> {

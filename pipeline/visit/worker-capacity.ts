@@ -1,5 +1,5 @@
 /**
- * How much one worker process takes on: detector threads and visits in flight, from the config
+ * How much one worker process takes on: detector processes and visits in flight, from the config
  * and the cores the process may use. Pure: cores are passed in.
  *
  * Why `auto` visits in flight is a number per core: a visit spends most of its wall time waiting
@@ -14,17 +14,17 @@ export const AUTO_VISITS_PER_CORE = 4;
 
 /** What one worker runs at once. */
 export interface WorkerCapacity {
-  /** Detector worker threads; 0: the detector runs on the main thread. */
-  readonly inferenceThreads: number;
+  /** Detector processes; 0: the detector runs on the main thread. */
+  readonly detectorProcesses: number;
   /** Visits in flight (BullMQ concurrency, announced as the worker's slots). */
   readonly visitsInFlight: number;
 }
 
 /** Resolves the `auto` settings of `patrol` for a process with `cores` cores. */
-export function workerCapacity(patrol: { readonly visitsInFlightPerWorker: number | 'auto'; readonly inferenceThreads: number | 'auto' }, cores: number): WorkerCapacity {
+export function workerCapacity(patrol: { readonly visitsInFlightPerWorker: number | 'auto'; readonly detectorProcesses: number | 'auto' }, cores: number): WorkerCapacity {
   const n = Math.max(1, Math.floor(cores));
   return {
-    inferenceThreads: patrol.inferenceThreads === 'auto' ? n : patrol.inferenceThreads,
+    detectorProcesses: patrol.detectorProcesses === 'auto' ? n : patrol.detectorProcesses,
     visitsInFlight: patrol.visitsInFlightPerWorker === 'auto' ? Math.min(64, AUTO_VISITS_PER_CORE * n) : patrol.visitsInFlightPerWorker,
   };
 }

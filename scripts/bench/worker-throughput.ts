@@ -47,7 +47,7 @@ const opts = program.opts<{ seconds: number; warmup: number; rounds: number; set
 
 interface Setting {
   readonly name: string;
-  readonly inferenceThreads: number | 'auto';
+  readonly detectorProcesses: number | 'auto';
   readonly visits: number | 'auto';
   readonly scaleIn: 'ffmpeg' | 'js';
 }
@@ -55,10 +55,10 @@ interface Setting {
 function parseSetting(text: string): Setting {
   const [main = '', suffix] = text.split('/');
   const scaleIn = suffix === 'js' ? 'js' : 'ffmpeg';
-  if (main === 'auto') return { name: text, inferenceThreads: 'auto', visits: 'auto', scaleIn };
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn };
   const m = /^(main|\d+):(\d+)$/.exec(main);
   if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js)`);
-  return { name: text, inferenceThreads: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn };
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn };
 }
 
 /** CPU seconds of reaped children (ffmpeg) so far: utime + stime of /proc/self/stat. */
@@ -78,7 +78,7 @@ interface Row {
   set: string;
   setting: string;
   round: number;
-  inferenceThreads: number;
+  detectorProcesses: number;
   visitsInFlight: number;
   visits: number;
   visitsPerMinute: number;
@@ -116,7 +116,7 @@ function configText(server: RtspTestServer, set: string, s: Setting, prefix: str
     '  leadFraction: 0.5',
     '  dwell: { frames: 3, spacingMs: 500 }',
     `  visitsInFlightPerWorker: ${s.visits}`,
-    `  inferenceThreads: ${s.inferenceThreads}`,
+    `  detectorProcesses: ${s.detectorProcesses}`,
     '  timeouts: { connectMs: 5000, firstFrameMs: 8000, visitMs: 20000 }',
     `models: { default: ${opts.model} }`,
     `redis: { url: "${redis.url}", prefix: ${prefix} }`,
@@ -156,7 +156,7 @@ async function measure(set: string, s: Setting, round: number): Promise<Row> {
       set,
       setting: s.name,
       round,
-      inferenceThreads: s.inferenceThreads === 0 ? 0 : (running.detector?.concurrency ?? 0),
+      detectorProcesses: s.detectorProcesses === 0 ? 0 : (running.detector?.concurrency ?? 0),
       visitsInFlight: running.worker!.slots,
       visits: ok.length,
       visitsPerMinute: Number(perMinute.toFixed(1)),
@@ -202,7 +202,7 @@ try {
       return {
         set,
         setting: s.name,
-        inferenceThreads: mine[0]!.inferenceThreads,
+        detectorProcesses: mine[0]!.detectorProcesses,
         visitsInFlight: mine[0]!.visitsInFlight,
         visitsPerMinute: Number(avg((r) => r.visitsPerMinute).toFixed(1)),
         medianVisitS: Number(avg((r) => r.medianVisitS).toFixed(2)),
@@ -219,7 +219,7 @@ try {
   process.stdout.write(
     `${formatTable(
       ['set', 'setting', 'threads', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms'],
-      summary.map((r) => [r.set, r.setting, r.inferenceThreads, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms]),
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
