@@ -107,6 +107,11 @@ export class DetectorPool implements FrameDetector {
     return this.slots.length;
   }
 
+  /** Process ids of the detector processes (benchmarks read their CPU time). */
+  get pids(): number[] {
+    return this.slots.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
+  }
+
   /** Frames run at once: one per process. */
   get concurrency(): number {
     return this.processes;

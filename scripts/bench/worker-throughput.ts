@@ -15,12 +15,14 @@
  * scales frames in JS instead of ffmpeg. The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
  * and 4 s) built from committed photos.
  */
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { availableCores } from '../../models/detector-pool.ts';
+import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
@@ -42,8 +44,9 @@ const program = new Command('worker-throughput')
   .option('--model <spec>', 'detector', 'picodet-s-416-coco')
   .option('--no-simulate', 'skip the workers-needed simulation')
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'worker-throughput.json'))
+  .option('--child <json>', '(internal) run one measurement in this process and print its row')
   .parse();
-const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string }>();
+const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; child?: string }>();
 
 interface Setting {
   readonly name: string;
@@ -61,18 +64,14 @@ function parseSetting(text: string): Setting {
   return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn };
 }
 
-/** CPU seconds of reaped children (ffmpeg) so far: utime + stime of /proc/self/stat. */
-async function childCpuS(): Promise<number> {
-  const stat = await readFile('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3; cutime and cstime are fields 16 and 17.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+/** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
+async function procCpuS(pid: number | 'self'): Promise<{ own: number; children: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return { own: 0, children: 0 };
+  // Fields after "(comm) ": state is field 3; utime, stime, cutime, cstime are fields 14-17.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { own: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
 }
-
-const cpuS = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 interface Row {
   set: string;
@@ -96,16 +95,23 @@ interface Row {
 }
 
 const cores = availableCores();
-const redis = await startLocalRedis();
-const servers = new Map<string, RtspTestServer>();
-const dir = await mkdtemp(join(tmpdir(), 'gw-worker-tp-'));
 configureLogging({ level: process.env.LOG_LEVEL ?? 'warn' });
 
-function configText(server: RtspTestServer, set: string, s: Setting, prefix: string, storage: string): string {
-  const paths = server.paths.filter((p) => p !== 'secure');
+/** One measurement, run in a fresh process of its own (its memory, CPU and event loop alone). */
+interface ChildJob {
+  readonly set: string;
+  readonly setting: string;
+  readonly round: number;
+  /** rtsp://127.0.0.1:port/ of the set's server and its camera paths. */
+  readonly urls: readonly string[];
+  readonly redisUrl: string;
+  readonly dir: string;
+}
+
+function configText(job: ChildJob, s: Setting, prefix: string, storage: string): string {
   const cams = Array.from({ length: opts.cameras }, (_, i) => {
-    const path = paths[i % paths.length]!;
-    return `  - { id: c${i}-${path}, name: c${i}, url: "${server.url(path)}", areaType: street, grid: g${set}, priority: key }`;
+    const url = job.urls[i % job.urls.length]!;
+    return `  - { id: c${i}, name: c${i}, url: "${url}", areaType: street, grid: g${job.set}, priority: key }`;
   });
   return [
     'cameras:',
@@ -119,44 +125,51 @@ function configText(server: RtspTestServer, set: string, s: Setting, prefix: str
     `  detectorProcesses: ${s.detectorProcesses}`,
     '  timeouts: { connectMs: 5000, firstFrameMs: 8000, visitMs: 20000 }',
     `models: { default: ${opts.model} }`,
-    `redis: { url: "${redis.url}", prefix: ${prefix} }`,
+    `redis: { url: "${job.redisUrl}", prefix: ${prefix} }`,
     'api: { host: 127.0.0.1, port: 0 }',
     `storage: { dir: "${storage}" }`,
   ].join('\n');
 }
 
-async function measure(set: string, s: Setting, round: number): Promise<Row> {
-  const server = servers.get(set)!;
-  const prefix = `wtp${set}r${round}${s.name.replace(/\W/g, '')}${Date.now() % 100000}`;
-  const storage = join(dir, prefix);
-  const config = parseConfig(configText(server, set, s, prefix, storage), join(dir, `${prefix}.yaml`));
-  const running = await startGridworker({ config, configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url, apiPort: 0, frameScaling: s.scaleIn });
+async function measure(job: ChildJob): Promise<Row> {
+  const s = parseSetting(job.setting);
+  const prefix = `wtp${job.set}r${job.round}${s.name.replace(/\W/g, '')}${process.pid}`;
+  const storage = join(job.dir, prefix);
+  const config = parseConfig(configText(job, s, prefix, storage), join(job.dir, `${prefix}.yaml`));
+  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn });
   const done: VisitRecord[] = [];
   let measuring = false;
   running.worker!.on('visit', (v) => {
     if (measuring) done.push(v);
   });
+  const pool = running.detector instanceof DetectorPool ? running.detector : undefined;
+  const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
+    const self = await procCpuS('self');
+    const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
+    // Reaped children of this process are the ffmpeg runs (detector processes live until close).
+    return { ffmpeg: self.children, process: self.own + detectors.reduce((a, d) => a + d.own, 0) };
+  };
   const delay = monitorEventLoopDelay({ resolution: 10 });
   try {
     await new Promise((r) => setTimeout(r, opts.warmup * 1000));
-    const [cpu0, child0] = [cpuS(), await childCpuS()];
+    const c0 = await cpu();
     delay.enable();
     measuring = true;
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
     delay.disable();
-    const [cpu1, child1] = [cpuS(), await childCpuS()];
+    const c1 = await cpu();
     const ok = done.filter((v) => v.ok);
     const n = Math.max(1, done.length);
-    const ffmpegPer = (child1 - child0) / n;
-    const processPer = (cpu1 - cpu0) / n;
+    const ffmpegPer = (c1.ffmpeg - c0.ffmpeg) / n;
+    const processPer = (c1.process - c0.process) / n;
     const ceiling = (cores * 60) / (ffmpegPer + processPer);
     const perMinute = (ok.length * 60) / opts.seconds;
     return {
-      set,
+      set: job.set,
       setting: s.name,
-      round,
-      detectorProcesses: s.detectorProcesses === 0 ? 0 : (running.detector?.concurrency ?? 0),
+      round: job.round,
+      detectorProcesses: pool?.concurrency ?? 0,
       visitsInFlight: running.worker!.slots,
       visits: ok.length,
       visitsPerMinute: Number(perMinute.toFixed(1)),
@@ -176,6 +189,26 @@ async function measure(set: string, s: Setting, round: number): Promise<Row> {
   }
 }
 
+/** Runs one measurement in a child process (same flags) and returns its row. */
+function measureInChild(job: ChildJob): Promise<Row> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, '--child', JSON.stringify(job)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Row) : reject(new Error(`measurement ${job.set} ${job.setting} exited with ${code}`))));
+  });
+}
+
+if (opts.child) {
+  process.stdout.write(JSON.stringify(await measure(JSON.parse(opts.child) as ChildJob)));
+  process.exit(0);
+}
+
+const redis = await startLocalRedis();
+const servers = new Map<string, RtspTestServer>();
+const dir = await mkdtemp(join(tmpdir(), 'gw-worker-tp-'));
 const sets = opts.sets.split(',').map((s) => s.trim());
 const settings = opts.settings.split(',').map((s) => parseSetting(s.trim()));
 const rows: Row[] = [];
@@ -189,7 +222,9 @@ try {
   for (let round = 1; round <= opts.rounds; round++) {
     for (const set of sets) {
       for (const s of settings) {
-        const row = await measure(set, s, round);
+        const server = servers.get(set)!;
+        const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
+        const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
         rows.push(row);
         process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop p99 ${row.eventLoopP99Ms} ms, load ${row.load1}\n`);
       }
@@ -218,7 +253,7 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'threads', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms'],
+      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms'],
       summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
