@@ -84,7 +84,26 @@ describe('DetectorPool lifecycle', () => {
     await expect(pool.detect(frame)).rejects.toBeInstanceOf(DetectorProcessError);
   });
 
-  it('refuses a thread count out of range', async () => {
+  it('replaces a detector process that dies: the frame it held fails typed, the next ones are served', async () => {
+    const pool = await DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 1 });
+    try {
+      const frame = await loadImageFile(images[0]!);
+      const [pid] = pool.pids;
+      const held = pool.detect(frame).then(() => 'done', (e: unknown) => e);
+      process.kill(pid!, 'SIGKILL');
+      const outcome = await held;
+      // Killed before or after it answered: either way nothing hangs.
+      if (outcome !== 'done') expect(outcome).toBeInstanceOf(DetectorProcessError);
+      const again = await pool.detect(frame);
+      expect(again.detections.width).toBe(frame.width);
+      expect(pool.pids).toHaveLength(1);
+      expect(pool.pids[0]).not.toBe(pid);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a process count out of range', async () => {
     await expect(DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 });

@@ -264,7 +264,7 @@ try {
       `\nworkers for 11,000 cameras (10 % key at 120 s, the rest at 900 s; p95 interval within target), from the measured visit model:\n${formatTable(
         ['set', 'setting', 'slots', 'effective visit s', 'workers'],
         (simulation as { set: string; setting: string; effectiveVisitS: number; workers: number | null }[]).map((s, i) => [s.set, s.setting, summary[i]!.visitsInFlight, s.effectiveVisitS, s.workers ?? '> 64']),
-      )}\n`,
+      )}\nsame as: gridworker simulate --cameras 11000 --workers W --slots-per-worker <slots> --visit-ms-median <effective visit s x 1000> --hours 1\n`,
     );
   }
   await mkdir(dirname(opts.out), { recursive: true });
