@@ -91,11 +91,29 @@ interface Row {
   ofCeiling: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
+  idleControlLoopP99Ms: number;
   load1: number;
 }
 
 const cores = availableCores();
 configureLogging({ level: process.env.LOG_LEVEL ?? 'warn' });
+
+/**
+ * An idle Node process measuring its own event-loop delay for `seconds`: on a shared machine the
+ * OS alone delays timers (a runnable process waits for a core), and this control, measured in the
+ * same window, shows how much of the patrol process's delay is that.
+ */
+function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: number }> {
+  const code = `const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setTimeout(()=>{h.disable();process.stdout.write(JSON.stringify({p99Ms:h.percentile(99)/1e6,maxMs:h.max/1e6}))},${Math.round(seconds * 1000)});`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => resolve(JSON.parse(out) as { p99Ms: number; maxMs: number }));
+  });
+}
 
 /** One measurement, run in a fresh process of its own (its memory, CPU and event loop alone). */
 interface ChildJob {
@@ -155,9 +173,11 @@ async function measure(job: ChildJob): Promise<Row> {
     const c0 = await cpu();
     delay.enable();
     measuring = true;
+    const control = controlLoopDelay(opts.seconds);
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
     delay.disable();
+    const idle = await control;
     const c1 = await cpu();
     const ok = done.filter((v) => v.ok);
     const n = Math.max(1, done.length);
@@ -181,6 +201,7 @@ async function measure(job: ChildJob): Promise<Row> {
       ofCeiling: Number((perMinute / ceiling).toFixed(2)),
       eventLoopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
       eventLoopMaxMs: Number((delay.max / 1e6).toFixed(1)),
+      idleControlLoopP99Ms: Number(idle.p99Ms.toFixed(1)),
       load1: Number(loadavg()[0]!.toFixed(2)),
     };
   } finally {
@@ -226,7 +247,7 @@ try {
         const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
         const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
         rows.push(row);
-        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop p99 ${row.eventLoopP99Ms} ms, load ${row.load1}\n`);
+        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms), load ${row.load1}\n`);
       }
     }
   }
@@ -247,14 +268,16 @@ try {
         ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
+        load1: Number(avg((r) => r.load1).toFixed(1)),
       };
     }),
   );
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms]),
+      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
