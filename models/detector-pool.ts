@@ -70,9 +70,17 @@ interface Job {
 
 interface Slot {
   readonly child: ChildProcess;
-  job: Job | undefined;
+  /** Sent and not answered yet, oldest first (the process answers in order). */
+  readonly jobs: Job[];
   ready: boolean;
 }
+
+/**
+ * Frames handed to one process before it answers: with two, the process starts its next frame at
+ * once instead of waiting for this process to be scheduled and send one (on a loaded machine that
+ * round trip cost more than the IPC itself).
+ */
+const DEPTH = 2;
 
 /** A pool of detector processes for one model. Re-entrant: any number of `detect` calls at once. */
 export class DetectorPool implements FrameDetector {
@@ -140,33 +148,35 @@ export class DetectorPool implements FrameDetector {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (!slot.ready || slot.job) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      slot.job = job;
-      slot.child.send(job.request, (err) => {
-        if (err && slot.job === job) {
-          slot.job = undefined;
-          job.reject(new DetectorProcessError(`cannot send a frame to the detector process of ${this.card.id}: ${err.message}`, { cause: err }));
-        }
-      });
+    // Fill every process to one frame first, then to DEPTH: spread before queueing deeper.
+    for (let depth = 1; depth <= DEPTH; depth++) {
+      for (const slot of this.slots) {
+        if (!slot.ready || slot.jobs.length >= depth) continue;
+        const job = this.queue.shift();
+        if (!job) return;
+        slot.jobs.push(job);
+        slot.child.send(job.request, (err) => {
+          const i = slot.jobs.indexOf(job);
+          if (err && i >= 0) {
+            slot.jobs.splice(i, 1);
+            job.reject(new DetectorProcessError(`cannot send a frame to the detector process of ${this.card.id}: ${err.message}`, { cause: err }));
+          }
+        });
+      }
     }
   }
 
   private spawn(): Promise<void> {
     // No inherited execArgv (a profiler or a test runner's loader); stdout unused, stderr shared.
     const child = fork(ENTRY, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    const slot: Slot = { child, job: undefined, ready: false };
+    const slot: Slot = { child, jobs: [], ready: false };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const fail = (err: Error): void => {
         if (!this.slots.includes(slot)) return;
         this.remove(slot);
-        const job = slot.job;
-        slot.job = undefined;
-        job?.reject(err);
+        for (const job of slot.jobs.splice(0)) job.reject(err);
         child.kill('SIGKILL');
         if (!slot.ready) {
           if (!settled) reject(err);
@@ -186,9 +196,9 @@ export class DetectorPool implements FrameDetector {
           const err = rebuild(reply.error);
           fail(err);
         } else {
-          const job = slot.job;
-          if (job && job.request.id === reply.id) {
-            slot.job = undefined;
+          const i = slot.jobs.findIndex((j) => j.request.id === reply.id);
+          const job = i >= 0 ? slot.jobs.splice(i, 1)[0] : undefined;
+          if (job) {
             if (reply.kind === 'result') job.resolve({ detections: reply.detections, timingsMs: reply.timingsMs });
             else job.reject(rebuild(reply.error));
           }
@@ -221,8 +231,7 @@ export class DetectorPool implements FrameDetector {
       const slots = this.slots.splice(0);
       await Promise.allSettled(
         slots.map(async (slot) => {
-          slot.job?.reject(closed());
-          slot.job = undefined;
+          for (const job of slot.jobs.splice(0)) job.reject(closed());
           if (slot.child.exitCode !== null || slot.child.signalCode !== null) return;
           const exited = new Promise<void>((r) => slot.child.once('exit', () => r()));
           // Closing the channel lets the process release its session and exit; a stuck one is killed.

@@ -43,9 +43,9 @@ type ImageOutcome = { readonly items: readonly Detection[]; readonly decodeMs: n
 
 /**
  * Runs a loaded detector over the dataset's images and converts its detections to COCO results
- * ([x, y, w, h] in pixels). Decoding overlaps inference: up to `detector.concurrency + 1` images
- * are in flight, so the next image is read and decoded (sharp, off the event loop) while the
- * current one is in the detector, and a pool runs one image per process. Results keep the image
+ * ([x, y, w, h] in pixels). Decoding overlaps inference: up to `2 x detector.concurrency + 1`
+ * images are in flight, so the next images are read and decoded (sharp, off the event loop) while
+ * the current ones are in the detector, and a pool runs one image per process at a time. Results keep the image
  * order. An image that fails to decode is recorded and left out of this model's evaluation; the
  * run goes on. `onImage` is called after each image.
  */
@@ -76,7 +76,7 @@ export async function runModel(
       onImage();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(images.length, detector.concurrency + 1) }, lane));
+  await Promise.all(Array.from({ length: Math.min(images.length, 2 * detector.concurrency + 1) }, lane));
   const wallSeconds = (performance.now() - start) / 1000;
 
   const detections: CocoResult[] = [];
