@@ -7,6 +7,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerExportVerified } from './commands/export-verified.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTrain } from './commands/train.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);
+  registerTrain(program);
   return program;
 }
 

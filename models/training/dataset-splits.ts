@@ -1,0 +1,45 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Where a training run reads its images, labels and class names. */
+export interface DatasetSplits {
+  /** Folder of training images (labels mirrored under labels/). */
+  readonly train: string;
+  /** Folder of validation images, when there is one. */
+  readonly val: string | undefined;
+  /** The folder names and licence are looked up in. */
+  readonly root: string;
+}
+
+const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * A YOLO folder with `images/train` trains on that split and, unless `val` is given, validates on
+ * `images/val` (or `images/valid`) when present. Any other folder is all training images.
+ */
+export function resolveSplits(data: string, val?: string): DatasetSplits {
+  const root = resolve(data);
+  const train = isDir(join(root, 'images', 'train')) ? join(root, 'images', 'train') : root;
+  const guess = train === root ? undefined : ['val', 'valid'].map((s) => join(root, 'images', s)).find(isDir);
+  return { train, val: val === undefined ? guess : resolve(val), root };
+}
+
+/**
+ * The licence notice of a dataset folder: the paragraph starting "Licence:" / "License:" in its
+ * README files, with the attribution line after it when there is one. Undefined when none says.
+ */
+export function findDataLicence(root: string): string | undefined {
+  const readmes = isDir(root) ? readdirSync(root).filter((f) => /^readme/i.test(f)).sort() : [];
+  for (const file of readmes) {
+    const text = readFileSync(join(root, file), 'utf8');
+    const match = /^Licen[cs]e:\s*(.+(?:\n(?!\n).+)*)/im.exec(text);
+    if (match?.[1]) return match[1].replace(/\s*\n\s*/g, ' ').trim();
+  }
+  return undefined;
+}
+
+/** The README texts of a dataset folder (kept with anything derived from it, as CC BY asks). */
+export function readDataNotices(root: string): string {
+  const readmes = isDir(root) ? readdirSync(root).filter((f) => /^readme/i.test(f)).sort() : [];
+  return readmes.map((f) => `## ${f}\n\n${readFileSync(join(root, f), 'utf8').trim()}\n`).join('\n');
+}
