@@ -24,15 +24,23 @@ export function resolveSplits(data: string, val?: string): DatasetSplits {
   return { train, val: val === undefined ? guess : resolve(val), root };
 }
 
+/** README and licence-notice files at the top of a dataset folder, sorted (LICENSE files of 30 kB are left out). */
+function noticeFiles(root: string): string[] {
+  if (!isDir(root)) return [];
+  return readdirSync(root)
+    .filter((f) => /^(readme|licen[cs]e-notice)/i.test(f))
+    .sort();
+}
+
 /**
  * The licence notice of a dataset folder: the paragraph starting "Licence:" / "License:" in its
  * README files, with the attribution line after it when there is one. Undefined when none says.
  */
 export function findDataLicence(root: string): string | undefined {
-  const readmes = isDir(root) ? readdirSync(root).filter((f) => /^readme/i.test(f)).sort() : [];
+  const readmes = noticeFiles(root);
   for (const file of readmes) {
     const text = readFileSync(join(root, file), 'utf8');
-    const match = /^Licen[cs]e:\s*(.+(?:\n(?!\n).+)*)/im.exec(text);
+    const match = /^[-*\s]*Licen[cs]e:\s*(.+(?:\n(?![-*]|\n).+)*)/im.exec(text);
     if (match?.[1]) return match[1].replace(/\s*\n\s*/g, ' ').trim();
   }
   return undefined;
@@ -40,6 +48,6 @@ export function findDataLicence(root: string): string | undefined {
 
 /** The README texts of a dataset folder (kept with anything derived from it, as CC BY asks). */
 export function readDataNotices(root: string): string {
-  const readmes = isDir(root) ? readdirSync(root).filter((f) => /^readme/i.test(f)).sort() : [];
+  const readmes = noticeFiles(root);
   return readmes.map((f) => `## ${f}\n\n${readFileSync(join(root, f), 'utf8').trim()}\n`).join('\n');
 }
