@@ -17,6 +17,7 @@ export interface GflHeadLevel {
   readonly feature: string;
   readonly conv: OnnxNode;
   readonly split: OnnxNode;
+  readonly sigmoid: OnnxNode;
   readonly reshape: OnnxNode;
   /** Name of the conv's weight initializer. */
   readonly weightName: string;
@@ -79,7 +80,7 @@ export function findGflHeadLevels(view: OnnxGraphView, classOutputs: readonly st
     const shape = readInt64Initializer(view, reshape.inputs[1] ?? '');
     if (shape.length !== 3 || shape[1] !== classes) throw new OnnxGraphError(`${where}: Reshape ${reshape.name} shape [${shape.join(',')}] is not [1, ${classes}, -1]`);
     return {
-      classOutput, feature, conv, split, reshape, weightName, biasName, biasNode,
+      classOutput, feature, conv, split, sigmoid, reshape, weightName, biasName, biasNode,
       featureChannels: init.dims[1]!, classes, boxChannels, cells,
       weight: readFloatInitializer(view, weightName), bias,
     };

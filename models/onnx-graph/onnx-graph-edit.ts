@@ -21,6 +21,8 @@ export interface GraphEdit {
   readonly replace?: ReadonlyMap<number, Uint8Array>;
   /** New fields appended at the end of the graph, as [field number, message body]. */
   readonly append?: readonly (readonly [number, Uint8Array])[];
+  /** New fields inserted just before the field at that offset (nodes stay in topological order). */
+  readonly insertBefore?: ReadonlyMap<number, readonly (readonly [number, Uint8Array])[]>;
 }
 
 /**
@@ -31,6 +33,7 @@ export function editGraph(view: OnnxGraphView, edit: GraphEdit): Uint8Array {
   const { bytes, graphField } = view;
   const parts: Uint8Array[] = [];
   for (const f of view.graphFields) {
+    for (const [field, body] of edit.insertBefore?.get(f.start) ?? []) parts.push(bytesField(field, body));
     if (edit.remove?.has(f.start)) continue;
     const body = edit.replace?.get(f.start);
     parts.push(body === undefined ? bytes.subarray(f.start, f.end) : bytesField(f.fieldNumber, body));

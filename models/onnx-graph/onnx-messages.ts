@@ -39,3 +39,14 @@ export function floatValueInfo(name: string, dims?: readonly number[]): Uint8Arr
 export function intsAttribute(name: string, values: readonly number[]): Uint8Array {
   return concatBytes([stringField(ATTRIBUTE.name, name), ...values.map((v) => int64Field(ATTRIBUTE.ints, v)), int64Field(ATTRIBUTE.type, ATTRIBUTE_TYPE_INTS)]);
 }
+
+/** A NodeProto body (default domain, attributes already encoded as AttributeProto bodies). */
+export function nodeProto(opType: string, name: string, inputs: readonly string[], outputs: readonly string[], attributes: readonly Uint8Array[] = []): Uint8Array {
+  return concatBytes([
+    ...inputs.map((i) => stringField(1, i)),
+    ...outputs.map((o) => stringField(2, o)),
+    stringField(3, name),
+    stringField(4, opType),
+    ...attributes.map((a) => bytesField(5, a)),
+  ]);
+}

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelCard, ModelCardData } from '../model-card.ts';
-import { graftGflClassHead } from '../onnx-graph/graft-gfl-class-head.ts';
+import { graftGflClassHead, graftTunedClassBranch } from '../onnx-graph/graft-gfl-class-head.ts';
 import { sha256Hex } from '../onnx-session.ts';
 import { levelWeights, type ClassHead } from './class-head.ts';
 import type { FeatureExtractor } from './feature-extractor.ts';
@@ -30,7 +30,9 @@ export interface ExportDetails {
  */
 export async function exportTrainedModel(out: string, base: ModelCard, extractor: FeatureExtractor, head: ClassHead, details: ExportDetails): Promise<ExportedModel> {
   const heads = extractor.levels.map((_, l) => levelWeights(head, l));
-  const bytes = graftGflClassHead(extractor.view, extractor.levels, head.classes, heads);
+  const bytes = head.hidden
+    ? graftTunedClassBranch(extractor.view, extractor.levels, extractor.towers, head.classes, heads.map((h) => ({ ...h, hiddenWeight: h.hiddenWeight!, hiddenBias: h.hiddenBias! })))
+    : graftGflClassHead(extractor.view, extractor.levels, head.classes, heads);
   const file = `${details.id.replace(/[-.]/g, '_')}.onnx`;
   const licenceFile = `licenses/${details.id}-data.md`;
   await mkdir(join(out, 'licenses'), { recursive: true });

@@ -15,6 +15,8 @@ export interface CachedImage {
   readonly targets: AssignedTargets;
   /** Ground-truth boxes (input pixels) the targets came from. */
   readonly gtCount: number;
+  /** 1 for anchors whose centre lies inside a labelled box (never subsampled away as background). */
+  readonly inBox: Uint8Array;
 }
 
 /** Runs the frozen network over every image once and keeps what the head needs. `onImage` is called after each. */
@@ -36,7 +38,12 @@ export async function cacheFeatures(dataset: LabelledDataset, extractor: Feature
       y2: (bbox[1]! + bbox[3]!) * transform.scaleY + transform.padY,
       classId,
     }));
-    out.push({ imageId: image.id, path: image.path, features, boxes, transform, targets: assignTargets(extractor.grid, boxes, gts), gtCount: gts.length });
+    const grid = extractor.grid;
+    const inBox = new Uint8Array(grid.count);
+    for (const g of gts) {
+      for (let a = 0; a < grid.count; a++) if (grid.cx[a]! > g.x1 && grid.cx[a]! < g.x2 && grid.cy[a]! > g.y1 && grid.cy[a]! < g.y2) inBox[a] = 1;
+    }
+    out.push({ imageId: image.id, path: image.path, features, boxes, transform, targets: assignTargets(grid, boxes, gts), gtCount: gts.length, inBox });
     onImage();
   }
   return out;

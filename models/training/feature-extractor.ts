@@ -4,6 +4,7 @@ import { expectedBin, GFL_DEFAULT_REG_MAX } from '../decoders/gfl.ts';
 import type { ModelCard } from '../model-card.ts';
 import { findGflHeadLevels, type GflHeadLevel } from '../onnx-graph/gfl-shared-head.ts';
 import { addGraphOutputs } from '../onnx-graph/graft-gfl-class-head.ts';
+import { findTowerPointwise, type TowerPointwise } from '../onnx-graph/tower-pointwise.ts';
 import { readOnnxGraph, type OnnxGraphView } from '../onnx-graph/onnx-graph-read.ts';
 import { applyLoadFixes, createSession, readModelFile, sha256Hex } from '../onnx-session.ts';
 import type { RgbFrame } from '../preprocess/frame.ts';
@@ -37,17 +38,28 @@ export class FeatureExtractor {
     readonly levels: readonly GflHeadLevel[],
     readonly grid: AnchorGrid,
     private readonly session: ort.InferenceSession,
+    /** The tower's last pointwise convs when features are tapped before them ("tuned-pointwise"), else empty. */
+    readonly towers: readonly TowerPointwise[],
   ) {
     this.tensor = new Float32Array(3 * base.input.width * base.input.height);
   }
 
   /** Feature channels per anchor. */
   get featureChannels(): number {
-    return this.levels[0]!.featureChannels;
+    return this.towers[0]?.inChannels ?? this.levels[0]!.featureChannels;
   }
 
-  /** Loads the base model (sha256 checked), finds its GFL head and opens a session with the feature outputs. */
-  static async load(base: ModelCard, threads = 1): Promise<FeatureExtractor> {
+  /** The tensor cached for level l. */
+  private tapped(l: number): string {
+    return this.towers[l]?.input ?? this.levels[l]!.feature;
+  }
+
+  /**
+   * Loads the base model (sha256 checked), finds its GFL head and opens a session with the
+   * feature outputs: the head conv's input, or with `beforePointwise` the input of the tower's
+   * last pointwise conv (for a tuned copy of that conv).
+   */
+  static async load(base: ModelCard, threads = 1, beforePointwise = false): Promise<FeatureExtractor> {
     if (base.decoder !== 'gfl') throw new TrainingInputError(`base model ${base.id} uses decoder "${base.decoder}"; training needs a GFL (PicoDet) head`);
     const bytes = await readModelFile(base.modelPath);
     const actual = sha256Hex(bytes);
@@ -59,9 +71,10 @@ export class FeatureExtractor {
     if (new Set(levels.map((l) => l.featureChannels)).size !== 1) throw new TrainingInputError(`base model ${base.id}: head levels differ in feature channels`);
     const regMax = base.decoderParams.regMax ?? GFL_DEFAULT_REG_MAX;
     if (levels.some((l) => l.boxChannels !== 4 * (regMax + 1))) throw new TrainingInputError(`base model ${base.id}: box channels are not 4 x (regMax + 1)`);
-    const withFeatures = addGraphOutputs(view, levels.map((l) => l.feature));
+    const towers = beforePointwise ? levels.map((l) => findTowerPointwise(view, l.feature)) : [];
+    const withFeatures = addGraphOutputs(view, towers.length ? towers.map((t) => t.input) : levels.map((l) => l.feature));
     const session = await createSession(applyLoadFixes(withFeatures, base), base.modelPath, threads);
-    return new FeatureExtractor(base, view, levels, buildAnchorGrid(base.input.width, base.input.height, strides), session);
+    return new FeatureExtractor(base, view, levels, buildAnchorGrid(base.input.width, base.input.height, strides), session, towers);
   }
 
   /** Features and frozen boxes of one decoded image. */
@@ -77,7 +90,7 @@ export class FeatureExtractor {
     const strides = this.base.decoderParams.strides ?? [];
     const bins = (this.base.decoderParams.regMax ?? GFL_DEFAULT_REG_MAX) + 1;
     this.levels.forEach((level, l) => {
-      const feat = result[level.feature]?.data as Float32Array | undefined;
+      const feat = result[this.tapped(l)]?.data as Float32Array | undefined;
       const boxOutput = this.base.outputs[l + strides.length]?.name ?? '';
       const dist = result[boxOutput]?.data as Float32Array | undefined;
       if (!feat || !dist) throw new TrainingInputError(`base model ${this.base.id}: feature or box output of level ${l} missing`);

@@ -48,7 +48,14 @@ export interface TrainOptions {
   readonly threads?: number;
   /** Use only the first N training images (tests). */
   readonly limit?: number;
+  /** "linear" (default): a new 1x1 class conv on the head's features. "tuned-pointwise": also a tuned copy of the tower's last pointwise conv for the class branch. */
+  readonly method?: TrainMethod;
+  /** Fraction of far-from-any-box background anchors used per step (weighted up to stay unbiased). Default 1 for linear, 0.25 for tuned-pointwise. */
+  readonly negativeKeep?: number;
 }
+
+/** The two head-training methods. */
+export type TrainMethod = 'linear' | 'tuned-pointwise';
 
 /** What a run reports as it goes (the CLI draws it). */
 export interface TrainEvents {
@@ -68,9 +75,14 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
-const METHOD =
-  'frozen base (backbone, neck, class-agnostic GFL box regression); features feeding the head conv cached once per image; ' +
-  'new per-level 1x1 class conv trained with quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes (top-9 closest per level, mean + std, centre inside), soft target = that IoU; AdamW, cosine decay';
+const METHOD: Record<TrainMethod, string> = {
+  linear:
+    'linear: frozen base (backbone, neck, class-agnostic GFL box regression); features feeding the head conv cached once per image; ' +
+    'new per-level 1x1 class conv trained with quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes (top-9 closest per level, mean + std, centre inside), soft target = that IoU; AdamW, cosine decay',
+  'tuned-pointwise':
+    'tuned-pointwise: frozen base (backbone, neck, class-agnostic GFL box regression); input of the tower\'s last pointwise conv cached once per image; ' +
+    'per level a copy of that conv (started from its weights, tuned at 0.1x the rate) + hard-swish + new 1x1 class conv, grafted as a separate class branch; quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes, soft target = that IoU; background anchors outside every box subsampled per step and weighted up; AdamW, cosine decay',
+};
 
 /** Trains a new class head on a frozen base detector and exports the grafted model. */
 export async function trainDetector(options: TrainOptions, events: TrainEvents = {}): Promise<TrainResult> {
@@ -80,6 +92,9 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const batchImages = options.batchImages ?? 8;
   const learningRate = options.learningRate ?? 0.01;
   const weightDecay = options.weightDecay ?? 1e-4;
+  const method = options.method ?? 'linear';
+  const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
+  if (!(negativeKeep > 0 && negativeKeep <= 1)) throw new TrainingInputError(`negative keep fraction must be in (0, 1], got ${negativeKeep}`);
   const splits = resolveSplits(options.data, options.val);
   const { names, source: namesSource } = await findClassNames(splits.root).catch(() => findClassNames(splits.train));
   const trainSet = await loadYoloDataset(splits.train, { names: namesSource, ...(options.limit === undefined ? {} : { limit: options.limit }) });
@@ -90,12 +105,13 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, method, negativeKeep }))
     .digest('hex');
-  const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1);
+  const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, method === 'tuned-pointwise');
   try {
     const random = seededRandom(seed);
-    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random);
+    const pointwise = extractor.towers.map((t) => ({ weight: t.weight, bias: t.bias }));
+    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise);
     const state = adamState(head.params.length);
     let history: EpochRecord[] = [];
     if (options.resume && existsSync(checkpointPath)) {
@@ -121,7 +137,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       const lr = learningRate * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
       events.stage?.('train', Math.ceil(train.length / batchImages));
       const order = shuffled(train.length, seededRandom(seed * 1000003 + epoch));
-      const result = trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages }, (_d, _t, loss) => events.tick?.(loss));
+      const result = trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}) }, (_d, _t, loss) => events.tick?.(loss));
       last = score();
       const record: EpochRecord = { epoch, loss: result.meanLoss, learningRate: lr, valAp50: last?.ap50 ?? null, valMap: last?.map ?? null, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
@@ -137,7 +153,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       labels: names,
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: METHOD,
+        method: METHOD[method],
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { ModelError } from '../../models/errors.ts';
 import { resolveModel } from '../../models/model-catalog.ts';
-import { trainDetector } from '../../models/training/train-detector.ts';
+import { trainDetector, type TrainMethod } from '../../models/training/train-detector.ts';
+import { type Command, InvalidArgumentError } from 'commander';
 import { addModelOptions, numberIn } from './model-options.ts';
 import { stderrTrainEvents } from './train-progress.ts';
 
@@ -20,11 +20,19 @@ export interface TrainFlags {
   lr: number;
   holdOutNegatives: number;
   limit?: number;
+  method: string;
+  negativeKeep?: number;
   modelDir: string[];
   threads: number;
 }
 
 const int = (min: number, what: string) => (v: string): number => Math.floor(numberIn(min, Number.MAX_SAFE_INTEGER, what)(v));
+
+const METHODS: readonly string[] = ['linear', 'tuned-pointwise'];
+function method(value: string): string {
+  if (!METHODS.includes(value)) throw new InvalidArgumentError(`--method must be one of ${METHODS.join(', ')}, got "${value}"`);
+  return value;
+}
 
 /** Runs `train`; resolves to the exit code: 0 done, 2 the data, base model, checkpoint or options cannot be used. */
 export async function runTrainCommand(flags: TrainFlags): Promise<number> {
@@ -38,6 +46,8 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         batchImages: flags.batch, learningRate: flags.lr, holdOutNegatives: flags.holdOutNegatives, threads: flags.threads,
         ...(flags.val === undefined ? {} : { val: flags.val }),
         ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+        ...(flags.negativeKeep === undefined ? {} : { negativeKeep: flags.negativeKeep }),
+        method: flags.method as TrainMethod,
       },
       events,
     );
@@ -74,7 +84,9 @@ export function registerTrain(program: Command): void {
       .option('--batch <n>', 'images per optimiser step', int(1, '--batch'), 8)
       .option('--lr <rate>', 'peak AdamW learning rate', numberIn(1e-6, 1, '--lr'), 0.01)
       .option('--hold-out-negatives <n>', 'keep N images without objects out of training (listed beside the card) for a false-alarm test', int(0, '--hold-out-negatives'), 0)
-      .option('--limit <n>', 'use only the first N training images', int(1, '--limit')),
+      .option('--limit <n>', 'use only the first N training images', int(1, '--limit'))
+      .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv', method, 'linear')
+      .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned-pointwise)', numberIn(0.01, 1, '--negative-keep')),
   ).action(async (flags: TrainFlags) => {
     process.exitCode = await runTrainCommand(flags);
   });
