@@ -37,6 +37,10 @@ export const TrainingScore = z.strictObject({
   map: z.number().describe('COCO mAP@0.5:0.95 (-1 when nothing to average).'),
   ap50: z.number().describe('AP at IoU 0.5 over all classes.'),
   perClass: z.array(z.strictObject({ name: z.string(), ap: z.number(), ap50: z.number(), gtCount: z.number().int().min(0) })),
+  bestF1: z
+    .strictObject({ threshold: z.number(), precision: z.number(), recall: z.number(), f1: z.number() })
+    .nullable()
+    .describe('Best-F1 operating point at IoU 0.5 over all classes; the card\'s thresholds.score is set from it.'),
 });
 
 /** How a model made by `gridworker train` came to be. */

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TrainingInputError } from './training-errors.ts';
 
 /** Where a training run reads its images, labels and class names. */
 export interface DatasetSplits {
@@ -16,9 +17,12 @@ const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory()
 /**
  * A YOLO folder with `images/train` trains on that split and, unless `val` is given, validates on
  * `images/val` (or `images/valid`) when present. Any other folder is all training images.
+ * @throws TrainingInputError naming a folder that does not exist.
  */
 export function resolveSplits(data: string, val?: string): DatasetSplits {
   const root = resolve(data);
+  if (!isDir(root)) throw new TrainingInputError(`training data folder ${data} does not exist or is not a folder`);
+  if (val !== undefined && !isDir(resolve(val))) throw new TrainingInputError(`validation folder ${val} does not exist or is not a folder`);
   const train = isDir(join(root, 'images', 'train')) ? join(root, 'images', 'train') : root;
   const guess = train === root ? undefined : ['val', 'valid'].map((s) => join(root, 'images', s)).find(isDir);
   return { train, val: val === undefined ? guess : resolve(val), root };

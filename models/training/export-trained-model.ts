@@ -18,6 +18,8 @@ export interface ExportDetails {
   readonly id: string;
   readonly name: string;
   readonly labels: readonly string[];
+  /** Operating score threshold for the card; default the base model's. */
+  readonly scoreThreshold?: number;
   readonly training: NonNullable<ModelCardData['training']>;
   /** Text of the data licence notices, written to licenses/ beside the card. */
   readonly dataNotice: string;
@@ -54,7 +56,7 @@ export async function exportTrainedModel(out: string, base: ModelCard, extractor
     input: base.input,
     outputs: base.outputs.map((o, i) => (i < strides.length ? { ...o, shape: [1, o.shape[1]!, head.classes] } : o)),
     labels: [...details.labels],
-    thresholds: base.thresholds,
+    thresholds: { ...base.thresholds, ...(details.scoreThreshold === undefined ? {} : { score: details.scoreThreshold }) },
     licence: { name: `${base.licence.name} (network, from ${base.id}); trained head: ${details.training.dataLicence}`, file: licenceFile },
     source: `gridworker train: ${base.id} with its backbone, neck and box regression frozen and a new class head trained on ${details.training.data}`,
     training: details.training,

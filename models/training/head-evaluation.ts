@@ -1,5 +1,6 @@
 import { evaluateCoco, type CocoEvalResult } from '../evaluation/coco-eval.ts';
 import type { CocoGroundTruth, CocoResult } from '../evaluation/coco-types.ts';
+import { bestF1, matchDetections } from '../evaluation/operating-point.ts';
 import { nms } from '../nms.ts';
 import { boxesToSource } from '../preprocess/transform.ts';
 import type { AnchorGrid } from './anchor-grid.ts';
@@ -18,6 +19,8 @@ export interface EvalOptions {
 export interface HeadScore {
   readonly map: number;
   readonly ap50: number;
+  /** The best-F1 score threshold over all classes at IoU 0.5 (as `bench` reports it), null without detections. */
+  readonly bestF1: { readonly threshold: number; readonly precision: number; readonly recall: number; readonly f1: number } | null;
   readonly perClass: readonly { readonly name: string; readonly ap: number; readonly ap50: number; readonly gtCount: number }[];
 }
 
@@ -56,10 +59,14 @@ export function headDetections(head: ClassHead, grid: AnchorGrid, images: readon
 
 /** Evaluates the head on cached images against the dataset's ground truth (COCOeval, as `bench`). */
 export function scoreHead(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], gt: CocoGroundTruth, options: EvalOptions = {}): HeadScore {
-  const result: CocoEvalResult = evaluateCoco(gt, headDetections(head, grid, images, options), { imageIds: images.map((i) => i.imageId) });
+  const dets = headDetections(head, grid, images, options);
+  const imageIds = images.map((i) => i.imageId);
+  const result: CocoEvalResult = evaluateCoco(gt, dets, { imageIds });
+  const best = bestF1(matchDetections(gt, dets, { imageIds, categoryIds: gt.categories.map((c) => c.id) }));
   return {
     map: result.stats[0]!,
     ap50: result.stats[1]!,
+    bestF1: best && best.precision !== null && best.recall !== null && best.f1 !== null ? { threshold: best.threshold, precision: best.precision, recall: best.recall, f1: best.f1 } : null,
     perClass: result.perClass.map(({ name, ap, ap50, gtCount }) => ({ name, ap, ap50, gtCount })),
   };
 }

@@ -151,6 +151,9 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       id: options.id,
       name: `${options.base.name.replace(/\s*\(.*\)$/, '')} + trained head (${names.join(', ')})`,
       labels: names,
+      // QFL scores estimate box IoU, so they run lower than a COCO model's: operate at the
+      // validation's best-F1 threshold rather than the base model's.
+      ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
         method: METHOD[method],
@@ -162,7 +165,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
         epochs,
         seed,
         trainSeconds: Math.round(seconds),
-        ...(last && splits.val ? { validation: { data: splits.val, images: val.length, map: last.map, ap50: last.ap50, perClass: [...last.perClass] } } : {}),
+        ...(last && splits.val ? { validation: { data: splits.val, images: val.length, map: last.map, ap50: last.ap50, perClass: [...last.perClass], bestF1: last.bestF1 } } : {}),
       },
     });
     return { model, history, validation: last, head, trainImages: train.length, seconds };
