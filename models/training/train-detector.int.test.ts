@@ -49,31 +49,16 @@ describe('gridworker train on eight fixture photos', () => {
     expect(card.training?.validation?.images).toBe(3);
     expect(readFileSync(join(dir, 'first', card.licence.file!), 'utf8')).toContain('project-shb1t');
 
-    // The grafted graph, run by the real runtime, must give what training's own decode of the
-    // cached features gives: same boxes, same scores (to float32 rounding).
-    const detector = await Detector.load(card);
-    const extractor = await FeatureExtractor.load(base);
-    try {
-      const valSet = await loadYoloDataset(join(DATA, 'images', 'val'), { names: join(DATA, 'data.yaml') });
-      const cached = await cacheFeatures(valSet, extractor);
-      const expected = headDetections(first.head, extractor.grid, cached, { scoreThreshold: 0.05 });
-      let compared = 0;
-      for (const image of valSet.images) {
-        const { detections } = await detector.detect(await loadImageFile(image.path), { scoreThreshold: 0.05 });
-        const want = expected.filter((r) => r.image_id === image.id);
-        expect(detections.items.length).toBe(want.length);
-        for (const d of detections.items) {
-          const box = (r: (typeof want)[number]): number[] => [r.bbox[0], r.bbox[1], r.bbox[0] + r.bbox[2], r.bbox[1] + r.bbox[3]];
-          const match = want.find((w) => w.category_id === d.classId && Math.abs(w.score - d.score) < 1e-4 && iou(d.box, box(w)) > 0.999);
-          expect(match, `${d.label} ${d.score} at ${d.box.map(Math.round).join(',')}`).toBeDefined();
-          compared++;
-        }
-      }
-      expect(compared).toBeGreaterThan(0);
-    } finally {
-      await detector.close();
-      await extractor.close();
-    }
+    await expectGraphMatchesHead(first, false);
+  });
+
+  it('tuned-pointwise: the grafted separate class branch gives what the tuned head scored', async () => {
+    const tuned = await trainDetector(options('tuned', { method: 'tuned-pointwise', epochs: 3, negativeKeep: 0.5 }));
+    expect(tuned.head.hidden).toBe(96);
+    expect(tuned.history.at(-1)!.loss).toBeLessThan(tuned.history[0]!.loss);
+    const card = await loadModelCard(tuned.model.cardPath);
+    expect(card.training?.method).toMatch(/^tuned-pointwise/);
+    await expectGraphMatchesHead(tuned, true);
   });
 
   it('is deterministic with a seed, and the seed matters', async () => {
@@ -102,3 +87,34 @@ describe('gridworker train on eight fixture photos', () => {
     await expect(trainDetector(options('bad-base', { base: fastest }))).rejects.toThrow(TrainingInputError);
   });
 });
+
+/**
+ * The grafted graph, run by the real runtime through the card (sha256 checked), must give what
+ * training's own decode of the cached features gives: same boxes, same scores (to float rounding).
+ */
+async function expectGraphMatchesHead(trained: TrainResult, beforePointwise: boolean): Promise<void> {
+  const card = await loadModelCard(trained.model.cardPath);
+  const detector = await Detector.load(card);
+  const extractor = await FeatureExtractor.load(base, 1, beforePointwise);
+  try {
+    const valSet = await loadYoloDataset(join(DATA, 'images', 'val'), { names: join(DATA, 'data.yaml') });
+    const cached = await cacheFeatures(valSet, extractor);
+    const expected = headDetections(trained.head, extractor.grid, cached, { scoreThreshold: 0.05 });
+    let compared = 0;
+    for (const image of valSet.images) {
+      const { detections } = await detector.detect(await loadImageFile(image.path), { scoreThreshold: 0.05 });
+      const want = expected.filter((r) => r.image_id === image.id);
+      expect(detections.items.length).toBe(want.length);
+      for (const d of detections.items) {
+        const box = (r: (typeof want)[number]): number[] => [r.bbox[0], r.bbox[1], r.bbox[0] + r.bbox[2], r.bbox[1] + r.bbox[3]];
+        const match = want.find((w) => w.category_id === d.classId && Math.abs(w.score - d.score) < 1e-4 && iou(d.box, box(w)) > 0.999);
+        expect(match, `${d.label} ${d.score} at ${d.box.map(Math.round).join(',')}`).toBeDefined();
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  } finally {
+    await detector.close();
+    await extractor.close();
+  }
+}
