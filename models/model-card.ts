@@ -40,6 +40,7 @@ export const TrainingScore = z.strictObject({
   bestF1: z
     .strictObject({ threshold: z.number(), precision: z.number(), recall: z.number(), f1: z.number() })
     .nullable()
+    .default(null)
     .describe('Best-F1 operating point at IoU 0.5 over all classes; the card\'s thresholds.score is set from it.'),
 });
 
@@ -53,7 +54,7 @@ export const TrainingRecord = z.strictObject({
   dataLicence: z.string().min(1).describe('Licence and attribution of the training data.'),
   epochs: z.number().int().positive(),
   seed: z.number().int(),
-  trainSeconds: z.number().min(0).describe('Wall time of feature caching plus training, seconds.'),
+  trainSeconds: z.number().min(0).describe('Wall time, seconds: feature caching (of the last run) plus every epoch (validation included).'),
   validation: TrainingScore.optional(),
 });
 

@@ -105,7 +105,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, method, negativeKeep }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, method === 'tuned-pointwise');
   try {
@@ -130,6 +130,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       events.stage?.('cache-val', valSet.images.length);
       val = await cacheFeatures(valSet, extractor, () => events.tick?.());
     }
+    const cacheSeconds = (performance.now() - started) / 1000;
     const score = (): HeadScore | null => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }) : null);
     let last: HeadScore | null = null;
     for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
@@ -164,7 +165,8 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
         dataLicence: findDataLicence(splits.root) ?? 'not stated in the data folder: add its licence before sharing this model',
         epochs,
         seed,
-        trainSeconds: Math.round(seconds),
+        // Epochs run before a resume count with their recorded time; the cache is rebuilt each run.
+        trainSeconds: Math.round(cacheSeconds + history.reduce((n, h) => n + h.seconds, 0)),
         ...(last && splits.val ? { validation: { data: splits.val, images: val.length, map: last.map, ap50: last.ap50, perClass: [...last.perClass], bestF1: last.bestF1 } } : {}),
       },
     });
