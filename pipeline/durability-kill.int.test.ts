@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnPostgres, startOwnPostgres } from '../test-fixtures/lib/own-postgres.ts';
+import { runGridworker } from '../test-fixtures/lib/run-cli.ts';
 import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-server.ts';
 import type { CaseRecord } from './cases/case-model.ts';
 import type { Database } from './db/db-schema.ts';
@@ -49,12 +50,20 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
   let apiPort: number;
   const dir = mkdtempSync(join(tmpdir(), 'gw-kill-'));
   const log: string[] = [];
+  const adminPassword = `kill-${Date.now()}-admin-pw`;
+  /** Authorization headers per token name (tokens live in the record: they survive every kill). */
+  const tokens: Record<string, string> = {};
+  const makeToken = async (name: string, role: string, grids?: string): Promise<void> => {
+    const r = await runGridworker('tokens', 'create', name, '--role', role, ...(grids ? ['--grids', grids] : []), '--config', join(dir, 'config.yaml'), '--database-url', pgs.url);
+    if (r.code !== 0) throw new Error(`tokens create ${name}: ${r.stderr}`);
+    tokens[name] = `Bearer ${r.stdout.trim()}`;
+  };
 
   const startGw = async (): Promise<void> => {
     gw = spawn(
       process.execPath,
       [join(root, 'scripts', 'gridworker.mjs'), 'run', '--config', join(dir, 'config.yaml'), '--no-progress', '--port', String(apiPort), '--database-url', pgs.url, '--log-file', join(dir, 'gw.log')],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', GRIDWORKER_ADMIN_PASSWORD: adminPassword } },
     );
     gw.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
     gw.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
@@ -62,8 +71,10 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
       throw new Error(`${(err as Error).message}; gridworker said: ${log.join('').slice(-2000)}`);
     });
   };
-  const api = async <T>(path: string): Promise<T> => (await (await fetch(`http://127.0.0.1:${apiPort}${path}`)).json()) as T;
-  const post = (path: string, body: unknown) => fetch(`http://127.0.0.1:${apiPort}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const api = async <T>(path: string): Promise<T> => (await (await fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: { authorization: tokens.reader! } })).json()) as T;
+  // The actor is the token's identity; `by` only picks which token to send.
+  const post = (path: string, { by, ...body }: { by: string } & Record<string, unknown>) =>
+    fetch(`http://127.0.0.1:${apiPort}${path}`, { method: 'POST', headers: { authorization: tokens[by]!, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const killGw = async () => {
     const exited = new Promise((r) => gw!.once('exit', r));
     gw!.kill('SIGKILL');
@@ -99,6 +110,7 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
     ].join('\n');
     writeFileSync(join(dir, 'config.yaml'), config);
     await startGw();
+    for (const [name, role, grids] of [['reader', 'engineer'], ['w1', 'grid_worker', 'g1'], ['w2', 'grid_worker', 'g1']] as const) await makeToken(name, role, grids);
   }, 180_000);
   afterAll(async () => {
     if (gw && gw.exitCode === null) await killGw();

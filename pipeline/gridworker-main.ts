@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Detector } from '../models/detector.ts';
+import { availableCores, DetectorPool } from '../models/detector-pool.ts';
+import type { FrameDetector } from '../models/frame-detector.ts';
 import { resolveModel } from '../models/model-catalog.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
@@ -17,6 +19,7 @@ import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
 import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
+import { workerCapacity } from './visit/worker-capacity.ts';
 import { CaseIntake, type IntakeResult } from './cases/case-intake.ts';
 import { CaseStore } from './cases/case-store.ts';
 import { allCases } from './cases/all-cases.ts';
@@ -32,6 +35,8 @@ import { EventStage } from './events/event-stage.ts';
 import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
 import { accuracyRoutes } from './api/accuracy-routes.ts';
+import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
+import { type Identity, openIdentity } from './identity/open-identity.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -61,6 +66,14 @@ export interface MainOptions {
   readonly overdueEveryMs?: number;
   /** Evidence files older than this many days are deleted (hourly), except what cases show. Default 90. */
   readonly evidenceRetentionDays?: number;
+  /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Re-reads the config file (POST /api/config/reload); absent = that route answers 503. */
+  readonly loadConfig?: () => Promise<GridworkerConfig>;
+  /** Cores this process may use (sizes the `auto` worker settings). Default `os.availableParallelism()`. */
+  readonly cores?: number;
+  /** Where frames are scaled to the model input (see StreamVisitorOptions.scaleIn). Default `ffmpeg`. */
+  readonly frameScaling?: 'ffmpeg' | 'js';
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -68,16 +81,21 @@ export interface Running {
   readonly api?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
-  readonly detector?: Detector;
+  /** The worker's detector: a pool of detector processes, or a main-thread Detector with `detectorProcesses: 0`. */
+  readonly detector?: FrameDetector;
   /** The rules -> cases stage (worker role only); emits 'filed' per sighting. */
   readonly events?: EventStage<IntakeResult>;
-  /** The record (worker and api roles). */
+  /** The record (worker and api roles): one handle per process, shared by the case store and identity. */
   readonly database?: DatabaseHandle;
   /** The outbox relay (worker role). */
   readonly relay?: OutboxRelay;
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
+  /** Users, tokens and sessions (api role only). */
+  readonly identity?: Identity;
+  /** Whether an admin existed at start, was created, or is missing (api role only). */
+  readonly admin?: AdminBootstrap;
   /**
    * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
    * patrol plan. Redis, the model and the API address stay as they were started.
@@ -131,11 +149,20 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       }
     }
   };
+  const env = options.env ?? process.env;
   let database: DatabaseHandle | undefined;
+  const reload = (next: GridworkerConfig): void => {
+    current = next;
+    sources = cameraSources(next);
+    cameras = apiCameras(next);
+    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
+    for (const f of onReload) f(next);
+    log.info({ cameras: next.cameras.length }, 'config reloaded');
+  };
   try {
     if (options.roles.includes('worker') || options.roles.includes('api')) {
       const split = !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r));
-      database = await openDatabase({ ...databaseTarget({ url: options.databaseUrl, storageDir, split }), migrate: true });
+      database = await openDatabase({ ...databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split }), migrate: true });
       const db = database;
       closers.push(() => db.close());
       running.database = database;
@@ -143,8 +170,11 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     }
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
-      const detector = await Detector.load(card);
+      const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
+      const detector: FrameDetector =
+        capacity.detectorProcesses === 0 ? await Detector.load(card) : await DetectorPool.load(card, { processes: capacity.detectorProcesses });
       closers.push(() => detector.close());
+      log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
       closers.push(() => killAll());
       const healthRedis = createRedis(options.redisUrl, 'worker');
       closers.push(() => closeRedis(healthRedis));
@@ -154,6 +184,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         detector,
         plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
         health: new PatrolStore(healthRedis, config.redis.prefix),
+        ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,
@@ -237,7 +268,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       running.events = stage;
       const worker = new PatrolWorker({
         ...common,
-        slots: p.visitsInFlightPerWorker,
+        slots: capacity.visitsInFlight,
         visitor,
         storageDir,
         visitTimeoutMs: p.timeouts.visitMs,
@@ -258,9 +289,36 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('api')) {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
-      const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id) });
+      const caseStore = new CaseStore(database!.db, {
+        eventType: (id) => current.events.catalogue.find((t) => t.id === id),
+        claimLeaseMs: config.api.claimLeaseMinutes * 60_000,
+      });
+      const a = config.api.auth;
+      // Users, tokens and the system audit live on the same record handle as the cases (one PGlite per folder).
+      const identity = openIdentity(database!.db, apiRedis, config.redis.prefix, {
+        sessionIdleMs: a.sessionIdleMinutes * 60_000,
+        sessionMaxMs: a.sessionMaxHours * 3_600_000,
+        lockAfterFailures: a.lockAfterFailures,
+        lockMs: a.lockMinutes * 60_000,
+      });
+      const admin = await bootstrapAdmin(identity.accounts, env);
+      if (admin.state === 'missing') log.warn(admin.howTo);
+      if (admin.state === 'created') log.info({ username: admin.username }, 'created the first admin from GRIDWORKER_ADMIN_PASSWORD');
+      running.identity = identity;
+      running.admin = admin;
+      const loadNext = options.loadConfig;
       const app = createApiApp(
         {
+          auth: { ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins, loginPerMinute: a.loginPerMinute },
+          ...(loadNext
+            ? {
+                reloadConfig: async () => {
+                  const next = await loadNext();
+                  reload(next);
+                  return { cameras: next.cameras.length };
+                },
+              }
+            : {}),
           store: new PatrolStore(apiRedis, config.redis.prefix),
           cameras: () => cameras,
           storageDir,
@@ -277,14 +335,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     await close();
     throw err;
   }
-  const reload = (next: GridworkerConfig): void => {
-    current = next;
-    sources = cameraSources(next);
-    cameras = apiCameras(next);
-    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
-    for (const f of onReload) f(next);
-    log.info({ cameras: next.cameras.length }, 'config reloaded');
-  };
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };

@@ -8,7 +8,7 @@ import { type RtspTestServer, type SilentServer, freePort, startRtspServer, star
 import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { PatrolStore, type VisitRecord } from './distributed/patrol-store.ts';
 import { closeRedis, createRedis } from './distributed/redis-connection.ts';
-import { type ScratchDatabase, createScratchDatabase } from './db/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from './db/scratch-database.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'scripts', 'gridworker.mjs');
@@ -20,11 +20,11 @@ interface Proc {
   out: string;
 }
 
-// Split roles share the record: a scratch database on the test PostgreSQL (set in beforeAll).
-let databaseUrl = '';
+// Split roles share the record: a scratch PostgreSQL database for this file (set in beforeAll).
+const extraEnv: Record<string, string> = {};
 
 function start(name: string, args: string[]): Proc {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl } });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv, LOG_LEVEL: 'warn' } });
   const p: Proc = { name, child, out: '' };
   child.stdout?.on('data', (d: Buffer) => (p.out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (p.out += d.toString()));
@@ -65,7 +65,8 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
 
   beforeAll(async () => {
     [rtsp, silent, redis, scratch] = await Promise.all([startRtspServer(), startSilentServer(), startLocalRedis(), createScratchDatabase(undefined, 'patrol')]);
-    databaseUrl = scratch.url;
+    extraEnv.DATABASE_URL = scratch.url;
+    extraEnv.GRIDWORKER_ADMIN_PASSWORD = `e2e-${Date.now()}-admin`;
     const closed = await freePort();
     apiPort = await freePort();
     const auth = rtsp.auth!;
@@ -88,6 +89,9 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
       '  revisitTargets: { key: 6, normal: 10, low: 20 }',
       '  dwell: { frames: 2, spacingMs: 200 }',
       '  visitsInFlightPerWorker: 2',
+      // Two worker processes share this machine's cores: one detector process each (the pool
+      // still runs out of process), so start-up does not starve the cameras' 2 s connect timeout.
+      '  detectorProcesses: 1',
       '  timeouts: { connectMs: 2000, firstFrameMs: 7000, visitMs: 10000 }',
       '  quarantine: { failuresBeforeQuarantine: 2, baseBackoffS: 30, maxBackoffS: 60 }',
       'models: { default: fastestdet-352-coco }',
@@ -103,8 +107,7 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
   afterAll(async () => {
     for (const p of procs) p.child.kill('SIGKILL');
     await closeRedis(conn);
-    await Promise.all([rtsp?.close(), silent?.close(), redis?.close()]);
-    await scratch?.drop();
+    await Promise.all([rtsp?.close(), silent?.close(), redis?.close(), scratch?.drop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -152,13 +155,17 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
     for (const id of good) expect(health[id]?.state, id).toBe('online');
 
     const api = `http://127.0.0.1:${apiPort}`;
-    const cameras = await (await fetch(`${api}/api/cameras`)).text();
+    // A read-only service token, made the way an operator would (printed once on stdout).
+    const token = execFileSync(process.execPath, [bin, 'tokens', 'create', 'e2e-viewer', '--role', 'viewer', '--config', join(dir, 'config.yaml')], { cwd: root, env: { ...process.env, ...extraEnv }, encoding: 'utf8' }).trim();
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    expect((await fetch(`${api}/api/cameras`)).status).toBe(401);
+    const cameras = await (await fetch(`${api}/api/cameras`, auth)).text();
     expect(cameras).not.toContain(rtsp.auth!.password);
     expect(cameras).not.toContain(encodeURIComponent(rtsp.auth!.password));
     expect(cameras).not.toContain('not-it');
-    const status = (await (await fetch(`${api}/api/patrol/status`)).json()) as { state: string; workers: number; scheduler: { inFlight: number } };
+    const status = (await (await fetch(`${api}/api/patrol/status`, auth)).json()) as { state: string; workers: number; scheduler: { inFlight: number } };
     expect(status).toMatchObject({ state: 'running', workers: 2 });
-    const jpeg = await fetch(`${api}/api/cameras/bus/latest.jpg`);
+    const jpeg = await fetch(`${api}/api/cameras/bus/latest.jpg`, auth);
     expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await jpeg.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 

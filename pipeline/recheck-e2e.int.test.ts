@@ -53,7 +53,7 @@ describe('AI re-check (核查比对) on fixture cameras whose scene changes', ()
   beforeAll(async () => {
     [rtsp, redis] = await Promise.all([startRtspServer(), startLocalRedis()]);
     writeFileSync(join(dir, 'config.yaml'), configText('street-bus'));
-    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url });
+    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url, env: { GRIDWORKER_ADMIN_PASSWORD: `e2e-${Date.now()}-admin-pw` } });
   }, 120_000);
   afterAll(async () => {
     await running?.close();
@@ -64,20 +64,25 @@ describe('AI re-check (核查比对) on fixture cameras whose scene changes', ()
   it('closes a handled case whose thing is gone (before/after pair) and reopens one still there', async () => {
     expect(running.database?.kind).toBe('embedded');
     const api = running.api!.url;
-    const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`)).json()) as T;
-    const post = (path: string, body: unknown) => fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // Users, tokens and cases share the one embedded database of this process.
+    const token = async (name: string, role: 'engineer' | 'grid_worker') =>
+      `Bearer ${(await running.identity!.accounts.createToken({ name, role, grids: role === 'grid_worker' ? ['g1'] : [] }, { actor: 'e2e-test' })).token}`;
+    const reader = { authorization: await token('e2e-reader', 'engineer') };
+    const worker = await token('worker-1', 'grid_worker');
+    const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`, { headers: reader })).json()) as T;
+    const post = (path: string, body: unknown) => fetch(`${api}${path}`, { method: 'POST', headers: { authorization: worker, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const find = async (type: string) => (await get<{ cases: CaseRecord[] }>(`/api/cases?type=${type}`)).cases[0];
     const parking = await waitFor('the parking case', () => find('illegal_parking'), 90_000);
     const crowd = await waitFor('the crowd case', () => find('crowd_gathering'), 60_000);
     for (const c of [parking, crowd]) {
-      expect((await post(`/api/cases/${c.id}/verdict`, { by: 'worker-1', verdict: 'confirmed' })).status).toBe(200);
+      expect((await post(`/api/cases/${c.id}/verdict`, { verdict: 'confirmed' })).status).toBe(200);
     }
     // The bus leaves: the camera now shows a road with no vehicle in it.
     const switched = join(dir, 'config.yaml');
     writeFileSync(switched, configText('street-cars'));
     running.reload(await loadConfig(switched));
     for (const c of [parking, crowd]) {
-      const r = await post(`/api/cases/${c.id}/handle`, { by: 'unit-7', note: 'dealt with' });
+      const r = await post(`/api/cases/${c.id}/handle`, { note: 'dealt with' });
       expect(r.status).toBe(200);
     }
     const closed = await waitFor('the parking case to close', async () => {
@@ -86,7 +91,7 @@ describe('AI re-check (核查比对) on fixture cameras whose scene changes', ()
     }, 60_000);
     expect(closed.evidence.after).toBeDefined();
     expect(closed.evidence.after).not.toBe(closed.evidence.best);
-    for (const p of [closed.evidence.best, closed.evidence.after!]) expect((await fetch(`${api}/evidence/${p}`)).status).toBe(200);
+    for (const p of [closed.evidence.best, closed.evidence.after!]) expect((await fetch(`${api}/evidence/${p}`, { headers: reader })).status).toBe(200);
     const reopened = await waitFor('the crowd case to reopen', async () => {
       const c = (await get<{ case: CaseRecord }>(`/api/cases/${crowd.id}`)).case;
       return c.status === 'reopened' && c;
@@ -96,5 +101,7 @@ describe('AI re-check (核查比对) on fixture cameras whose scene changes', ()
     const audit = (await get<{ audit: AuditEntry[] }>(`/api/cases/${parking.id}/audit`)).audit.map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['opened', 'dispatched', 'confirmed', 'handled', 'closed']));
     expect(audit.indexOf('handled')).toBeLessThan(audit.indexOf('closed'));
+    const trail = (await get<{ audit: AuditEntry[] }>(`/api/cases/${parking.id}/audit`)).audit;
+    expect(trail.filter((a) => a.action === 'confirmed' || a.action === 'handled').map((a) => a.by)).toEqual(['token:worker-1', 'token:worker-1']);
   }, 240_000);
 });

@@ -9,6 +9,9 @@ import { registerEval } from './commands/eval.ts';
 import { registerExportVerified } from './commands/export-verified.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTokens } from './commands/tokens.ts';
+import { registerUsers } from './commands/users.ts';
+import { registerTrain } from './commands/train.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
@@ -25,9 +28,12 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerDb(program);
   registerReport(program);
+  registerUsers(program);
+  registerTokens(program);
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);
+  registerTrain(program);
   return program;
 }
 

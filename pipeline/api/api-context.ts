@@ -1,7 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
+import type { Accounts } from '../identity/accounts.ts';
+import type { Authenticator } from '../identity/authenticator.ts';
+import type { IdentityStore } from '../identity/identity-store.ts';
 
 /** A camera as the API shows it: never with credentials. */
 export interface ApiCamera {
@@ -27,6 +30,24 @@ export interface ApiContext {
   readonly cases?: CaseApiContext;
   /** The accuracy report router (GET /api/accuracy); absent = not mounted. */
   readonly accuracy?: Router;
+  /** Who may do what: every request but the public ones needs a session or a token. */
+  readonly auth: AuthApiContext;
+  /** Re-reads the config file and applies it (POST /api/config/reload); absent = 503. */
+  readonly reloadConfig?: () => Promise<{ readonly cameras: number }>;
+}
+
+/** What authentication and the identity routes need. */
+export interface AuthApiContext {
+  readonly authenticator: Authenticator;
+  readonly accounts: Accounts;
+  /** The identity store (system audit). */
+  readonly store: IdentityStore;
+  /** False while no enabled admin exists: writes are refused (503 SETUP_REQUIRED). */
+  readonly adminReady: () => Promise<boolean>;
+  /** Origins besides the server's own allowed to send cookie-authenticated writes (a reverse proxy's public origin). */
+  readonly trustedOrigins?: readonly string[];
+  /** Login attempts allowed per client address per minute. Default 10. */
+  readonly loginPerMinute?: number;
 }
 
 /** What the case verification routes read and act on. */
@@ -36,9 +57,4 @@ export interface CaseApiContext {
   readonly eventTypes: () => readonly EventTypeDef[];
   /** Evidence folder: `<yyyy-mm-dd>/<sha256>.jpg` files served at /evidence/<path>. */
   readonly evidenceDir: string;
-  /**
-   * The authenticated actor of a request (the identity layer sets it); undefined: the `by` the
-   * body states is recorded as given (no login yet).
-   */
-  readonly actor?: (req: Request) => string | undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-errors.ts';
-import { parseBreak, parseClaim, parseEscalate, parseHandle, parseListQuery, parseVerdict } from './case-requests.ts';
+import { parseBreak, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseVerdict } from './case-requests.ts';
 
 const known = (id: string): boolean => id === 'fire_smoke';
 const fieldOf = (fn: () => unknown): string | undefined => {
@@ -16,17 +16,18 @@ const fieldOf = (fn: () => unknown): string | undefined => {
 
 describe('case API request parsing', () => {
   it('parses good bodies', () => {
-    expect(parseClaim({ by: 'w-17' })).toEqual({ by: 'w-17' });
-    expect(parseHandle({ by: 'w1', note: 'towed' })).toEqual({ by: 'w1', note: 'towed' });
-    expect(parseHandle({ by: 'w1', photoJpegBase64: Buffer.from([0xff, 0xd8, 0xff, 0xe0]).toString('base64') }).photo?.length).toBe(4);
-    expect(fieldOf(() => parseHandle({ by: 'w1', photoJpegBase64: Buffer.from('GIF89a').toString('base64') }))).toBe('photoJpegBase64');
-    expect(fieldOf(() => parseHandle({ by: 'w1', photoJpegBase64: 'not base64!' }))).toBe('photoJpegBase64');
-    expect(parseEscalate({ by: 'op', toLevel: 'street_office', reason: 'big' })).toEqual({ by: 'op', toLevel: 'street_office', reason: 'big' });
-    expect(fieldOf(() => parseEscalate({ by: 'op', toLevel: 'city' }))).toBe('toLevel');
-    expect(parseBreak({ by: 'op', reason: 'shift over' })).toEqual({ by: 'op', reason: 'shift over' });
-    expect(parseVerdict({ by: 'w1', verdict: 'confirmed' }, known)).toEqual({ by: 'w1', verdict: 'confirmed' });
-    expect(parseVerdict({ by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke', note: 'smoke' }, known)).toEqual({
-      by: 'w1',
+    expect(parseNoFields(undefined)).toBeUndefined();
+    expect(parseNoFields({})).toBeUndefined();
+    expect(parseHandle({ note: 'towed' })).toEqual({ note: 'towed' });
+    expect(parseHandle(undefined)).toEqual({});
+    expect(parseHandle({ photoJpegBase64: Buffer.from([0xff, 0xd8, 0xff, 0xe0]).toString('base64') }).photo?.length).toBe(4);
+    expect(fieldOf(() => parseHandle({ photoJpegBase64: Buffer.from('GIF89a').toString('base64') }))).toBe('photoJpegBase64');
+    expect(fieldOf(() => parseHandle({ photoJpegBase64: 'not base64!' }))).toBe('photoJpegBase64');
+    expect(parseEscalate({ toLevel: 'street_office', reason: 'big' })).toEqual({ toLevel: 'street_office', reason: 'big' });
+    expect(fieldOf(() => parseEscalate({ toLevel: 'city' }))).toBe('toLevel');
+    expect(parseBreak({ reason: 'shift over' })).toEqual({ reason: 'shift over' });
+    expect(parseVerdict({ verdict: 'confirmed' }, known)).toEqual({ verdict: 'confirmed' });
+    expect(parseVerdict({ verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke', note: 'smoke' }, known)).toEqual({
       verdict: 'rejected',
       reason: 'wrong_event_type',
       correctType: 'fire_smoke',
@@ -37,20 +38,27 @@ describe('case API request parsing', () => {
   it.each([
     [undefined, 'body'],
     [[], 'body'],
-    [{}, 'by'],
-    [{ by: '' }, 'by'],
-    [{ by: 'a b' }, 'by'],
-    [{ by: 'w1' }, 'verdict'],
-    [{ by: 'w1', verdict: 'maybe' }, 'verdict'],
-    [{ by: 'w1', verdict: 'rejected' }, 'reason'],
-    [{ by: 'w1', verdict: 'rejected', reason: 'ugly' }, 'reason'],
-    [{ by: 'w1', verdict: 'confirmed', reason: 'duplicate' }, 'reason'],
-    [{ by: 'w1', verdict: 'rejected', reason: 'duplicate', correctType: 'fire_smoke' }, 'correctType'],
-    [{ by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' }, 'correctType'],
-    [{ by: 'w1', verdict: 'confirmed', note: 5 }, 'note'],
-    [{ by: 'w1', verdict: 'confirmed', reasn: 'x' }, 'reasn'],
+    [{}, 'verdict'],
+    [{ by: 'w1', verdict: 'confirmed' }, 'by'],
+    [{ by: 'system', verdict: 'confirmed' }, 'by'],
+    [{ verdict: 'maybe' }, 'verdict'],
+    [{ verdict: 'rejected' }, 'reason'],
+    [{ verdict: 'rejected', reason: 'ugly' }, 'reason'],
+    [{ verdict: 'confirmed', reason: 'duplicate' }, 'reason'],
+    [{ verdict: 'rejected', reason: 'duplicate', correctType: 'fire_smoke' }, 'correctType'],
+    [{ verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' }, 'correctType'],
+    [{ verdict: 'confirmed', note: 5 }, 'note'],
+    [{ verdict: 'confirmed', reasn: 'x' }, 'reasn'],
   ])('verdict body %j is a 400 naming %s', (body, field) => {
     expect(fieldOf(() => parseVerdict(body, known))).toBe(field);
+  });
+
+  it('refuses a stated actor on every write body: identity comes from the session or token', () => {
+    expect(fieldOf(() => parseNoFields({ by: 'w2' }))).toBe('by');
+    expect(fieldOf(() => parseHandle({ by: 'w2', note: 'done' }))).toBe('by');
+    expect(fieldOf(() => parseEscalate({ by: 'w2' }))).toBe('by');
+    expect(fieldOf(() => parseBreak({ by: 'w2' }))).toBe('by');
+    expect(fieldOf(() => parseNoFields({ x: 1 }))).toBe('x');
   });
 
   it('parses list queries and names bad parameters', () => {

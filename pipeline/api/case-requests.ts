@@ -12,22 +12,19 @@ import { badRequest } from './api-errors.ts';
 /** Reasons a grid worker can reject a case with. */
 export const REJECT_REASONS: readonly RejectReason[] = ['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation'];
 const STATUSES: readonly (CaseStatus | 'pending')[] = ['pending', ...CASE_STATUSES];
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const FILTER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const MAX_NOTE = 2000;
 
 type Body = Record<string, unknown>;
 
 function object(body: unknown, allowed: readonly string[]): Body {
+  // Claim and release carry nothing: no body at all is fine.
+  if (body === undefined && !allowed.includes('verdict')) return {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body', 'a JSON object is required (Content-Type: application/json)');
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw badRequest(key, `unknown field; allowed: ${allowed.join(', ')}`);
+  // Who acts is the authenticated identity, never what the client states.
+  if ('by' in body) throw badRequest('by', 'not accepted: the actor is the logged-in user or the bearer token, never a field of the request');
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw badRequest(key, `unknown field; allowed: ${allowed.join(', ') || 'none'}`);
   return body as Body;
-}
-
-function workerId(b: Body): string {
-  const by = b.by;
-  if (typeof by !== 'string' || !WORKER_ID.test(by)) throw badRequest('by', 'required: the grid worker id, 1-64 of letters, digits, ".", "_", "@", "-"');
-  return by;
 }
 
 function note(b: Body): string | undefined {
@@ -37,24 +34,24 @@ function note(b: Body): string | undefined {
   return n || undefined;
 }
 
-/** Body of POST /:id/claim: `{ by }`. */
-export function parseClaim(body: unknown): { by: string } {
-  return { by: workerId(object(body, ['by'])) };
+/** Body of POST /:id/claim, /:id/release and /:id/accept: nothing (or `{}`). */
+export function parseNoFields(body: unknown): void {
+  object(body, []);
 }
 
-/** Body of POST /:id/release: `{ by }`; of /:id/break-claim: `{ by, reason? }` (reason as a note). */
-export function parseBreak(body: unknown): { by: string; reason?: string } {
-  const b = object(body, ['by', 'reason']);
+/** Body of POST /:id/break-claim: `{ reason? }` (reason as a note). */
+export function parseBreak(body: unknown): { reason?: string } {
+  const b = object(body, ['reason']);
   const r = note({ note: b.reason });
-  return { by: workerId(b), ...(r ? { reason: r } : {}) };
+  return r ? { reason: r } : {};
 }
 
 /** Largest after-photo accepted, bytes (decoded). */
 export const MAX_PHOTO_BYTES = 6 * 1024 * 1024;
 
-/** Body of POST /:id/handle (and its old name /resolve): `{ by, note?, photoJpegBase64? }`. */
-export function parseHandle(body: unknown): { by: string; note?: string; photo?: Buffer } {
-  const b = object(body, ['by', 'note', 'photoJpegBase64']);
+/** Body of POST /:id/handle (and its old name /resolve): `{ note?, photoJpegBase64? }`. */
+export function parseHandle(body: unknown): { note?: string; photo?: Buffer } {
+  const b = object(body, ['note', 'photoJpegBase64']);
   const n = note(b);
   const raw = b.photoJpegBase64;
   let photo: Buffer | undefined;
@@ -64,26 +61,26 @@ export function parseHandle(body: unknown): { by: string; note?: string; photo?:
     if (photo.length > MAX_PHOTO_BYTES) throw badRequest('photoJpegBase64', `at most ${MAX_PHOTO_BYTES} bytes`);
     if (photo.length < 4 || photo[0] !== 0xff || photo[1] !== 0xd8) throw badRequest('photoJpegBase64', 'not a JPEG (must start with FF D8)');
   }
-  return { by: workerId(b), ...(n ? { note: n } : {}), ...(photo ? { photo } : {}) };
+  return { ...(n ? { note: n } : {}), ...(photo ? { photo } : {}) };
 }
 
-/** Body of POST /:id/escalate: `{ by, toLevel?, reason? }`; toLevel must be the next level up. */
-export function parseEscalate(body: unknown): { by: string; toLevel?: UnitLevel; reason?: string } {
-  const b = object(body, ['by', 'toLevel', 'reason']);
+/** Body of POST /:id/escalate: `{ toLevel?, reason? }`; toLevel must be the next level up. */
+export function parseEscalate(body: unknown): { toLevel?: UnitLevel; reason?: string } {
+  const b = object(body, ['toLevel', 'reason']);
   const to = b.toLevel;
   if (to !== undefined && !UNIT_LEVELS.includes(to as UnitLevel)) throw badRequest('toLevel', `one of ${UNIT_LEVELS.join(', ')}`);
   const r = note({ note: b.reason });
-  return { by: workerId(b), ...(to ? { toLevel: to as UnitLevel } : {}), ...(r ? { reason: r } : {}) };
+  return { ...(to ? { toLevel: to as UnitLevel } : {}), ...(r ? { reason: r } : {}) };
 }
 
 /**
- * Body of POST /:id/verdict: `{ by, verdict: confirmed|rejected, reason?, correctType?, note? }`.
- * `reason` is required with rejected and refused with confirmed; `correctType` only with reason
- * wrong_event_type, and must be a type `knownType` accepts.
+ * Body of POST /:id/verdict: `{ verdict: confirmed|rejected, reason?, correctType?, note? }`; the
+ * route signs it with the authenticated actor. `reason` is required with rejected and
+ * refused with confirmed; `correctType` only with reason wrong_event_type, and must be a type
+ * `knownType` accepts.
  */
-export function parseVerdict(body: unknown, knownType: (id: string) => boolean): VerdictInput & { by: string } {
-  const b = object(body, ['by', 'verdict', 'reason', 'correctType', 'note']);
-  const by = workerId(b);
+export function parseVerdict(body: unknown, knownType: (id: string) => boolean): VerdictInput {
+  const b = object(body, ['verdict', 'reason', 'correctType', 'note']);
   const verdict = b.verdict;
   if (verdict !== 'confirmed' && verdict !== 'rejected') throw badRequest('verdict', 'required: "confirmed" or "rejected"');
   const reason = b.reason;
@@ -96,7 +93,7 @@ export function parseVerdict(body: unknown, knownType: (id: string) => boolean):
     if (typeof correctType !== 'string' || !knownType(correctType)) throw badRequest('correctType', 'must be a known event type id');
   }
   const n = note(b);
-  return { by, verdict, ...(reason ? { reason: reason as RejectReason } : {}), ...(correctType ? { correctType: correctType as string } : {}), ...(n ? { note: n } : {}) };
+  return { verdict, ...(reason ? { reason: reason as RejectReason } : {}), ...(correctType ? { correctType: correctType as string } : {}), ...(n ? { note: n } : {}) };
 }
 
 type Query = Record<string, unknown>;

@@ -26,13 +26,19 @@ describe('loadConfig: good files', () => {
       revisitTargets: { key: 120, normal: 900, low: 1800, byAreaType: {} },
       dwell: { frames: 3, spacingMs: 500 },
       timeWindows: [],
-      visitsInFlightPerWorker: 2,
+      visitsInFlightPerWorker: 'auto',
+      detectorProcesses: 'auto',
       quarantine: { failuresBeforeQuarantine: 3, baseBackoffS: 60, maxBackoffS: 3600 },
       starvationFactor: 3,
     });
     expect(c.patrol.timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'gridworker' });
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.api).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      claimLeaseMinutes: 15,
+      auth: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockAfterFailures: 5, lockMinutes: 15, loginPerMinute: 10, trustedOrigins: [] },
+    });
     expect(c.storage.dir).toBe(join(dir, '.gridworker', 'data'));
   });
 

@@ -22,6 +22,7 @@ import { Command } from 'commander';
 import express from 'express';
 import { sql } from 'kysely';
 import { createApiApp } from '../../pipeline/api/api-app.ts';
+import { testAuth } from '../../pipeline/api/auth-test-kit.ts';
 import { listen } from '../../pipeline/api/http-server.ts';
 import { CaseStore } from '../../pipeline/cases/case-store.ts';
 import { EVIDENCE_A, TEST_TYPES, testContext, testEvent } from '../../pipeline/cases/case-test-fixtures.ts';
@@ -112,7 +113,10 @@ try {
     from generate_series(1, ${opts.cases}) g`.execute(rec.db);
   await sql`analyze cases`.execute(rec.db);
   const total = Number((await rec.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const app = createApiApp({ store: new PatrolStore(conn, 'bench'), cameras: () => [], storageDir: root, cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: root } });
+  // Every API route is authenticated (issue 8): the list is called with a viewer token, as a dashboard would.
+  const kit = await testAuth(conn);
+  const authorization = await kit.bearer('viewer');
+  const app = createApiApp({ auth: kit.auth, store: new PatrolStore(conn, 'bench'), cameras: () => [], storageDir: root, cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: root } });
   // The baseline: a trivial route in front of the same app, same process, a small JSON body.
   const outer = express();
   outer.get('/bench/trivial', (_req, res) => {
@@ -121,12 +125,13 @@ try {
   outer.use(app);
   const server = await listen(outer, '127.0.0.1', 0);
   const cannon = async (path: string) => {
-    const r = await autocannon({ url: `${server.url}${path}`, connections: opts.connections, duration: opts.seconds });
+    const r = await autocannon({ url: `${server.url}${path}`, connections: opts.connections, duration: opts.seconds, headers: { authorization } });
     return { path, p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average), non2xx: r.non2xx, errors: r.errors };
   };
   const trivial = await cannon('/bench/trivial');
   const list = await cannon('/api/cases?status=pending&limit=50');
   await server.close();
+  await kit.cleanup();
 
   const rows = [
     ['single-row INSERT (baseline)', baselineInsertPerS, '1.00'],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../pipeline/api/api-app.ts';
+import { testAuth } from '../../pipeline/api/auth-test-kit.ts';
 import { listen } from '../../pipeline/api/http-server.ts';
 import { CaseStore } from '../../pipeline/cases/case-store.ts';
 import { EVIDENCE_A, TEST_TYPES, testContext, testEvent } from '../../pipeline/cases/case-test-fixtures.ts';
@@ -51,17 +52,23 @@ describe('unit evaluation from the record: gridworker report units and GET /api/
   });
 
   it('answers the same over HTTP and names a bad date', async () => {
-    const redis = createRedis('redis://127.0.0.1:1', 'producer');
+    // Every route is authenticated: an engineer's token (unit evaluation is read by every role but grid workers).
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
+    const kit = await testAuth(redis);
     const store = new CaseStore(rec.handle.db, { eventType: () => undefined });
-    const api = await listen(createApiApp({ store: new PatrolStore(redis, 'x'), cameras: () => [], storageDir: root, cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: root } }), '127.0.0.1', 0);
+    const api = await listen(createApiApp({ auth: kit.auth, store: new PatrolStore(redis, kit.prefix), cameras: () => [], storageDir: root, cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: root } }), '127.0.0.1', 0);
     try {
-      const ok = (await (await fetch(`${api.url}/api/units/evaluation?from=2026-11-01&to=2026-11-30`)).json()) as { units: { unit: string; received: number }[] };
+      const headers = { authorization: await kit.bearer('engineer') };
+      const ok = (await (await fetch(`${api.url}/api/units/evaluation?from=2026-11-01&to=2026-11-30`, { headers })).json()) as { units: { unit: string; received: number }[] };
       expect(ok.units.map((u) => [u.unit, u.received])).toEqual([['Fire brigade', 1], ['Traffic police, school detail', 3]]);
-      const bad = await fetch(`${api.url}/api/units/evaluation?from=yesterday`);
+      const bad = await fetch(`${api.url}/api/units/evaluation?from=yesterday`, { headers });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('from');
+      expect((await fetch(`${api.url}/api/units/evaluation`)).status).toBe(401);
+      expect((await fetch(`${api.url}/api/units/evaluation`, { headers: { authorization: await kit.bearer('grid_worker', ['g1']) } })).status).toBe(403);
     } finally {
       await api.close();
+      await kit.cleanup();
       await closeRedis(redis);
     }
   });

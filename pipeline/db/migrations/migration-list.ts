@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-record.ts';
-import * as m0002 from './0002-case-evidence.ts';
+import * as m0002caseEvidence from './0002-case-evidence.ts';
+import * as m0002identity from './0002-identity.ts';
 
 /**
  * Every migration, by name, in the order they apply. A static list (no folder scan) so bundlers,
@@ -9,5 +10,6 @@ import * as m0002 from './0002-case-evidence.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-record': m0001,
-  '0002-case-evidence': m0002,
+  '0002-case-evidence': m0002caseEvidence,
+  '0002-identity': m0002identity,
 };
