@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,25 @@ describe.each(['postgres', 'embedded'] as const)('openDatabase on %s', (kind) =>
     } finally {
       await h.close();
       await fresh?.drop();
+    }
+  });
+});
+
+describe('the embedded database is one process\'s', () => {
+  it('refuses a second opener while held, names the holder, and takes over a lock left by a dead process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gw-db-lock-'));
+    try {
+      const first = await openDatabase({ embeddedDir: dir });
+      const err = await openDatabase({ embeddedDir: dir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DatabaseConfigError);
+      expect((err as Error).message).toContain(`in use by process ${process.pid}`);
+      await first.close();
+      // A dead process's lock (pid 2^22 + 1 is above Linux's pid_max default range in use here).
+      await writeFile(join(dir, 'gridworker.pid'), '4194305');
+      const again = await openDatabase({ embeddedDir: dir });
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

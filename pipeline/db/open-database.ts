@@ -7,6 +7,7 @@ import { describeDatabaseUrl, parseDatabaseUrl } from './database-url.ts';
 import type { Database } from './db-schema.ts';
 import { toDatabaseError } from './database-error-map.ts';
 import { type MigrationReport, migrateToLatest } from './migrate.ts';
+import { lockEmbeddedDir } from './embedded-lock.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 
 /** Where the record lives. */
@@ -51,9 +52,16 @@ const pgTypes = {
  * refuses (password, missing database) a DatabaseRefusedError.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const { db, kind, where } = options.url ? openServer(options.url, options) : await openEmbedded(options.embeddedDir);
+  const { db, kind, where, release } = options.url ? openServer(options.url, options) : await openEmbedded(options.embeddedDir);
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= db.destroy());
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await release?.();
+      }
+    })());
   try {
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
     const migration = options.migrate === false ? undefined : await migrateToLatest(db);
@@ -64,7 +72,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
-function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Database>; kind: 'postgres'; where: string } {
+function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Database>; kind: 'postgres'; where: string; release?: () => Promise<void> } {
   parseDatabaseUrl(url);
   const where = describeDatabaseUrl(url);
   const log = createLogger('db');
@@ -79,8 +87,12 @@ function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Dat
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', where };
 }
 
-async function openEmbedded(dir: string | undefined): Promise<{ db: Kysely<Database>; kind: 'embedded'; where: string }> {
-  if (dir) await mkdir(dir, { recursive: true });
+async function openEmbedded(dir: string | undefined): Promise<{ db: Kysely<Database>; kind: 'embedded'; where: string; release?: () => Promise<void> }> {
+  let release: (() => Promise<void>) | undefined;
+  if (dir) {
+    await mkdir(dir, { recursive: true });
+    release = await lockEmbeddedDir(dir);
+  }
   const pglite = new PGlite(dir, { parsers: { [INT8_OID]: (v: string) => Number(v) } });
-  return { db: new Kysely<Database>({ dialect: new PgliteDialect(pglite) }), kind: 'embedded', where: dir ?? '(in memory)' };
+  return { db: new Kysely<Database>({ dialect: new PgliteDialect(pglite) }), kind: 'embedded', where: dir ?? '(in memory)', ...(release ? { release } : {}) };
 }
