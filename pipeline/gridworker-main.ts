@@ -27,6 +27,9 @@ import { EventStage } from './events/event-stage.ts';
 import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
 import { accuracyRoutes } from './api/accuracy-routes.ts';
+import { liveRoutes } from './api/live-routes.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { LivePublisher, liveCase } from './live/live-publisher.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -83,6 +86,7 @@ export function apiCameras(config: GridworkerConfig): ApiCamera[] {
     priority: c.priority,
     enabled: c.enabled,
     url: maskUrl(c.url),
+    ...(c.location ? { location: c.location } : {}),
     zones: c.zones.map((z) => ({ name: z.name, kind: z.kind, points: z.points })),
   }));
 }
@@ -172,6 +176,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
+      // The console's live feed observes the stage; a failed publish never fails a visit.
+      const live = new LivePublisher({ redis: caseRedis, prefix: config.redis.prefix });
+      const livePublishFailed = (err: unknown): void => log.warn({ err: (err as Error).message }, 'live feed publish failed');
+      stage.on('filed', (r) => void live.caseFiled(r).catch(livePublishFailed));
       running.events = stage;
       void intake.redispatchUndelivered().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'redispatch of undelivered cases failed'));
       const worker = new PatrolWorker({
@@ -180,7 +188,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         visitor,
         storageDir,
         visitTimeoutMs: p.timeouts.visitMs,
-        afterVisit: (analysis, startedAt) => stage.onVisit(analysis, startedAt),
+        afterVisit: async (analysis, startedAt) => {
+          await live.visited(analysis).catch(livePublishFailed);
+          return stage.onVisit(analysis, startedAt);
+        },
       });
       worker.on('visit', (v) => metrics.onVisit(v));
       worker.start();
@@ -198,6 +209,16 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
       const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const hub = new LiveHub({
+        redisUrl: options.redisUrl,
+        prefix: config.redis.prefix,
+        log: createLogger('live'),
+        overdue: async () => {
+          const now = Date.now();
+          const page = await caseStore.list({ status: 'pending', limit: 500 });
+          return page.cases.filter((c) => c.deadline < now).map(liveCase);
+        },
+      });
       const app = createApiApp(
         {
           store: new PatrolStore(apiRedis, config.redis.prefix),
@@ -205,11 +226,15 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
+          live: liveRoutes({ hub, redis: apiRedis }),
         },
         metrics.registry,
       );
       const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
       closers.push(() => api.close());
+      // Closed before the server: it ends the open live-feed streams, so the server stops at once.
+      closers.push(() => hub.close());
+      hub.start();
       running.api = api;
     }
   } catch (err) {

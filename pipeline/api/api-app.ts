@@ -8,6 +8,8 @@ import { caseRoutes } from './case-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { patrolRoutes } from './patrol-routes.ts';
 import { verifyPageRoutes } from './verify-page.ts';
+import { wallRoutes } from './wall-routes.ts';
+import { webRoutes } from './web-routes.ts';
 
 /**
  * Builds the HTTP control API: /api/patrol, /api/cameras, /metrics, /healthz, and with
@@ -37,6 +39,9 @@ export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
     app.use('/verify', verifyPageRoutes(ctx.cases));
   }
   if (ctx.accuracy) app.use('/api/accuracy', ctx.accuracy);
+  app.use('/api/wall', wallRoutes(ctx));
+  if (ctx.live) app.use('/api/live', ctx.live);
+  app.use(webRoutes());
   app.use(unknownRoute);
   app.use(errorMiddleware(createLogger('api')));
   return app;

@@ -13,6 +13,8 @@ export interface ApiCamera {
   readonly enabled: boolean;
   /** Stream URL with credentials masked. */
   readonly url: string;
+  /** Where the camera is on the district map (config `location`), when given. */
+  readonly location?: { readonly x: number; readonly y: number };
   readonly zones: readonly { readonly name: string; readonly kind?: string | undefined; readonly points: readonly (readonly number[])[] }[];
 }
 
@@ -27,6 +29,8 @@ export interface ApiContext {
   readonly cases?: CaseApiContext;
   /** The accuracy report router (GET /api/accuracy); absent = not mounted. */
   readonly accuracy?: Router;
+  /** The live feed router (GET /api/live, Server-Sent Events); absent = not mounted. */
+  readonly live?: Router;
 }
 
 /** What the case verification routes read and act on. */

@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import type { VisitRecord } from '../distributed/patrol-store.ts';
+import type { ApiContext } from './api-context.ts';
+import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+import { cameraGroups } from './camera-groups.ts';
+
+/** One wall tile: the camera, its health, and its latest frame with that frame's detections. */
+export interface WallTile {
+  readonly camera: { readonly id: string; readonly name: string; readonly areaType: string; readonly grid: string; readonly priority: string };
+  readonly health: Record<string, unknown>;
+  /** The latest visit that kept a frame; null when none did yet. */
+  readonly latest: {
+    /** When the frame was taken (the visit's end), epoch ms. */
+    readonly at: number;
+    /** URL of the frame (changes with every new frame, so a browser never shows a stale cached one). */
+    readonly frameUrl: string;
+    readonly width?: number;
+    readonly height?: number;
+    /** Detections on that frame, boxes 0-1 [x1, y1, x2, y2]. */
+    readonly detections: VisitRecord['detections'][number];
+    readonly model?: string;
+  } | null;
+}
+
+const MAX_TILES = 36;
+
+/**
+ * /api/wall: what the 一键轮巡 wall shows.
+ * - GET /groups: camera groups (key areas, all, by area type, grid, priority).
+ * - GET /tiles?cameras=a,b,c: one tile per camera (at most 36), in the order given.
+ */
+export function wallRoutes(ctx: ApiContext): Router {
+  const r = Router();
+  r.get('/groups', (_req, res) => {
+    res.json({ groups: cameraGroups(ctx.cameras()) });
+  });
+  r.get(
+    '/tiles',
+    route(async (req, res) => {
+      const raw = req.query.cameras;
+      if (typeof raw !== 'string' || raw === '') throw badRequest('cameras', 'a comma-separated list of camera ids');
+      const ids = raw.split(',');
+      if (ids.length > MAX_TILES) throw badRequest('cameras', `at most ${MAX_TILES} cameras per request`);
+      const all = ctx.cameras();
+      const cams = ids.map((id) => {
+        const c = all.find((x) => x.id === id);
+        if (!c) throw notFound(`camera "${id.slice(0, 64)}"`);
+        return c;
+      });
+      let health: Record<string, Record<string, unknown>>;
+      let visits: VisitRecord[][];
+      try {
+        [health, visits] = await Promise.all([ctx.store.getAllHealth<Record<string, unknown>>(), Promise.all(cams.map((c) => ctx.store.recentVisits(c.id, 5)))]);
+      } catch (err) {
+        throw unavailable(`cannot read the wall: Redis is not reachable (${(err as Error).message})`, err);
+      }
+      const tiles: WallTile[] = cams.map((c, i) => {
+        const v = visits[i]?.find((x) => x.evidence);
+        return {
+          camera: { id: c.id, name: c.name, areaType: c.areaType, grid: c.grid, priority: c.priority },
+          health: health[c.id] ?? { state: 'unknown' },
+          latest: v
+            ? {
+                at: v.finishedAt,
+                frameUrl: `/api/cameras/${encodeURIComponent(c.id)}/latest.jpg?at=${v.finishedAt}`,
+                ...(v.sourceWidth ? { width: v.sourceWidth, height: v.sourceHeight ?? 0 } : {}),
+                // The kept frame is the visit's first decoded frame (streams' evidence output).
+                detections: v.detections[0] ?? [],
+                ...(v.model ? { model: v.model } : {}),
+              }
+            : null,
+        };
+      });
+      res.json({ tiles, now: Date.now() });
+    }),
+  );
+  return r;
+}
