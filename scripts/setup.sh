@@ -21,6 +21,10 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   need+=(python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
     gstreamer1.0-libav)
+# The console's browser tests drive Debian's chromium (playwright-core, no downloaded browser) and
+# need a CJK font so Chinese text renders (WenQuanYi Micro Hei: 1.6 MB, against 56 MB for Noto CJK).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk|noto serif cjk' || need+=(fonts-wqy-microhei)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
@@ -41,4 +45,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "gridworker setup: installing npm packages (npm ci)" >&2
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
+fi
+
+# The console (web/ -> web/dist, Vite): rebuilt only when its sources or the lock file changed.
+web_stamp=web/dist/.gridworker-build.sha256
+web_want=$( (find web/src web/public web/index.html web/vite.config.ts -type f | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)
+if [ ! -f web/dist/index.html ] || [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_want" ]; then
+  echo "gridworker setup: building the console (web/ -> web/dist)" >&2
+  npx vite build web --logLevel warn
+  echo "$web_want" > "$web_stamp"
 fi

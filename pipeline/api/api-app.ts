@@ -4,7 +4,9 @@ import { createLogger } from '../log.ts';
 import type { ApiContext } from './api-context.ts';
 import { errorMiddleware, route, unknownRoute } from './api-errors.ts';
 import { cameraRoutes } from './camera-routes.ts';
+import { afterPhotoRoutes } from './after-photo-routes.ts';
 import { caseRoutes } from './case-routes.ts';
+import { catalogueRoutes } from './catalogue-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { patrolRoutes } from './patrol-routes.ts';
 import { verifyPageRoutes } from './verify-page.ts';
@@ -35,6 +37,8 @@ export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   app.use('/api/cameras', cameraRoutes(ctx));
   if (ctx.cases) {
     app.use('/api/cases', caseRoutes(ctx.cases));
+    app.use('/api/cases', afterPhotoRoutes(ctx.cases));
+    app.use('/api/event-types', catalogueRoutes(ctx.cases));
     app.use('/evidence', evidenceRoutes(ctx.cases.evidenceDir));
     app.use('/verify', verifyPageRoutes(ctx.cases));
   }

@@ -1,0 +1,50 @@
+import express, { Router } from 'express';
+import sharp from 'sharp';
+import { isCaseId } from '../cases/case-id.ts';
+import { writeEvidence } from '../cases/evidence.ts';
+import type { CaseApiContext } from './api-context.ts';
+import { ApiError, badRequest, notFound, route } from './api-errors.ts';
+import { caseCall } from './case-route-errors.ts';
+
+/** Largest after-photo accepted, bytes (a phone camera JPEG is 2-6 MB). */
+export const MAX_AFTER_PHOTO_BYTES = 8 * 1024 * 1024;
+/** Longest side of the stored photo, pixels. */
+const MAX_SIDE = 1920;
+
+/**
+ * POST /api/cases/:id/after-photo: the grid worker's photo of the handled scene (body: the image
+ * itself, Content-Type image/*). Checked (size, a decodable image), turned upright, shrunk to
+ * 1920 px, re-encoded as JPEG without its metadata (no GPS or device data kept), stored as
+ * evidence; answers 201 `{ path }` for the case's resolve note. 400 not an image, 404 unknown
+ * case, 413 too large.
+ *
+ * Interim: the durable case record (issue 9) links the photo to the case itself; until then the
+ * worker app puts the returned path in the resolve note.
+ */
+export function afterPhotoRoutes(ctx: CaseApiContext): Router {
+  const r = Router();
+  r.post(
+    '/:id/after-photo',
+    express.raw({ type: 'image/*', limit: MAX_AFTER_PHOTO_BYTES }),
+    route(async (req, res) => {
+      const id = String(req.params.id);
+      if (!isCaseId(id)) throw notFound(`case "${id.slice(0, 64)}"`);
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('body', 'the photo itself, with Content-Type image/jpeg (or another image type)');
+      const found = await caseCall('read the case', () => ctx.store.get(id));
+      if (!found) throw notFound(`case "${id}"`);
+      let jpeg: Buffer;
+      try {
+        jpeg = await sharp(req.body, { failOn: 'error', limitInputPixels: 50_000_000 })
+          .rotate()
+          .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+          .jpeg({ quality: 85 })
+          .toBuffer();
+      } catch (err) {
+        throw new ApiError(400, 'BAD_IMAGE', `body: not a readable image (${(err as Error).message})`, 'body', { cause: err });
+      }
+      const path = await writeEvidence(ctx.evidenceDir, jpeg, Date.now());
+      res.status(201).json({ caseId: id, path });
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,102 @@
+import type { ComponentChildren } from 'preact';
+import { Link } from './components/link.tsx';
+import { setLang, t, useLang } from './i18n.ts';
+import type { MessageKey } from './i18n-en.ts';
+import { AccuracyPage } from './pages/accuracy-page.tsx';
+import { CameraPage } from './pages/camera-page.tsx';
+import { CamerasPage } from './pages/cameras-page.tsx';
+import { CasePage } from './pages/case-page.tsx';
+import { CasesPage } from './pages/cases-page.tsx';
+import { LivePage } from './pages/live-page.tsx';
+import { LoginPage } from './pages/login-page.tsx';
+import { MapPage } from './pages/map-page.tsx';
+import { PatrolPage } from './pages/patrol-page.tsx';
+import { WallPage } from './pages/wall-page.tsx';
+import { WorkerApp } from './pages/worker-app.tsx';
+import { match, navigate, useLocation } from './router.ts';
+import { logout, type Session, useSession } from './session.ts';
+
+interface NavItem {
+  readonly path: string;
+  readonly key: MessageKey;
+}
+
+const CONSOLE: readonly NavItem[] = [
+  { path: '/', key: 'nav.wall' },
+  { path: '/live', key: 'nav.live' },
+  { path: '/cases', key: 'nav.cases' },
+  { path: '/cameras', key: 'nav.cameras' },
+  { path: '/patrol', key: 'nav.patrol' },
+  { path: '/accuracy', key: 'nav.accuracy' },
+  { path: '/map', key: 'nav.map' },
+];
+const WORKER: NavItem = { path: '/m', key: 'nav.worker' };
+
+/** What this session may open: a grid worker gets the phone app only; everyone else the console. */
+function navFor(s: Session): readonly NavItem[] {
+  if (s.state === 'signed-in' && s.user.role === 'grid_worker') return [WORKER];
+  return [...CONSOLE, WORKER];
+}
+
+function page(path: string): ComponentChildren {
+  let m: Record<string, string> | null;
+  if (path === '/' || path === '/wall') return <WallPage />;
+  if (path === '/live') return <LivePage />;
+  if (path === '/cases') return <CasesPage />;
+  if ((m = match('/cases/:id', path))) return <CasePage id={m.id ?? ''} />;
+  if (path === '/cameras') return <CamerasPage />;
+  if ((m = match('/cameras/:id', path))) return <CameraPage id={m.id ?? ''} />;
+  if (path === '/patrol') return <PatrolPage />;
+  if (path === '/accuracy') return <AccuracyPage />;
+  if (path === '/map') return <MapPage />;
+  if (path === '/m') return <WorkerApp />;
+  return <p>404</p>;
+}
+
+/** The shell: navigation for the role, language switch, sign-out, and the page of the route. */
+export function App() {
+  const lang = useLang();
+  const session = useSession();
+  const { path } = useLocation();
+  if (session.state === 'loading') return <p class="loading">{t('common.loading')}</p>;
+  const items = navFor(session);
+  // A grid worker's session opens the phone app only (the server enforces the same by role).
+  const allowed = !(session.state === 'signed-in' && session.user.role === 'grid_worker' && path !== '/m');
+  if (!allowed) queueMicrotask(() => navigate('/m'));
+  const langButton = (
+    <button type="button" class="lang" aria-label={t('lang.label')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+      {t('lang.switch')}
+    </button>
+  );
+  if (session.state === 'signed-out') {
+    return (
+      <main class="login-wrap">
+        {langButton}
+        <LoginPage />
+      </main>
+    );
+  }
+  return (
+    <>
+      <header class="top">
+        <span class="brand">{t('appName')}</span>
+        <nav aria-label={t('nav.main')}>
+          {items.map((i) => (
+            <Link key={i.path} href={i.path} aria-current={i.path === path || (i.path !== '/' && path.startsWith(`${i.path}/`)) ? 'page' : undefined}>
+              {t(i.key)}
+            </Link>
+          ))}
+        </nav>
+        <span class="spacer" />
+        {session.state === 'signed-in' ? <span class="who">{session.user.displayName}</span> : null}
+        {langButton}
+        {session.state === 'signed-in' ? (
+          <button type="button" onClick={() => void logout()}>
+            {t('nav.logout')}
+          </button>
+        ) : null}
+      </header>
+      <main id="main">{allowed ? page(path) : null}</main>
+    </>
+  );
+}
