@@ -15,7 +15,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{models,pipeline,streams,scripts,test}/**/*.int.test.ts'],
+          include: ['{models,pipeline,streams,scripts,test,web}/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', 'web/dist/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

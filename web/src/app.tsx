@@ -64,7 +64,7 @@ export function App() {
   const allowed = !(session.state === 'signed-in' && session.user.role === 'grid_worker' && path !== '/m');
   if (!allowed) queueMicrotask(() => navigate('/m'));
   const langButton = (
-    <button type="button" class="lang" aria-label={t('lang.label')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+    <button type="button" class="lang" lang={lang === 'zh' ? 'en' : 'zh-CN'} title={t('lang.label')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
       {t('lang.switch')}
     </button>
   );

@@ -35,7 +35,8 @@ export function MapPage() {
     <section>
       <h1>{t('map.title')}</h1>
       <p class="muted">{t('map.legend')}</p>
-      <svg viewBox={`0 0 ${W} ${H}`} class="map" role="img" aria-label={t('map.title')}>
+      <svg viewBox={`0 0 ${W} ${H}`} class="map">
+        <title>{t('map.title')}</title>
         <rect x={0} y={0} width={W} height={H} class="map-bg" />
         {grids.map((g) => (
           <g key={g.g}>

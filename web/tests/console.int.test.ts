@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../pipeline/events/event-model.ts';
+import { ARTIFACTS, type AxeViolation, axeViolations, type ConsoleStack, KEY_TARGET_S, serious, shot, startConsoleStack, waitFor } from './console-stack.ts';
+
+const PHOTO = join(import.meta.dirname, '..', '..', 'test-fixtures', 'coco', 'images', '000000000315.jpg');
+
+async function tileTimes(page: Page): Promise<Map<string, number>> {
+  const tiles = page.locator('.tile[data-camera-id]');
+  const out = new Map<string, number>();
+  for (let i = 0; i < (await tiles.count()); i++) {
+    const id = await tiles.nth(i).getAttribute('data-camera-id');
+    const at = Number((await tiles.nth(i).getAttribute('data-frame-at')) || 0);
+    if (id) out.set(id, at);
+  }
+  return out;
+}
+
+describe('the console and the grid worker app in chromium, on the fixture cameras', () => {
+  let stack: ConsoleStack;
+  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${stack.url}${path}`)).json()) as T;
+  const cases = async (): Promise<CaseRecord[]> => (await api<{ cases: CaseRecord[] }>('/api/cases?limit=100')).cases;
+  const a11y: { page: string; violations: AxeViolation[] }[] = [];
+
+  beforeAll(async () => {
+    stack = await startConsoleStack(`gwweb${randomBytes(3).toString('hex')}`);
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.close();
+  }, 60_000);
+
+  it('operator: one-key patrol wall rotates with fresh tiles, the live feed shows a new case, the case page acts on it, every page renders', async () => {
+    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh', worker: 'operator-1' });
+    try {
+      // The live feed is open before anything happens, as on the command center's second screen.
+      const live = await ctx.newPage();
+      await live.goto('/live');
+      await live.locator('#live-state', { hasText: '已连接' }).waitFor();
+
+      const wall = await ctx.newPage();
+      await wall.goto('/');
+      await wall.selectOption('select >> nth=0', 'all');
+      await wall.fill('input[type=number]', '6');
+      await wall.click('#one-key');
+      await wall.locator('#wall-page-no', { hasText: '1 / 2' }).waitFor();
+      const first = await waitFor('four tiles with frames', async () => {
+        const t = await tileTimes(wall);
+        return t.size === 4 && [...t.values()].every((at) => at > 0) && t;
+      });
+      await shot(wall, 'wall-zh');
+      // The rotation turns to page 2 and back; the tiles of page 1 then show newer frames.
+      await wall.locator('#wall-page-no', { hasText: '2 / 2' }).waitFor({ timeout: 60_000 });
+      await wall.locator('#wall-page-no', { hasText: '1 / 2' }).waitFor({ timeout: 60_000 });
+      await waitFor('page 1 tiles with newer frames', async () => {
+        const t = await tileTimes(wall);
+        return [...first].every(([id, at]) => (t.get(id) ?? 0) > at);
+      });
+      const medianMs = Number(await wall.locator('#median-age').getAttribute('data-ms'));
+      expect(medianMs).toBeGreaterThan(0);
+      expect(medianMs).toBeLessThan(KEY_TARGET_S * 1000);
+      await shot(wall, 'wall-rotated');
+      // Keyboard: space pauses, an arrow turns the page.
+      await wall.keyboard.press(' ');
+      await wall.locator('.wall-status', { hasText: '已暂停' }).waitFor();
+      await wall.keyboard.press('ArrowRight');
+      await wall.locator('#wall-page-no', { hasText: '2 / 2' }).waitFor();
+      // 4x4 shows every camera on one page.
+      await wall.selectOption('select >> nth=1', '4');
+      await waitFor('16-tile layout with six cameras', async () => (await wall.locator('.wall.grid-4 .tile').count()) === 6);
+      await shot(wall, 'wall-4x4');
+
+      // A case opened on a fixture camera appears in the live feed; its card opens the case page.
+      const parking = await waitFor('an illegal parking case', async () => (await cases()).find((c) => c.eventType === 'illegal_parking'), 150_000);
+      const card = live.locator(`.feed .case-card[data-case-id="${parking.id}"]`).first();
+      await card.waitFor({ timeout: 30_000 });
+      await shot(live, 'live-feed');
+      a11y.push({ page: '/live', violations: await axeViolations(live) });
+      await card.locator('h3 a').click();
+      await live.waitForURL(`**/cases/${parking.id}`);
+      await live.locator('.evidence img').first().waitFor();
+      await shot(live, 'case');
+      a11y.push({ page: '/cases/:id', violations: await axeViolations(live) });
+      // The operator rejects the AI hit; the audit trail shows it.
+      await live.getByRole('button', { name: '误报驳回' }).click();
+      await live.locator('h1 .status', { hasText: 'rejected' }).waitFor();
+      await live.locator('.audit li', { hasText: 'rejected' }).waitFor();
+      const after = await api<{ case: CaseRecord }>(`/api/cases/${parking.id}`);
+      expect(after.case).toMatchObject({ status: 'rejected', verdict: { by: 'operator-1', reason: 'false_detection' } });
+
+      // Every console page renders (screenshot) without serious accessibility problems.
+      const page = await ctx.newPage();
+      for (const [path, ready, name] of [
+        ['/', '#one-key', 'wall-idle'],
+        ['/cases', '.case-card', 'cases'],
+        ['/cameras', 'tr[data-camera-id="broken"]', 'cameras'],
+        ['/cameras/bus-stop', '.frame img', 'camera'],
+        ['/patrol', '#patrol-state', 'patrol'],
+        ['/accuracy', '.precision-plot', 'accuracy'],
+        ['/map', '.map circle', 'map'],
+      ] as const) {
+        await page.goto(path);
+        await page.locator(ready).first().waitFor();
+        await shot(page, name);
+        a11y.push({ page: path, violations: await axeViolations(page) });
+      }
+      // The broken camera is reported offline or degraded with its error in words.
+      await expect(page.goto('/cameras')).resolves.toBeTruthy();
+      const brokenRow = page.locator('tr[data-camera-id="broken"]');
+      await brokenRow.locator('.health-offline, .health-degraded').waitFor({ timeout: 60_000 });
+      expect(await brokenRow.textContent()).toMatch(/404|not found/i);
+      // English, switched in place.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('link', { name: 'Patrol wall' }).waitFor();
+      await shot(page, 'cameras-en');
+    } finally {
+      await ctx.close();
+    }
+  }, 420_000);
+
+  it('grid worker at 390x844: claims, confirms through a dropped request, marks handled with a photo', async () => {
+    const crowd = await waitFor('a crowd case', async () => (await cases()).find((c) => c.eventType === 'crowd_gathering' && c.status === 'open'), 120_000);
+    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'en', worker: 'worker-7', mobile: true });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/m');
+      const card = page.locator(`article.wcase[data-case-id="${crowd.id}"]`);
+      await card.waitFor();
+      await shot(page, 'worker-list');
+      a11y.push({ page: '/m', violations: await axeViolations(page) });
+      await card.getByRole('button', { name: 'Claim' }).click();
+      // A flaky line: the first confirm request is dropped; the app retries with the same key.
+      let dropped = 0;
+      await page.route('**/verdict', async (route) => {
+        if (dropped++ === 0) await route.abort('connectionreset');
+        else await route.continue();
+      });
+      await card.getByRole('button', { name: 'Confirm' }).click();
+      await card.getByRole('button', { name: 'Mark handled' }).click();
+      expect(dropped).toBeGreaterThanOrEqual(2);
+      await card.locator('textarea').fill('Crowd dispersed, gate clear');
+      await card.locator('input[type=file]').setInputFiles(PHOTO);
+      await shot(page, 'worker-handled-form');
+      await card.getByRole('button', { name: 'Send' }).click();
+      await card.waitFor({ state: 'detached' });
+      const done = await api<{ case: CaseRecord; audit: { action: string; by: string; detail?: { note?: string } }[] }>(`/api/cases/${crowd.id}`);
+      expect(done.case.status).toBe('resolved');
+      expect(done.audit.filter((a) => a.action === 'confirmed')).toHaveLength(1);
+      const resolved = done.audit.find((a) => a.action === 'resolved');
+      expect(resolved?.by).toBe('worker-7');
+      const photo = /after-photo: ([0-9-]+\/[0-9a-f]+\.jpg)/.exec(JSON.stringify(resolved?.detail ?? {}))?.[1];
+      expect(photo).toBeTruthy();
+      const img = await fetch(`${stack.url}/evidence/${photo}`);
+      expect(img.status).toBe(200);
+      expect(Buffer.from(await img.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+      await shot(page, 'worker-after');
+    } finally {
+      await ctx.close();
+    }
+  }, 240_000);
+
+  it('no page has serious or critical accessibility violations (axe-core)', () => {
+    writeFileSync(join(ARTIFACTS, 'axe.json'), JSON.stringify(a11y, null, 2));
+    expect(a11y.length).toBeGreaterThanOrEqual(9);
+    expect(a11y.map((p) => ({ page: p.page, violations: serious(p.violations) })).filter((p) => p.violations.length)).toEqual([]);
+  });
+});
