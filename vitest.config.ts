@@ -8,8 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{models,pipeline,streams,scripts}/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', 'node_modules/**'],
+          include: ['{models,pipeline,streams,scripts,web}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', 'web/dist/**'],
         },
       },
       {

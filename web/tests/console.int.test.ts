@@ -143,6 +143,8 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await card.locator('textarea').fill('Crowd dispersed, gate clear');
       await card.locator('input[type=file]').setInputFiles(PHOTO);
       await shot(page, 'worker-handled-form');
+      // Fits the phone: nothing wider than the 390 px screen.
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await card.getByRole('button', { name: 'Send' }).click();
       await card.waitFor({ state: 'detached' });
       const done = await api<{ case: CaseRecord; audit: { action: string; by: string; detail?: { note?: string } }[] }>(`/api/cases/${crowd.id}`);

@@ -26,7 +26,7 @@ export function BarChart(props: { title: string; categories: readonly string[]; 
       {
         width,
         height: props.height ?? 240,
-        legend: { show: true },
+        legend: { show: true, live: false },
         cursor: { show: false },
         scales: { x: { time: false, range: [-0.5, props.categories.length - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
         axes: [
@@ -34,12 +34,20 @@ export function BarChart(props: { title: string; categories: readonly string[]; 
           { label: props.unit ?? '', stroke: '#cbd5e1', grid: { stroke: '#334155' } },
         ],
         series: [
-          {},
+          { label: '' },
           ...props.series.map((s, i) => ({
             label: s.label,
             fill: s.color,
             stroke: s.color,
-            paths: bars ? bars({ size: [0.8 / n, 60], align: 0, disp: { x0: { unit: 2, values: () => props.categories.map((_, j) => j - 0.4 + (i * 0.8) / n) } } }) : undefined,
+            // Grouped bars: series i takes the i-th slice of the 0.8-wide slot around each category.
+            paths: bars
+              ? bars({
+                  disp: {
+                    x0: { unit: 1, values: () => props.categories.map((_, j) => j - 0.4 + (i * 0.8) / n) },
+                    size: { unit: 1, values: () => [(0.8 / n) * 0.9] },
+                  },
+                })
+              : undefined,
             points: { show: false },
           })),
         ],
