@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.ts';
@@ -24,6 +25,7 @@ describe('webRoutes: the built console at /', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>console</title>');
     writeFileSync(join(dist, 'assets', 'index-abc.js'), 'export {}');
+    writeFileSync(join(dist, 'assets', 'index-abc.js.gz'), gzipSync('export {}'));
     writeFileSync(join(dist, 'favicon.svg'), '<svg/>');
     server = await listen(app(dist), '127.0.0.1', 0);
     bare = await listen(app(join(dist, 'missing')), '127.0.0.1', 0);
@@ -45,6 +47,10 @@ describe('webRoutes: the built console at /', () => {
     const r = await fetch(`${server.url}/assets/index-abc.js`);
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toMatch(/max-age=31536000.*immutable/);
+    expect(r.headers.get('content-encoding')).toBe('gzip'); // the pre-compressed twin (fetch unzips it)
+    expect(await r.text()).toBe('export {}');
+    const plain = await fetch(`${server.url}/assets/index-abc.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
     expect((await fetch(`${server.url}/assets/nope.js`)).status).toBe(404);
     expect((await fetch(`${server.url}/favicon.svg`)).status).toBe(200);
   });

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import express, { Router } from 'express';
 
 /** Where `scripts/setup.sh` builds the console (Vite, from web/). */
 export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
+
+const GZIPPED: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** Paths that belong to the API and are never the console's client routes. */
 const SERVER_PATHS = /^\/(api|evidence|metrics|healthz|verify)(\/|$)/;
@@ -16,6 +18,18 @@ const SERVER_PATHS = /^\/(api|evidence|metrics|healthz|verify)(\/|$)/;
 export function webRoutes(dist: string = WEB_DIST): Router {
   const r = Router();
   const index = join(dist, 'index.html');
+  // Pre-compressed twins (setup.sh writes <file>.gz beside each script and style sheet).
+  r.get('/assets/{*file}', (req, res, next) => {
+    const ext = extname(req.path);
+    if (!GZIPPED[ext] || !req.acceptsEncodings('gzip')) return next();
+    const gz = join(dist, 'assets', `${basename(req.path)}.gz`);
+    if (!existsSync(gz)) return next();
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('Content-Type', GZIPPED[ext]);
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.sendFile(gz);
+  });
   r.use('/assets', express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
   r.use(express.static(dist, { index: false, maxAge: 0 }));
   r.get(/.*/, (req, res, next) => {

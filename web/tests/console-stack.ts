@@ -17,6 +17,17 @@ export const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
 /** Revisit target of the key cameras in the test config, seconds. */
 export const KEY_TARGET_S = 20;
 
+const ROAD = '    zones: [{ name: road, kind: no_parking, points: [[0, 0.72], [1, 0.64], [1, 1], [0, 1]] }]\n';
+const GATE = '    zones: [{ name: gate, kind: crowd_watch, points: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] }]\n';
+/** Streams and zones of the extra cameras: most of them open (and keep updating) cases. */
+const EXTRA = [
+  { path: 'street-bus', zones: ROAD },
+  { path: 'crowd', zones: GATE },
+  { path: 'street-cars', zones: '' },
+  { path: 'umbrellas', zones: '' },
+  { path: 'motion', zones: '' },
+];
+
 /** The whole product on the fixture cameras, and a browser. */
 export interface ConsoleStack {
   readonly url: string;
@@ -33,7 +44,7 @@ export interface ConsoleStack {
  * console) with six cameras (two that open cases, one that must not, a pan, a plain street and
  * a broken one), and Debian's chromium.
  */
-export async function startConsoleStack(prefix: string): Promise<ConsoleStack> {
+export async function startConsoleStack(prefix: string, options: { extraCameras?: number } = {}): Promise<ConsoleStack> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run scripts/setup.sh (it builds the console)');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)`);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -58,6 +69,10 @@ export async function startConsoleStack(prefix: string): Promise<ConsoleStack> {
       cam('hospital', '医院入口 Hospital', 'motion', 'hospital', 'g2', 'key', 0.8, 0.4),
       cam('market', 'Night market', 'umbrellas', 'street', 'g3', 'normal', 0.5, 0.8),
       cam('broken', 'Broken camera', 'no-such-path', 'street', 'g3', 'key', 0.6, 0.85),
+      // More cameras on the same fixture streams (the 16-tile wall of the benchmark).
+      ...Array.from({ length: options.extraCameras ?? 0 }, (_, i) =>
+        cam(`extra-${i + 1}`, `Extra ${i + 1}`, EXTRA[i % EXTRA.length]!.path, 'street', `g${4 + (i % 3)}`, 'key', 0.1 + (i % 8) * 0.1, 0.5 + Math.floor(i / 8) * 0.1, EXTRA[i % EXTRA.length]!.zones),
+      ),
       'patrol:',
       `  revisitTargets: { key: ${KEY_TARGET_S}, normal: 60, low: 120 }`,
       '  dwell: { frames: 3, spacingMs: 200 }',

@@ -57,7 +57,7 @@ export function LivePage() {
       {events.length === 0 ? <p class="muted">{t('live.empty')}</p> : null}
       <ol class="feed" aria-live="polite">
         {events.map((e) => (
-          <li key={e.key} class={`feed-item kind-${e.kind}${(e.kind === 'case' || e.kind === 'overdue') && LOUD.has(e.case.severity) ? ' loud' : ''}`}>
+          <li key={e.key} data-at={e.at} class={`feed-item kind-${e.kind}${(e.kind === 'case' || e.kind === 'overdue') && LOUD.has(e.case.severity) ? ' loud' : ''}`}>
             {e.kind === 'case' || e.kind === 'overdue' ? (
               <CaseCard
                 c={e.case}
