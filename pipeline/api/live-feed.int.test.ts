@@ -72,6 +72,8 @@ describe('live feed: Redis stream -> SSE with Last-Event-ID resume', () => {
     hub.start();
     const app = express();
     app.use('/api/live', liveRoutes({ hub, redis, heartbeatMs: 60_000 }));
+    // As a grid worker would get it: only events of cameras in their grid (here: cam-2's).
+    app.use('/api/live-scoped', liveRoutes({ hub, redis, visibleTo: () => (e) => 'cameraId' in e && e.cameraId === 'cam-2' }));
     app.use(errorMiddleware(createLogger('live-test')));
     server = await listen(app, '127.0.0.1', 0);
     publisher = new LivePublisher({ redis, prefix });
@@ -87,6 +89,7 @@ describe('live feed: Redis stream -> SSE with Last-Event-ID resume', () => {
   it('streams visits, health changes and cases; a resuming client gets exactly what it missed', async () => {
     const res = await fetch(`${server.url}/api/live`);
     expect(res.status).toBe(200);
+    const scoped = sseReader(await fetch(`${server.url}/api/live-scoped`));
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const a = sseReader(res);
     // XREAD starts at '$': give the reader a moment to be blocked before publishing.
@@ -124,9 +127,15 @@ describe('live feed: Redis stream -> SSE with Last-Event-ID resume', () => {
     await publisher.visited(visit('cam-2', 'online'));
     expect((await b.next(1)).map((m) => m.event)).toEqual(['visit']);
 
+    // The scoped stream saw only cam-2's events, all of them.
+    expect((await scoped.next(3)).map((m) => [m.event, (m.data as { cameraId: string }).cameraId])).toEqual([
+      ['visit', 'cam-2'],
+      ['health', 'cam-2'],
+      ['visit', 'cam-2'],
+    ]);
     // Closing the hub ends open streams (the HTTP server can then stop at once).
     await hub.close();
-    await b.ended;
+    await Promise.all([b.ended, scoped.ended]);
   });
 
   it('a malformed Last-Event-ID is a 400 naming it', async () => {

@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { LiveEvent } from '../live/live-event.ts';
 import { isNewer, type LiveEntry, type LiveHub } from '../live/live-hub.ts';
 import { STREAM_ID } from '../live/stream-id.ts';
 import { badRequest, route, unavailable } from './api-errors.ts';
@@ -13,6 +14,11 @@ export interface LiveRouteOptions {
   readonly retryMs?: number;
   /** Comment line sent this often so proxies keep the connection, ms. Default 15000. */
   readonly heartbeatMs?: number;
+  /**
+   * Which events this request may see (a grid worker: only their grids'). Default: all.
+   * Called once per connection, after authentication.
+   */
+  readonly visibleTo?: (req: Request, res: Response) => (event: LiveEvent) => boolean;
 }
 
 const frame = (e: LiveEntry): string => `${e.id ? `id: ${e.id}\n` : ''}event: ${e.event.kind}\ndata: ${JSON.stringify(e.event)}\n\n`;
@@ -34,10 +40,11 @@ export function liveRoutes(options: LiveRouteOptions): Router {
       const held: LiveEntry[] = [];
       let live = false;
       let lastSent = given || undefined;
+      const visible = options.visibleTo?.(req, res) ?? (() => true);
       const send = (e: LiveEntry): void => {
         if (!isNewer(e.id, lastSent)) return;
         if (e.id) lastSent = e.id;
-        res.write(frame(e));
+        if (visible(e.event)) res.write(frame(e));
       };
       const unsubscribe = options.hub.subscribe(
         (e) => (live ? send(e) : held.push(e)),

@@ -14,29 +14,28 @@ import { PatrolPage } from './pages/patrol-page.tsx';
 import { WallPage } from './pages/wall-page.tsx';
 import { WorkerApp } from './pages/worker-app.tsx';
 import { match, navigate, useLocation } from './router.ts';
-import { logout, type Session, useSession } from './session.ts';
+import { type Capability, logout, may, type Session, useSession } from './session.ts';
 
 interface NavItem {
   readonly path: string;
   readonly key: MessageKey;
+  readonly needs: Capability;
 }
 
-const CONSOLE: readonly NavItem[] = [
-  { path: '/', key: 'nav.wall' },
-  { path: '/live', key: 'nav.live' },
-  { path: '/cases', key: 'nav.cases' },
-  { path: '/cameras', key: 'nav.cameras' },
-  { path: '/patrol', key: 'nav.patrol' },
-  { path: '/accuracy', key: 'nav.accuracy' },
-  { path: '/map', key: 'nav.map' },
+const NAV: readonly NavItem[] = [
+  { path: '/', key: 'nav.wall', needs: 'console' },
+  { path: '/live', key: 'nav.live', needs: 'console' },
+  { path: '/cases', key: 'nav.cases', needs: 'console' },
+  { path: '/cameras', key: 'nav.cameras', needs: 'console' },
+  { path: '/patrol', key: 'nav.patrol', needs: 'console' },
+  { path: '/accuracy', key: 'nav.accuracy', needs: 'accuracy' },
+  { path: '/map', key: 'nav.map', needs: 'console' },
+  { path: '/m', key: 'nav.worker', needs: 'work' },
 ];
-const WORKER: NavItem = { path: '/m', key: 'nav.worker' };
 
-/** What this session may open: a grid worker gets the phone app only; everyone else the console. */
-function navFor(s: Session): readonly NavItem[] {
-  if (s.state === 'signed-in' && s.user.role === 'grid_worker') return [WORKER];
-  return [...CONSOLE, WORKER];
-}
+/** What this session may open: a grid worker gets the phone app only; the others the console pages of their role. */
+const navFor = (s: Session): readonly NavItem[] => NAV.filter((i) => may(s, i.needs));
+const itemOf = (path: string): NavItem | undefined => NAV.find((i) => i.path === path) ?? NAV.find((i) => i.path !== '/' && path.startsWith(`${i.path}/`));
 
 function page(path: string): ComponentChildren {
   let m: Record<string, string> | null;
@@ -60,9 +59,9 @@ export function App() {
   const { path } = useLocation();
   if (session.state === 'loading') return <p class="loading">{t('common.loading')}</p>;
   const items = navFor(session);
-  // A grid worker's session opens the phone app only (the server enforces the same by role).
-  const allowed = !(session.state === 'signed-in' && session.user.role === 'grid_worker' && path !== '/m');
-  if (!allowed) queueMicrotask(() => navigate('/m'));
+  // A page the role may not open leads to the role's first page (the server refuses the data anyway).
+  const allowed = items.includes(itemOf(path) ?? (NAV[0] as NavItem));
+  if (!allowed && items[0]) queueMicrotask(() => navigate(items[0]!.path));
   const langButton = (
     <button type="button" class="lang" lang={lang === 'zh' ? 'en' : 'zh-CN'} title={t('lang.label')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
       {t('lang.switch')}

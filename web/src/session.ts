@@ -59,8 +59,32 @@ export function useSession(): Session {
   return s;
 }
 
-/** Who acts, for routes that still take `by` in the body (until they read it from the session). */
+/** Who acts: the signed-in user, or on a server without sign-in the worker id typed in this browser. */
 export function actor(s: Session): string {
   if (s.state === 'signed-in') return s.user.username;
   return localStorage.getItem('gw.worker') ?? '';
+}
+
+/**
+ * The `by` field for case commands: only on a server without sign-in. With sign-in the server
+ * takes the actor from the session and refuses a `by` in the body.
+ */
+export function byField(s: Session, who: string): { by?: string } {
+  return s.state === 'open' ? { by: who } : {};
+}
+
+/** What a role may open (a hint for the navigation; the server enforces the same table). */
+export type Capability = 'console' | 'control' | 'work' | 'manage' | 'accuracy';
+const ROLE_CAPS: Record<User['role'], readonly Capability[]> = {
+  admin: ['console', 'control', 'work', 'manage', 'accuracy'],
+  operator: ['console', 'control', 'manage'],
+  grid_worker: ['work'],
+  engineer: ['console', 'accuracy'],
+  viewer: ['console'],
+};
+
+/** True when this session may use `cap` (a server without sign-in allows everything). */
+export function may(s: Session, cap: Capability): boolean {
+  if (s.state === 'open') return true;
+  return s.state === 'signed-in' && ROLE_CAPS[s.user.role].includes(cap);
 }

@@ -6,7 +6,7 @@ import { useEventTypes } from '../event-types.ts';
 import { timeLeft, when } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useLive } from '../live.ts';
-import { actor, useSession } from '../session.ts';
+import { actor, byField, may, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 
 interface CaseDetail {
@@ -31,6 +31,13 @@ interface CaseDetail {
   readonly audit: readonly { at: number; by: string; action: string; detail?: Record<string, unknown> }[];
 }
 
+/** An audit entry's details in words: key: value, without the evidence hashes. */
+const details = (d: Record<string, unknown>): string =>
+  Object.entries(d)
+    .filter(([k, v]) => k !== 'evidence' && k !== 'place' && v !== undefined && v !== null)
+    .map(([k, v]) => `${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+
 /** Operator actions: reassign, escalate, close. Enabled once the server has the routes (durable case record). */
 const OPERATOR_ACTIONS = ['reassign', 'escalate', 'close'] as const;
 
@@ -49,7 +56,7 @@ export function CasePage(props: { id: string }) {
   const c = d.data.case;
   const act = async (action: string, body: Record<string, unknown>): Promise<void> => {
     try {
-      await send(`/api/cases/${encodeURIComponent(c.id)}/${action}`, { by: actor(session), ...body }, { retries: 2 });
+      await send(`/api/cases/${encodeURIComponent(c.id)}/${action}`, { ...byField(session, actor(session)), ...body }, { retries: 2 });
       setMsg('');
       d.reload();
     } catch (err) {
@@ -105,16 +112,20 @@ export function CasePage(props: { id: string }) {
       </dl>
       <h2>{t('case.actions')}</h2>
       <div class="actions">
-        <button type="button" onClick={() => void act('claim', {})}>
-          {t('worker.claim')}
-        </button>
-        <button type="button" onClick={() => void act('verdict', { verdict: 'confirmed' })}>
-          {t('worker.confirm')}
-        </button>
-        <button type="button" onClick={() => void act('verdict', { verdict: 'rejected', reason: 'false_detection' })}>
-          {t('worker.reject')}
-        </button>
-        {OPERATOR_ACTIONS.map((a) => (
+        {may(session, 'work') ? (
+          <>
+            <button type="button" onClick={() => void act('claim', {})}>
+              {t('worker.claim')}
+            </button>
+            <button type="button" onClick={() => void act('verdict', { verdict: 'confirmed' })}>
+              {t('worker.confirm')}
+            </button>
+            <button type="button" onClick={() => void act('verdict', { verdict: 'rejected', reason: 'false_detection' })}>
+              {t('worker.reject')}
+            </button>
+          </>
+        ) : null}
+        {(may(session, 'manage') ? OPERATOR_ACTIONS : []).map((a) => (
           <button key={a} type="button" disabled={missing.includes(a)} title={missing.includes(a) ? t('common.unavailable') : undefined} onClick={() => void act(a, {})}>
             {t(`case.${a}`)}
           </button>
@@ -130,7 +141,7 @@ export function CasePage(props: { id: string }) {
         {d.data.audit.map((a, i) => (
           <li key={i}>
             <time>{when(a.at)}</time> <strong>{a.action}</strong> · {a.by}
-            {a.detail ? <span class="muted"> {JSON.stringify(a.detail)}</span> : null}
+            {a.detail ? <span class="muted"> {details(a.detail)}</span> : null}
           </li>
         ))}
       </ol>

@@ -5,7 +5,7 @@ import { useEventTypes } from '../event-types.ts';
 import { label, timeLeft, when } from '../format.ts';
 import { t } from '../i18n.ts';
 import { type LiveCase, useLive } from '../live.ts';
-import { actor, useSession } from '../session.ts';
+import { actor, byField, type Session, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { useInterval } from '../use-interval.ts';
 
@@ -26,6 +26,8 @@ export function WorkerApp() {
   const grids = session.state === 'signed-in' ? session.user.grids : [];
   const list = useData<{ cases: WorkerCase[] }>('/api/cases?status=pending&order=desc&limit=100');
   const done = useData<{ cases: WorkerCase[] }>('/api/cases?status=confirmed&order=desc&limit=100');
+  const cams = useData<{ cameras: { id: string; name: string }[] }>('/api/cameras');
+  const camName = (id: string): string => cams.data?.cameras.find((c) => c.id === id)?.name ?? id;
   const seen = useRef<Set<string> | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [, tick] = useState(0);
@@ -79,15 +81,16 @@ export function WorkerApp() {
       {list.error ? <p class="error">{t('common.error', { msg: list.error.message })}</p> : null}
       {mine.length === 0 && list.data ? <p class="muted">{t('common.none')}</p> : null}
       {mine.map((c) => (
-        <WorkerCaseCard key={c.id} c={c} who={who} fresh={fresh.has(c.id)} onChanged={reload} />
+        <WorkerCaseCard key={c.id} c={c} cameraName={camName(c.cameraId)} who={who} session={session} fresh={fresh.has(c.id)} onChanged={reload} />
       ))}
     </section>
   );
 }
 
-function WorkerCaseCard(props: { c: WorkerCase; who: string; fresh: boolean; onChanged: () => void }) {
+function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string; session: Session; fresh: boolean; onChanged: () => void }) {
   const types = useEventTypes();
   const { c, who } = props;
+  const by = byField(props.session, who);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState('');
   const [mode, setMode] = useState<'' | 'reject' | 'handled'>('');
@@ -120,7 +123,7 @@ function WorkerCaseCard(props: { c: WorkerCase; who: string; fresh: boolean; onC
         {types.name(c.eventType)} <SeverityBadge severity={c.severity} />
       </h2>
       <p>
-        {c.cameraId}
+        {props.cameraName}
         {c.zone ? ` · ${c.zone}` : ''} · {c.grid} · <span class="status">{c.status}</span>
       </p>
       <p class={overdue ? 'late' : 'muted'}>
@@ -128,19 +131,19 @@ function WorkerCaseCard(props: { c: WorkerCase; who: string; fresh: boolean; onC
       </p>
       <div class="wactions">
         {c.status === 'open' ? (
-          <button type="button" class="primary" disabled={busy || !who} onClick={() => void run(() => send(`${path}/claim`, { by: who }, opts))}>
+          <button type="button" class="primary" disabled={busy || (props.session.state === 'open' && !who)} onClick={() => void run(() => send(`${path}/claim`, by, opts))}>
             {t('worker.claim')}
           </button>
         ) : null}
         {c.status === 'claimed' && mineNow ? (
           <>
-            <button type="button" class="primary" disabled={busy} onClick={() => void run(() => send(`${path}/verdict`, { by: who, verdict: 'confirmed' }, opts))}>
+            <button type="button" class="primary" disabled={busy} onClick={() => void run(() => send(`${path}/verdict`, { ...by, verdict: 'confirmed' }, opts))}>
               {t('worker.confirm')}
             </button>
             <button type="button" disabled={busy} onClick={() => setMode(mode === 'reject' ? '' : 'reject')}>
               {t('worker.reject')}
             </button>
-            <button type="button" disabled={busy} onClick={() => void run(() => send(`${path}/release`, { by: who }, opts))}>
+            <button type="button" disabled={busy} onClick={() => void run(() => send(`${path}/release`, by, opts))}>
               {t('worker.release')}
             </button>
           </>
@@ -155,7 +158,7 @@ function WorkerCaseCard(props: { c: WorkerCase; who: string; fresh: boolean; onC
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => send(`${path}/verdict`, { by: who, verdict: 'rejected', reason, ...(note ? { note } : {}) }, opts));
+            void run(() => send(`${path}/verdict`, { ...by, verdict: 'rejected', reason, ...(note ? { note } : {}) }, opts));
           }}
         >
           <label>
@@ -185,7 +188,7 @@ function WorkerCaseCard(props: { c: WorkerCase; who: string; fresh: boolean; onC
                 photoNote = `after-photo: ${up.path}`;
               }
               const full = [note, photoNote].filter(Boolean).join('\n');
-              await send(`${path}/resolve`, { by: who, ...(full ? { note: full } : {}) }, opts);
+              await send(`${path}/resolve`, { ...by, ...(full ? { note: full } : {}) }, opts);
             });
           }}
         >
