@@ -12,9 +12,10 @@ export interface FrameZone {
 }
 
 /** A camera frame with its detections (and zones) drawn over it as SVG, scaled with the image. */
-export function FrameView(props: { src: string | null; alt: string; boxes?: readonly FrameBox[]; zones?: readonly FrameZone[]; highlight?: readonly number[] | null }) {
+export function FrameView(props: { src: string | null; alt: string; boxes?: readonly FrameBox[]; zones?: readonly FrameZone[]; highlight?: readonly number[] | null; aspect?: number }) {
+  // The boxes are 0-1 of the frame, so the box keeps the frame's own aspect when known (16:9 otherwise).
   return (
-    <div class="frame">
+    <div class="frame" style={props.aspect ? { aspectRatio: String(props.aspect) } : undefined}>
       {props.src ? <img src={props.src} alt={props.alt} loading="lazy" decoding="async" /> : <div class="frame-empty" role="img" aria-label={props.alt} />}
       <svg viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">
         {(props.zones ?? []).map((z) => (

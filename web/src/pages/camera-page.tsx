@@ -17,6 +17,8 @@ interface Visit {
   readonly frames: number;
   readonly error?: string;
   readonly evidence?: string;
+  readonly sourceWidth?: number;
+  readonly sourceHeight?: number;
   readonly detections: readonly (readonly { label: string; score: number; box: readonly number[] }[])[];
 }
 
@@ -62,7 +64,7 @@ export function CameraPage(props: { id: string }) {
         {queued ? <span role="status">{t('cam.queued')}</span> : null}
       </div>
       <div class="camera-main">
-        <FrameView src={latest ? `/api/cameras/${id}/latest.jpg?at=${latest.finishedAt}` : null} alt={c.name} zones={c.zones} boxes={latest?.detections[0] ?? []} />
+        <FrameView src={latest ? `/api/cameras/${id}/latest.jpg?at=${latest.finishedAt}` : null} alt={c.name} zones={c.zones} boxes={latest?.detections[0] ?? []} aspect={latest?.sourceWidth && latest.sourceHeight ? latest.sourceWidth / latest.sourceHeight : undefined} />
         <div>
           <p class="muted">{age(latest?.finishedAt)}</p>
           {c.health.lastError ? (
