@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccuracy } from './commands/accuracy.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerDb } from './commands/db.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerEval } from './commands/eval.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCleanModel(program);
   registerValidate(program);
+  registerDb(program);
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);
