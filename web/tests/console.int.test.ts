@@ -85,7 +85,7 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       a11y.push({ page: '/cases/:id', violations: await axeViolations(live) });
       // The operator rejects the AI hit; the audit trail shows it.
       await live.getByRole('button', { name: '误报驳回' }).click();
-      await live.locator('h1 .status', { hasText: 'rejected' }).waitFor();
+      await live.locator('h1 .status', { hasText: '已驳回' }).waitFor();
       await live.locator('.audit li', { hasText: 'rejected' }).waitFor();
       const after = await api<{ case: CaseRecord }>(`/api/cases/${parking.id}`);
       expect(after.case).toMatchObject({ status: 'rejected', verdict: { by: 'operator-1', reason: 'false_detection' } });

@@ -3,7 +3,7 @@ import { ApiError, send } from '../api.ts';
 import { SeverityBadge } from '../components/health-badge.tsx';
 import { Link } from '../components/link.tsx';
 import { useEventTypes } from '../event-types.ts';
-import { timeLeft, when } from '../format.ts';
+import { timeLeft, when, label } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { actor, byField, may, useSession } from '../session.ts';
@@ -77,7 +77,7 @@ export function CasePage(props: { id: string }) {
         <Link href="/cases">← {t('common.back')}</Link>
       </p>
       <h1>
-        {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <span class="status">{c.status}</span>
+        {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <span class="status">{label('status', c.status)}</span>
       </h1>
       <h2>{t('case.evidence')}</h2>
       <div class="evidence">

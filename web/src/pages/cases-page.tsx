@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { getJson } from '../api.ts';
 import { CaseCard } from '../components/case-card.tsx';
 import { useEventTypes } from '../event-types.ts';
+import { label } from '../format.ts';
 import { t } from '../i18n.ts';
 import type { LiveCase } from '../live.ts';
 import { useLive } from '../live.ts';
@@ -53,7 +54,7 @@ export function CasesPage() {
             <option value="">{t('common.all')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {label('status', s)}
               </option>
             ))}
           </select>

@@ -124,7 +124,7 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
       </h2>
       <p>
         {props.cameraName}
-        {c.zone ? ` · ${c.zone}` : ''} · {c.grid} · <span class="status">{c.status}</span>
+        {c.zone ? ` · ${c.zone}` : ''} · {c.grid} · <span class="status">{label('status', c.status)}</span>
       </p>
       <p class={overdue ? 'late' : 'muted'}>
         {when(c.deadline)} · {timeLeft(c.deadline)}
