@@ -141,3 +141,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Screenshots of every open page of a context, named `failed-<test>-<n>`, for a failed run. */
+export async function shootAll(ctx: BrowserContext, test: string): Promise<void> {
+  for (const [i, page] of ctx.pages().entries()) await shot(page, `failed-${test}-${i}`).catch(() => undefined);
+}

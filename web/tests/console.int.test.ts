@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../pipeline/events/event-model.ts';
-import { ARTIFACTS, type AxeViolation, axeViolations, type ConsoleStack, KEY_TARGET_S, serious, shot, startConsoleStack, waitFor } from './console-stack.ts';
+import { ARTIFACTS, type AxeViolation, axeViolations, type ConsoleStack, KEY_TARGET_S, serious, shootAll, shot, startConsoleStack, waitFor } from './console-stack.ts';
 
 const PHOTO = join(import.meta.dirname, '..', '..', 'test-fixtures', 'coco', 'images', '000000000315.jpg');
 
@@ -115,6 +115,9 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('link', { name: 'Patrol wall' }).waitFor();
       await shot(page, 'cameras-en');
+    } catch (err) {
+      await shootAll(ctx, 'operator');
+      throw err;
     } finally {
       await ctx.close();
     }
@@ -158,6 +161,9 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       expect(img.status).toBe(200);
       expect(Buffer.from(await img.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
       await shot(page, 'worker-after');
+    } catch (err) {
+      await shootAll(ctx, 'worker');
+      throw err;
     } finally {
       await ctx.close();
     }
