@@ -5,6 +5,7 @@ import { useEventTypes } from '../event-types.ts';
 import { label, timeLeft, when } from '../format.ts';
 import { t } from '../i18n.ts';
 import { type LiveCase, useLive } from '../live.ts';
+import { photoForUpload } from '../photo.ts';
 import { actor, byField, type Session, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { useInterval } from '../use-interval.ts';
@@ -183,8 +184,9 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
             void run(async () => {
               let photoNote = '';
               if (photo) {
-                if (photo.size > MAX_PHOTO) throw new Error(`photo too large (${Math.round(photo.size / 1e6)} MB, at most 8 MB)`);
-                const up = await send<{ path: string }>(`${path}/after-photo`, null, { ...opts, raw: photo });
+                const jpeg = await photoForUpload(photo);
+                if (jpeg.size > MAX_PHOTO) throw new Error(`photo too large (${Math.round(jpeg.size / 1e6)} MB, at most 8 MB)`);
+                const up = await send<{ path: string }>(`${path}/after-photo`, null, { ...opts, raw: jpeg });
                 photoNote = `after-photo: ${up.path}`;
               }
               const full = [note, photoNote].filter(Boolean).join('\n');
