@@ -71,6 +71,12 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await wall.selectOption('select >> nth=1', '4');
       await waitFor('16-tile layout with six cameras', async () => (await wall.locator('.wall.grid-4 .tile').count()) === 6);
       await shot(wall, 'wall-4x4');
+      // Pinned tiles saved as a named list become a group of the wall.
+      await wall.locator('.tile[data-camera-id="school"]').getByRole('button', { name: '固定' }).click();
+      await wall.fill('.save-list input', '校门');
+      await wall.locator('.save-list button').click();
+      await wall.selectOption('select >> nth=0', 'saved:校门');
+      await waitFor('the saved list on the wall', async () => (await wall.locator('.wall .tile').count()) === 1 && (await wall.locator('.tile[data-camera-id="school"]').count()) === 1);
 
       // A case opened on a fixture camera appears in the live feed; its card opens the case page.
       const parking = await waitFor('an illegal parking case', async () => (await cases()).find((c) => c.eventType === 'illegal_parking'), 150_000);

@@ -16,7 +16,21 @@ interface Group {
 }
 
 const groupName = (g: Group): string =>
-  g.kind === 'key-areas' || g.kind === 'all' ? t(`group.${g.kind}`) : t(`group.${g.kind as 'area' | 'grid' | 'priority'}`, { v: g.value ?? '' });
+  g.kind === 'key-areas' || g.kind === 'all'
+    ? t(`group.${g.kind}`)
+    : g.kind === 'saved'
+      ? t('group.saved', { v: g.value ?? '' })
+      : t(`group.${g.kind as 'area' | 'grid' | 'priority'}`, { v: g.value ?? '' });
+
+/** Camera lists saved in this browser (from the pinned tiles), shown as groups. */
+const loadSaved = (): Group[] => {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem('gw.wall.lists') ?? '[]');
+    return Array.isArray(raw) ? (raw as Group[]).filter((g) => typeof g.value === 'string' && Array.isArray(g.cameraIds)) : [];
+  } catch {
+    return [];
+  }
+};
 
 const median = (xs: number[]): number | undefined => {
   if (!xs.length) return undefined;
@@ -41,7 +55,18 @@ export function WallPage() {
   const [pinned, setPinned] = useState<string[]>([]);
   const [tiles, setTiles] = useState<WallTile[]>([]);
   const [now, setNow] = useState(Date.now());
-  const group = groups.data?.groups.find((g) => g.id === groupId) ?? groups.data?.groups[0];
+  const [saved, setSaved] = useState<Group[]>(loadSaved);
+  const [listName, setListName] = useState('');
+  const allGroups = [...(groups.data?.groups ?? []), ...saved];
+  const group = allGroups.find((g) => g.id === groupId) ?? allGroups[0];
+  const saveList = (): void => {
+    const name = listName.trim();
+    if (!name || !pinned.length) return;
+    const next = [...saved.filter((g) => g.value !== name), { id: `saved:${name}`, kind: 'saved', value: name, cameraIds: [...pinned] }];
+    localStorage.setItem('gw.wall.lists', JSON.stringify(next));
+    setSaved(next);
+    setListName('');
+  };
   const pages = useMemo(() => wallPages(group?.cameraIds ?? [], pinned, size * size), [group, pinned, size]);
   const current = pages[page % Math.max(1, pages.length)] ?? [];
   const next = pages[(page + 1) % Math.max(1, pages.length)] ?? [];
@@ -108,7 +133,7 @@ export function WallPage() {
         <label>
           {t('wall.group')}{' '}
           <select value={group?.id} onChange={(e) => (setGroupId(e.currentTarget.value), setPage(0))}>
-            {(groups.data?.groups ?? []).map((g) => (
+            {allGroups.map((g) => (
               <option key={g.id} value={g.id}>
                 {groupName(g)} ({g.cameraIds.length})
               </option>
@@ -143,6 +168,20 @@ export function WallPage() {
             <button type="button" onClick={() => setRunning(false)}>
               {t('wall.stop')}
             </button>
+            {pinned.length ? (
+              <form
+                class="save-list"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  saveList();
+                }}
+              >
+                <label>
+                  {t('wall.listName')} <input value={listName} onInput={(e) => setListName(e.currentTarget.value)} maxLength={40} />
+                </label>
+                <button type="submit">{t('wall.saveList', { n: pinned.length })}</button>
+              </form>
+            ) : null}
           </>
         ) : (
           <button type="button" class="primary big" id="one-key" onClick={start}>
