@@ -31,7 +31,9 @@ export function LivePage() {
   useEffect(() => localStorage.setItem('gw.sound', sound ? 'on' : 'off'), [sound]);
   const connected = useLive((e) => {
     if (e.kind === 'visit') return;
-    setEvents((xs) => [{ ...e, key: ++seq.current }, ...xs].slice(0, MAX));
+    // One row per case: an update replaces the case's earlier row and comes to the top.
+    const caseId = e.kind === 'case' || e.kind === 'overdue' ? e.case.id : undefined;
+    setEvents((xs) => [{ ...e, key: ++seq.current }, ...xs.filter((x) => !caseId || !('case' in x) || x.case.id !== caseId)].slice(0, MAX));
     const loud = (e.kind === 'case' && e.outcome === 'opened' && LOUD.has(e.case.severity)) || e.kind === 'overdue';
     if (loud && sound) {
       try {
