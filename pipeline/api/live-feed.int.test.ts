@@ -144,3 +144,58 @@ describe('live feed: Redis stream -> SSE with Last-Event-ID resume', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST', field: 'Last-Event-ID' } });
   });
 });
+
+describe('live feed: overdue notices', () => {
+  const prefix = `gwlive${randomBytes(4).toString('hex')}`;
+  let redis: Redis;
+  let hub: LiveHub;
+  let server: HttpServer;
+  let overdue: { id: string }[] = [];
+  let polls = 0;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    hub = new LiveHub({
+      redisUrl: REDIS_URL,
+      prefix,
+      log: createLogger('live-test'),
+      overdueEveryMs: 50,
+      overdue: async () => {
+        polls++;
+        return overdue.map((c) => ({ id: c.id, eventType: 'illegal_parking', cameraId: 'cam-1', status: 'dispatched', severity: 'medium', deadline: 1 }));
+      },
+    });
+    hub.start();
+    const app = express();
+    app.use('/api/live', liveRoutes({ hub, redis }));
+    server = await listen(app, '127.0.0.1', 0);
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await server?.close();
+    await redis.quit();
+  });
+
+  it('announces each overdue case once while it stays overdue, and again if it becomes overdue anew', async () => {
+    const r = sseReader(await fetch(`${server.url}/api/live`));
+    const waitPolls = async (n: number): Promise<void> => {
+      const until = polls + n;
+      while (polls < until) await new Promise((res) => setTimeout(res, 20));
+    };
+    overdue = [{ id: 'c-1' }];
+    await waitPolls(3);
+    overdue = [{ id: 'c-1' }, { id: 'c-2' }];
+    await waitPolls(3);
+    overdue = [{ id: 'c-2' }]; // c-1 handled
+    await waitPolls(3);
+    overdue = [{ id: 'c-1' }, { id: 'c-2' }]; // c-1 reopened and late again
+    await waitPolls(3);
+    const got = await r.next(3);
+    expect(got.map((m) => [m.event, m.id, (m.data as { case: { id: string } }).case.id])).toEqual([
+      ['overdue', undefined, 'c-1'],
+      ['overdue', undefined, 'c-2'],
+      ['overdue', undefined, 'c-1'],
+    ]);
+    await r.close();
+  });
+});
