@@ -30,6 +30,11 @@ import { accuracyRoutes } from './api/accuracy-routes.ts';
 import { liveRoutes } from './api/live-routes.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { LivePublisher, liveCase } from './live/live-publisher.ts';
+import { liveVisibility } from './api/live-visibility.ts';
+import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
+import { type Identity, openIdentity } from './identity/open-identity.ts';
+import { databaseTarget } from './db/database-target.ts';
+import { openDatabase } from './db/open-database.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -53,6 +58,12 @@ export interface MainOptions {
    * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
    */
   readonly instanceName?: string;
+  /** PostgreSQL URL of the record; default env DATABASE_URL; none: the embedded database in the storage folder. */
+  readonly databaseUrl?: string;
+  /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Re-reads the config file (POST /api/config/reload); absent = that route answers 503. */
+  readonly loadConfig?: () => Promise<GridworkerConfig>;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -66,6 +77,10 @@ export interface Running {
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
+  /** Users, tokens and sessions (api role only). */
+  readonly identity?: Identity;
+  /** Whether an admin existed at start, was created, or is missing (api role only). */
+  readonly admin?: AdminBootstrap;
   /**
    * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
    * patrol plan. Redis, the model and the API address stay as they were started.
@@ -119,6 +134,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         log.warn({ err: (err as Error).message }, 'shutdown step failed');
       }
     }
+  };
+  const reload = (next: GridworkerConfig): void => {
+    current = next;
+    sources = cameraSources(next);
+    cameras = apiCameras(next);
+    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
+    log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
   try {
     if (options.roles.includes('worker')) {
@@ -208,7 +230,26 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('api')) {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
-      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix, claimLeaseMs: config.api.claimLeaseMinutes * 60_000 });
+      const env = options.env ?? process.env;
+      // The record (users, tokens, system audit). One handle per process: the case store moves onto it too (issue 9).
+      const record = await openDatabase(
+        databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split: !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r)) }),
+      );
+      closers.push(() => record.close());
+      const a = config.api.auth;
+      const identity = openIdentity(record.db, apiRedis, config.redis.prefix, {
+        sessionIdleMs: a.sessionIdleMinutes * 60_000,
+        sessionMaxMs: a.sessionMaxHours * 3_600_000,
+        lockAfterFailures: a.lockAfterFailures,
+        lockMs: a.lockMinutes * 60_000,
+      });
+      const admin = await bootstrapAdmin(identity.accounts, env);
+      if (admin.state === 'missing') log.warn(admin.howTo);
+      if (admin.state === 'created') log.info({ username: admin.username }, 'created the first admin from GRIDWORKER_ADMIN_PASSWORD');
+      running.identity = identity;
+      running.admin = admin;
+      const loadNext = options.loadConfig;
       const hub = new LiveHub({
         redisUrl: options.redisUrl,
         prefix: config.redis.prefix,
@@ -221,12 +262,22 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       });
       const app = createApiApp(
         {
+          auth: { ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins, loginPerMinute: a.loginPerMinute },
+          ...(loadNext
+            ? {
+                reloadConfig: async () => {
+                  const next = await loadNext();
+                  reload(next);
+                  return { cameras: next.cameras.length };
+                },
+              }
+            : {}),
           store: new PatrolStore(apiRedis, config.redis.prefix),
           cameras: () => cameras,
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
-          live: liveRoutes({ hub, redis: apiRedis }),
+          live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
         },
         metrics.registry,
       );
@@ -241,13 +292,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     await close();
     throw err;
   }
-  const reload = (next: GridworkerConfig): void => {
-    current = next;
-    sources = cameraSources(next);
-    cameras = apiCameras(next);
-    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
-    log.info({ cameras: next.cameras.length }, 'config reloaded');
-  };
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };

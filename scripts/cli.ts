@@ -8,6 +8,8 @@ import { registerEval } from './commands/eval.ts';
 import { registerExportVerified } from './commands/export-verified.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTokens } from './commands/tokens.ts';
+import { registerUsers } from './commands/users.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerCleanModel(program);
   registerValidate(program);
   registerDb(program);
+  registerUsers(program);
+  registerTokens(program);
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);

@@ -1,10 +1,12 @@
 import express, { Router } from 'express';
 import sharp from 'sharp';
 import { isCaseId } from '../cases/case-id.ts';
+import { seesGrid } from '../identity/principal.ts';
 import { writeEvidence } from '../cases/evidence.ts';
 import type { CaseApiContext } from './api-context.ts';
 import { ApiError, badRequest, notFound, route } from './api-errors.ts';
 import { caseCall } from './case-route-errors.ts';
+import { principalOf } from './request-identity.ts';
 
 /** Largest after-photo accepted, bytes (a phone camera JPEG is 2-6 MB). */
 export const MAX_AFTER_PHOTO_BYTES = 8 * 1024 * 1024;
@@ -31,7 +33,8 @@ export function afterPhotoRoutes(ctx: CaseApiContext): Router {
       if (!isCaseId(id)) throw notFound(`case "${id.slice(0, 64)}"`);
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('body', 'the photo itself, with Content-Type image/jpeg (or another image type)');
       const found = await caseCall('read the case', () => ctx.store.get(id));
-      if (!found) throw notFound(`case "${id}"`);
+      // A case outside a grid worker's grids does not exist for them (as on the other case routes).
+      if (!found || !seesGrid(principalOf(res), found.grid)) throw notFound(`case "${id}"`);
       let jpeg: Buffer;
       try {
         jpeg = await sharp(req.body, { failOn: 'error', limitInputPixels: 50_000_000 })

@@ -9,6 +9,7 @@ import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.
 import { PatrolStore } from '../distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import { createApiApp } from './api-app.ts';
+import { type TestAuth, testAuth } from './auth-test-kit.ts';
 import { MAX_AFTER_PHOTO_BYTES } from './after-photo-routes.ts';
 import { type HttpServer, listen } from './http-server.ts';
 
@@ -20,17 +21,23 @@ describe('POST /api/cases/:id/after-photo on a real Redis', () => {
   let conn: ReturnType<typeof createRedis>;
   let server: HttpServer;
   let caseId: string;
-  const post = (id: string, body: Buffer, type = 'image/jpeg') => fetch(`${server.url}/api/cases/${id}/after-photo`, { method: 'POST', headers: { 'content-type': type }, body });
+  let kit: TestAuth;
+  let worker = '';
+  const post = (id: string, body: Buffer, type = 'image/jpeg', authorization = worker) =>
+    fetch(`${server.url}/api/cases/${id}/after-photo`, { method: 'POST', headers: { 'content-type': type, authorization }, body });
 
   beforeAll(async () => {
     conn = createRedis(REDIS_URL, 'producer');
     const store = new CaseStore(conn, { prefix: `${prefix}:cases` });
     caseId = (await store.openOrUpdate(testEvent(), testContext())).case.id;
-    const app = createApiApp({ store: new PatrolStore(conn, prefix), cameras: () => [], storageDir: dir, cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: dir } });
+    kit = await testAuth(conn);
+    worker = await kit.bearer('grid_worker', ['g1']);
+    const app = createApiApp({ auth: kit.auth, store: new PatrolStore(conn, prefix), cameras: () => [], storageDir: dir, cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: dir } });
     server = await listen(app, '127.0.0.1', 0);
   });
   afterAll(async () => {
     await server?.close();
+    await kit?.cleanup();
     const keys = await conn.keys(`${prefix}:*`);
     if (keys.length) await conn.del(...keys);
     await closeRedis(conn);
@@ -47,11 +54,19 @@ describe('POST /api/cases/:id/after-photo on a real Redis', () => {
     expect(res.status).toBe(201);
     const { path } = (await res.json()) as { path: string };
     expect(path).toMatch(/^\d{4}-\d{2}-\d{2}\/[0-9a-f]{64}\.jpg$/);
-    const stored = await fetch(`${server.url}/evidence/${path}`);
+    const stored = await fetch(`${server.url}/evidence/${path}`, { headers: { authorization: await kit.bearer('admin') } });
     const meta = await sharp(Buffer.from(await stored.arrayBuffer())).metadata();
     expect(meta).toMatchObject({ format: 'jpeg', width: 1280, height: 1920 });
     expect(meta.exif).toBeUndefined();
     expect(meta.orientation).toBeUndefined();
+  });
+
+  it('needs a role that works on cases', async () => {
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).jpeg().toBuffer();
+    expect((await post(caseId, photo, 'image/jpeg', '')).status).toBe(401);
+    expect((await post(caseId, photo, 'image/jpeg', await kit.bearer('viewer'))).status).toBe(403);
+    // A grid worker of another grid: the case does not exist for them.
+    expect((await post(caseId, photo, 'image/jpeg', await kit.bearer('grid_worker', ['g2']))).status).toBe(404);
   });
 
   it('refuses what is not a usable photo, naming why', async () => {

@@ -1,19 +1,24 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { ApiContext } from './api-context.ts';
 import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+import { seesGrid } from '../identity/principal.ts';
+import { principalOf } from './request-identity.ts';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** /api/cameras: the camera list with health, one camera, its recent visits and latest frame. */
+/**
+ * /api/cameras: the camera list with health, one camera, its recent visits and latest frame.
+ * Grid workers see only the cameras of their grids; another grid's camera is a 404 to them.
+ */
 export function cameraRoutes(ctx: ApiContext): Router {
   const r = Router();
-  const find = (id: string) => {
+  const find = (id: string, res: Response) => {
     if (!ID.test(id)) throw badRequest('cameraId', `"${id.slice(0, 64)}" is not a valid camera id`);
     const cam = ctx.cameras().find((c) => c.id === id);
-    if (!cam) throw notFound(`camera "${id}"`);
+    if (!cam || !seesGrid(principalOf(res), cam.grid)) throw notFound(`camera "${id}"`);
     return cam;
   };
   const health = async () => {
@@ -30,9 +35,10 @@ export function cameraRoutes(ctx: ApiContext): Router {
       const all = await health();
       const grid = typeof req.query.grid === 'string' ? req.query.grid : undefined;
       const state = typeof req.query.health === 'string' ? req.query.health : undefined;
+      const p = principalOf(res);
       const list = ctx
         .cameras()
-        .filter((c) => !grid || c.grid === grid)
+        .filter((c) => (!grid || c.grid === grid) && seesGrid(p, c.grid))
         .map((c) => ({ ...c, health: all[c.id] ?? { state: 'unknown' } }))
         .filter((c) => !state || (c.health as { state?: string }).state === state);
       res.json({ cameras: list, count: list.length });
@@ -42,7 +48,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
   r.get(
     '/:id',
     route(async (req, res) => {
-      const cam = find(String(req.params.id));
+      const cam = find(String(req.params.id), res);
       const all = await health();
       res.json({ ...cam, health: all[cam.id] ?? { state: 'unknown' } });
     }),
@@ -51,7 +57,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
   r.get(
     '/:id/visits',
     route(async (req, res) => {
-      const cam = find(String(req.params.id));
+      const cam = find(String(req.params.id), res);
       const raw = req.query.limit;
       const limit = raw === undefined ? 20 : Number(raw);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw badRequest('limit', 'an integer from 1 to 50');
@@ -65,7 +71,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
   r.get(
     '/:id/latest.jpg',
     route(async (req, res) => {
-      const cam = find(String(req.params.id));
+      const cam = find(String(req.params.id), res);
       const file = join(ctx.storageDir, 'latest', `${cam.id}.jpg`);
       const info = await stat(file).catch(() => null);
       if (!info) throw notFound(`latest frame of camera "${cam.id}" (not visited successfully yet)`);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { PatrolRunState } from '../distributed/patrol-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+import { auditRequest } from './api-audit.ts';
 
 async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -11,7 +12,7 @@ async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** /api/patrol: status and commands (start, pause, resume, stop, visit-now). */
+/** /api/patrol: status and commands (start, pause, resume, stop, visit-now, targets); every command is in the system audit. */
 export function patrolRoutes(ctx: ApiContext): Router {
   const r = Router();
 
@@ -33,8 +34,9 @@ export function patrolRoutes(ctx: ApiContext): Router {
   const command = (path: string, state: PatrolRunState): void => {
     r.post(
       path,
-      route(async (_req, res) => {
+      route(async (req, res) => {
         await guarded(`${path.slice(1)} the patrol`, () => ctx.store.setRunState(state));
+        await auditRequest(ctx.auth.store, req, res, `patrol.${path.slice(1)}`, undefined, { state });
         res.json({ state });
       }),
     );
@@ -56,6 +58,7 @@ export function patrolRoutes(ctx: ApiContext): Router {
         targets[k] = v;
       }
       await guarded('change the revisit targets', () => ctx.store.setPlanOverride(Object.keys(targets).length ? targets : null));
+      await auditRequest(ctx.auth.store, req, res, 'patrol.targets', undefined, { targets });
       res.json({ targets });
     }),
   );
@@ -68,6 +71,7 @@ export function patrolRoutes(ctx: ApiContext): Router {
       if (typeof cameraId !== 'string' || cameraId === '') throw badRequest('cameraId', 'required, a camera id string');
       if (!ctx.cameras().some((c) => c.id === cameraId)) throw notFound(`camera "${cameraId}"`);
       await guarded('queue the visit', () => ctx.store.requestVisitNow(cameraId));
+      await auditRequest(ctx.auth.store, req, res, 'patrol.visit-now', cameraId);
       res.status(202).json({ cameraId, queued: true });
     }),
   );

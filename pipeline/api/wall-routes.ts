@@ -1,8 +1,10 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
+import { seesGrid } from '../identity/principal.ts';
 import type { VisitRecord } from '../distributed/patrol-store.ts';
 import type { ApiContext } from './api-context.ts';
 import { badRequest, notFound, route, unavailable } from './api-errors.ts';
 import { cameraGroups } from './camera-groups.ts';
+import { principalOf } from './request-identity.ts';
 
 /** One wall tile: the camera, its health, and its latest frame with that frame's detections. */
 export interface WallTile {
@@ -31,8 +33,13 @@ const MAX_TILES = 36;
  */
 export function wallRoutes(ctx: ApiContext): Router {
   const r = Router();
+  // A grid worker sees only the cameras of their grids (as on /api/cameras).
+  const visible = (res: Response) => {
+    const p = principalOf(res);
+    return ctx.cameras().filter((c) => seesGrid(p, c.grid));
+  };
   r.get('/groups', (_req, res) => {
-    res.json({ groups: cameraGroups(ctx.cameras()) });
+    res.json({ groups: cameraGroups(visible(res)) });
   });
   r.get(
     '/tiles',
@@ -41,7 +48,7 @@ export function wallRoutes(ctx: ApiContext): Router {
       if (typeof raw !== 'string' || raw === '') throw badRequest('cameras', 'a comma-separated list of camera ids');
       const ids = raw.split(',');
       if (ids.length > MAX_TILES) throw badRequest('cameras', `at most ${MAX_TILES} cameras per request`);
-      const all = ctx.cameras();
+      const all = visible(res);
       const cams = ids.map((id) => {
         const c = all.find((x) => x.id === id);
         if (!c) throw notFound(`camera "${id.slice(0, 64)}"`);

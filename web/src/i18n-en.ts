@@ -92,6 +92,7 @@ export const en = {
   'case.reassign': 'Reassign',
   'case.escalate': 'Escalate',
   'case.close': 'Close',
+  'case.breakClaim': 'Take back from {who}',
   'case.camera': 'Camera',
   'case.severity': 'Severity',
   'case.deadline': 'Deadline',

@@ -94,6 +94,7 @@ export const zh: Record<MessageKey, string> = {
   'case.reassign': '改派',
   'case.escalate': '上报',
   'case.close': '结案',
+  'case.breakClaim': '收回 {who} 的认领',
   'case.camera': '摄像头',
   'case.severity': '严重程度',
   'case.deadline': '处置时限',

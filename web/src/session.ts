@@ -7,6 +7,8 @@ export interface User {
   readonly displayName: string;
   readonly role: 'admin' | 'operator' | 'grid_worker' | 'engineer' | 'viewer';
   readonly grids: readonly string[];
+  /** What the role may do (from the server; absent on older servers). */
+  readonly permissions?: readonly string[];
 }
 
 /** What the app knows about who is using it. */
@@ -83,8 +85,19 @@ const ROLE_CAPS: Record<User['role'], readonly Capability[]> = {
   viewer: ['console'],
 };
 
+/** The server permission behind each capability (grid workers use the phone app, not the console). */
+const CAP_PERMISSION: Record<Exclude<Capability, 'console'>, string> = {
+  control: 'patrol:control',
+  work: 'cases:work',
+  manage: 'cases:manage',
+  accuracy: 'accuracy:read',
+};
+
 /** True when this session may use `cap` (a server without sign-in allows everything). */
 export function may(s: Session, cap: Capability): boolean {
   if (s.state === 'open') return true;
-  return s.state === 'signed-in' && ROLE_CAPS[s.user.role].includes(cap);
+  if (s.state !== 'signed-in') return false;
+  const perms = s.user.permissions;
+  if (!perms) return ROLE_CAPS[s.user.role].includes(cap);
+  return cap === 'console' ? s.user.role !== 'grid_worker' && perms.includes('cameras:read') : perms.includes(CAP_PERMISSION[cap]);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -28,14 +29,26 @@ const EXTRA = [
   { path: 'motion', zones: '' },
 ];
 
+/** A user the stack creates, one per role the tests sign in as. */
+export interface StackUser {
+  readonly username: string;
+  readonly password: string;
+}
+
 /** The whole product on the fixture cameras, and a browser. */
 export interface ConsoleStack {
   readonly url: string;
+  /** `Authorization` header value of an admin service token, for the tests' own API calls. */
+  readonly adminToken: string;
+  /** Users by role: admin, operator, viewer, and a grid worker of grid g1. */
+  readonly users: Readonly<Record<'admin' | 'operator' | 'viewer' | 'grid_worker', StackUser>>;
   readonly running: Running;
   readonly browser: Browser;
   readonly rtsp: RtspTestServer;
   /** A fresh browser context (own cookies/storage) with this language and worker id preset. */
-  context(options: { viewport: { width: number; height: number }; lang?: 'zh' | 'en'; worker?: string; mobile?: boolean }): Promise<BrowserContext>;
+  context(options: { viewport: { width: number; height: number }; lang?: 'zh' | 'en'; mobile?: boolean }): Promise<BrowserContext>;
+  /** Signs in through the console's own login view (lands on the role's first page). */
+  signIn(page: Page, user: StackUser): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,25 +94,54 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
       '    - { id: illegal_parking, persistence: { kind: visits, minDurationS: 4, minIou: 0.5, maxGapS: 120 } }',
       '    - { id: crowd_gathering, minCount: 4 }',
       `redis: { url: "${redis.url}", prefix: ${prefix} }`,
-      'api: { host: 127.0.0.1, port: 0 }',
       `storage: { dir: "${join(dir, 'data')}" }`,
+      // The tests sign in a handful of times from one address.
+      'api: { host: 127.0.0.1, port: 0, auth: { loginPerMinute: 1000 } }',
     ].join('\n');
     writeFileSync(join(dir, 'config.yaml'), config);
-    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url });
+    // The record is the embedded database in the storage folder; the first admin comes from the environment.
+    const pw = (role: string): string => `${role}-${randomBytes(9).toString('base64url')}`;
+    const users = {
+      admin: { username: 'admin', password: pw('admin') },
+      operator: { username: 'op1', password: pw('op') },
+      viewer: { username: 'view1', password: pw('view') },
+      grid_worker: { username: 'gw1', password: pw('gw') },
+    };
+    running = await startGridworker({
+      config: await loadConfig(join(dir, 'config.yaml')),
+      configDir: dir,
+      roles: ['scheduler', 'worker', 'api'],
+      redisUrl: redis.url,
+      env: { GRIDWORKER_ADMIN_PASSWORD: users.admin.password },
+    });
+    const by = { actor: 'test-setup' };
+    await running.identity!.accounts.addUser({ ...users.operator, role: 'operator', displayName: '值班员 Operator' }, by);
+    await running.identity!.accounts.addUser({ ...users.viewer, role: 'viewer' }, by);
+    await running.identity!.accounts.addUser({ ...users.grid_worker, role: 'grid_worker', grids: ['g1'], displayName: '网格员 Worker' }, by);
+    const adminToken = `Bearer ${(await running.identity!.accounts.createToken({ name: 'console-tests', role: 'admin' }, by)).token}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required'] });
     const url = running.api!.url;
     const b = browser;
     const r = running;
     return {
       url,
+      users,
+      adminToken,
       running: r,
       browser: b,
       rtsp,
       async context(o) {
         const ctx = await b.newContext({ viewport: o.viewport, baseURL: url, ...(o.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-        const preset = { 'gw.lang': o.lang ?? 'zh', ...(o.worker ? { 'gw.worker': o.worker } : {}) };
+        const preset = { 'gw.lang': o.lang ?? 'zh' };
         await ctx.addInitScript({ content: `for (const [k, v] of Object.entries(${JSON.stringify(preset)})) localStorage.setItem(k, v);` });
         return ctx;
+      },
+      async signIn(page, user) {
+        if (!page.url().startsWith(url)) await page.goto('/');
+        await page.locator('form.login input[name=username]').fill(user.username);
+        await page.locator('form.login input[name=password]').fill(user.password);
+        await page.locator('form.login button[type=submit]').click();
+        await page.locator('header.top nav').waitFor();
       },
       close: cleanup,
     };

@@ -21,7 +21,7 @@ async function tileTimes(page: Page): Promise<Map<string, number>> {
 
 describe('the console and the grid worker app in chromium, on the fixture cameras', () => {
   let stack: ConsoleStack;
-  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${stack.url}${path}`)).json()) as T;
+  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${stack.url}${path}`, { headers: { authorization: stack.adminToken } })).json()) as T;
   const cases = async (): Promise<CaseRecord[]> => (await api<{ cases: CaseRecord[] }>('/api/cases?limit=100')).cases;
   const a11y: { page: string; violations: AxeViolation[] }[] = [];
 
@@ -32,11 +32,21 @@ describe('the console and the grid worker app in chromium, on the fixture camera
     await stack?.close();
   }, 60_000);
 
-  it('operator: one-key patrol wall rotates with fresh tiles, the live feed shows a new case, the case page acts on it, every page renders', async () => {
-    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh', worker: 'operator-1' });
+  it('operator: signs in, one-key patrol wall rotates with fresh tiles, the live feed shows a new case, the case page; admin acts on it; every page renders', async () => {
+    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
     try {
       // The live feed is open before anything happens, as on the command center's second screen.
       const live = await ctx.newPage();
+      await live.goto('/live');
+      // Not signed in: the console's login view, not data.
+      await live.locator('form.login').waitFor();
+      await shot(live, 'login');
+      a11y.push({ page: '/login (console)', violations: await axeViolations(live) });
+      await stack.signIn(live, stack.users.operator);
+      // An operator's navigation: the console without accuracy and without the worker app.
+      await live.getByRole('link', { name: '一键轮巡' }).waitFor();
+      expect(await live.getByRole('link', { name: '准确率' }).count()).toBe(0);
+      expect(await live.getByRole('link', { name: '我的案件' }).count()).toBe(0);
       await live.goto('/live');
       await live.locator('#live-state', { hasText: '已连接' }).waitFor();
 
@@ -87,14 +97,24 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await card.locator('h3 a').click();
       await live.waitForURL(`**/cases/${parking.id}`);
       await live.locator('.evidence img').first().waitFor();
+      // The evidence image really loads (evidence needs the session; a grid worker's also names the case).
+      await live.waitForFunction("document.querySelector('.evidence img')?.naturalWidth > 0");
       await shot(live, 'case');
       a11y.push({ page: '/cases/:id', violations: await axeViolations(live) });
-      // The operator rejects the AI hit; the audit trail shows it.
-      await live.getByRole('button', { name: '误报驳回' }).click();
-      await live.locator('h1 .status', { hasText: '已驳回' }).waitFor();
-      await live.locator('.audit li', { hasText: 'rejected' }).waitFor();
+      // An operator manages cases but does not verify them: no worker buttons here.
+      expect(await live.getByRole('button', { name: '误报驳回' }).count()).toBe(0);
+
+      // The admin (who may verify) rejects the AI hit on the same page; the audit trail shows it.
+      const adminCtx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
+      const adminPage = await adminCtx.newPage();
+      await adminPage.goto(`/cases/${parking.id}`);
+      await stack.signIn(adminPage, stack.users.admin);
+      await adminPage.getByRole('button', { name: '误报驳回' }).click();
+      await adminPage.locator('h1 .status', { hasText: '已驳回' }).waitFor();
+      await adminPage.locator('.audit li', { hasText: 'rejected' }).waitFor();
+      await adminCtx.close();
       const after = await api<{ case: CaseRecord }>(`/api/cases/${parking.id}`);
-      expect(after.case).toMatchObject({ status: 'rejected', verdict: { by: 'operator-1', reason: 'false_detection' } });
+      expect(after.case).toMatchObject({ status: 'rejected', verdict: { by: 'admin', reason: 'false_detection' } });
 
       // Every console page renders (screenshot) without serious accessibility problems.
       const page = await ctx.newPage();
@@ -104,7 +124,6 @@ describe('the console and the grid worker app in chromium, on the fixture camera
         ['/cameras', 'tr[data-camera-id="broken"]', 'cameras'],
         ['/cameras/bus-stop', '.frame img', 'camera'],
         ['/patrol', '#patrol-state', 'patrol'],
-        ['/accuracy', '.precision-plot', 'accuracy'],
         ['/map', '.map circle', 'map'],
       ] as const) {
         await page.goto(path);
@@ -117,6 +136,15 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       const brokenRow = page.locator('tr[data-camera-id="broken"]');
       await brokenRow.locator('.health-offline, .health-degraded').waitFor({ timeout: 60_000 });
       expect(await brokenRow.textContent()).toMatch(/404|not found/i);
+      // Accuracy is for roles that may read it: the viewer may not, the admin may.
+      const adminCtx2 = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
+      const acc = await adminCtx2.newPage();
+      await acc.goto('/accuracy');
+      await stack.signIn(acc, stack.users.admin);
+      await acc.locator('.precision-plot').first().waitFor();
+      await shot(acc, 'accuracy');
+      a11y.push({ page: '/accuracy', violations: await axeViolations(acc) });
+      await adminCtx2.close();
       // English, switched in place.
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('link', { name: 'Patrol wall' }).waitFor();
@@ -131,10 +159,13 @@ describe('the console and the grid worker app in chromium, on the fixture camera
 
   it('grid worker at 390x844: claims, confirms through a dropped request, marks handled with a photo', async () => {
     const crowd = await waitFor('a crowd case', async () => (await cases()).find((c) => c.eventType === 'crowd_gathering' && c.status === 'open'), 120_000);
-    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'en', worker: 'worker-7', mobile: true });
+    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'en', mobile: true });
     try {
       const page = await ctx.newPage();
       await page.goto('/m');
+      await stack.signIn(page, stack.users.grid_worker);
+      // A grid worker gets the phone app only.
+      expect(await page.locator('header.top nav a').allTextContents()).toEqual(['My cases']);
       const card = page.locator(`article.wcase[data-case-id="${crowd.id}"]`);
       await card.waitFor();
       await shot(page, 'worker-list');
@@ -160,10 +191,10 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       expect(done.case.status).toBe('resolved');
       expect(done.audit.filter((a) => a.action === 'confirmed')).toHaveLength(1);
       const resolved = done.audit.find((a) => a.action === 'resolved');
-      expect(resolved?.by).toBe('worker-7');
+      expect(resolved?.by).toBe('gw1');
       const photo = /after-photo: ([0-9-]+\/[0-9a-f]+\.jpg)/.exec(JSON.stringify(resolved?.detail ?? {}))?.[1];
       expect(photo).toBeTruthy();
-      const img = await fetch(`${stack.url}/evidence/${photo}`);
+      const img = await fetch(`${stack.url}/evidence/${photo}`, { headers: { authorization: stack.adminToken } });
       expect(img.status).toBe(200);
       expect(Buffer.from(await img.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
       await shot(page, 'worker-after');
@@ -174,6 +205,26 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await ctx.close();
     }
   }, 240_000);
+
+  it('viewer: watches the console without the controls', async () => {
+    const ctx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/patrol');
+      await stack.signIn(page, stack.users.viewer);
+      await page.locator('#patrol-state').waitFor();
+      expect(await page.getByRole('button', { name: 'Start' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Accuracy' }).count()).toBe(0);
+      await page.goto('/cameras/bus-stop');
+      await page.locator('.frame').waitFor();
+      expect(await page.getByRole('button', { name: 'Visit now' }).count()).toBe(0);
+      await shot(page, 'viewer-camera');
+      // The server refuses what the navigation hides.
+      expect((await page.request.get('/api/accuracy')).status()).toBe(403);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
 
   it('no page has serious or critical accessibility violations (axe-core)', () => {
     writeFileSync(join(ARTIFACTS, 'axe.json'), JSON.stringify(a11y, null, 2));

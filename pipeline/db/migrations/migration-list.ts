@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-record.ts';
+import * as m0002 from './0002-identity.ts';
 
 /**
  * Every migration, by name, in the order they apply. A static list (no folder scan) so bundlers,
@@ -8,4 +9,5 @@ import * as m0001 from './0001-record.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-record': m0001,
+  '0002-identity': m0002,
 };

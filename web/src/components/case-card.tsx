@@ -1,4 +1,5 @@
 import { timeLeft, when, label } from '../format.ts';
+import { evidenceUrl } from '../evidence-url.ts';
 import type { LiveCase } from '../live.ts';
 import { useEventTypes } from '../event-types.ts';
 import { SeverityBadge } from './health-badge.tsx';
@@ -14,7 +15,7 @@ export function CaseCard(props: { c: LiveCase; cameraName?: string; fresh?: bool
   const overdue = c.deadline !== undefined && c.deadline < Date.now() && ACTIVE.includes(c.status);
   return (
     <article class={`case-card${props.fresh ? ' fresh' : ''}${overdue ? ' overdue' : ''} sev-edge-${c.severity}`} data-case-id={c.id}>
-      {c.evidence?.latest ? <img class="thumb" src={`/evidence/${c.evidence.latest}`} alt="" loading="lazy" /> : <div class="thumb" />}
+      {c.evidence?.latest ? <img class="thumb" src={evidenceUrl(c.id, c.evidence.latest)} alt="" loading="lazy" /> : <div class="thumb" />}
       <div class="case-body">
         <h3>
           <Link href={`/cases/${encodeURIComponent(c.id)}`}>{types.name(c.eventType)}</Link>

@@ -6,6 +6,7 @@ import { Link } from '../components/link.tsx';
 import { age, when } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useLive } from '../live.ts';
+import { may, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import type { ApiCamera } from './cameras-page.tsx';
 
@@ -24,6 +25,7 @@ interface Visit {
 
 /** One camera: latest frame with its zones and detections, recent visits, visit-now. */
 export function CameraPage(props: { id: string }) {
+  const session = useSession();
   const id = encodeURIComponent(props.id);
   const cam = useData<ApiCamera>(`/api/cameras/${id}`);
   const visits = useData<{ visits: Visit[] }>(`/api/cameras/${id}/visits?limit=20`);
@@ -49,6 +51,7 @@ export function CameraPage(props: { id: string }) {
         <span class="muted">
           {c.areaType} · {c.grid} · {c.priority}
         </span>
+        {may(session, 'control') ? (
         <button
           type="button"
           class="primary"
@@ -61,6 +64,7 @@ export function CameraPage(props: { id: string }) {
         >
           {t('cam.visitNow')}
         </button>
+        ) : null}
         {queued ? <span role="status">{t('cam.queued')}</span> : null}
       </div>
       <div class="camera-main">

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { evidenceUrl } from '../evidence-url.ts';
 import { ApiError, send } from '../api.ts';
 import { SeverityBadge } from '../components/health-badge.tsx';
 import { Link } from '../components/link.tsx';
@@ -85,7 +86,7 @@ export function CasePage(props: { id: string }) {
           .filter(([, p]) => p)
           .map(([name, p]) => (
             <figure key={name}>
-              <img src={`/evidence/${p}`} alt={name} />
+              <img src={evidenceUrl(c.id, p ?? '')} alt={name} />
               <figcaption>{name}</figcaption>
             </figure>
           ))}
@@ -124,6 +125,11 @@ export function CasePage(props: { id: string }) {
               {t('worker.reject')}
             </button>
           </>
+        ) : null}
+        {may(session, 'manage') && c.claimedBy ? (
+          <button type="button" onClick={() => void act('release', {})}>
+            {t('case.breakClaim', { who: c.claimedBy })}
+          </button>
         ) : null}
         {(may(session, 'manage') ? OPERATOR_ACTIONS : []).map((a) => (
           <button key={a} type="button" disabled={missing.includes(a)} title={missing.includes(a) ? t('common.unavailable') : undefined} onClick={() => void act(a, {})}>

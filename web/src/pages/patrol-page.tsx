@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { send } from '../api.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { t } from '../i18n.ts';
+import { may, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { useInterval } from '../use-interval.ts';
 
@@ -21,6 +22,7 @@ interface PatrolStatus {
 
 /** Patrol: state, workers and slots, achieved revisit intervals vs targets, commands, targets editing. */
 export function PatrolPage() {
+  const session = useSession();
   const s = useData<PatrolStatus>('/api/patrol/status');
   // The scheduler publishes its status every few seconds; nothing pushes it, so the page re-reads it.
   useInterval(s.reload, 5000);
@@ -33,7 +35,7 @@ export function PatrolPage() {
     <section>
       <div class="toolbar">
         <h1>{t('patrol.title')}</h1>
-        {(['start', 'pause', 'resume', 'stop'] as const).map((c) => (
+        {(may(session, 'control') ? (['start', 'pause', 'resume', 'stop'] as const) : []).map((c) => (
           <button key={c} type="button" onClick={() => command(c)}>
             {t(`patrol.${c}`)}
           </button>
@@ -71,6 +73,7 @@ export function PatrolPage() {
           ]}
         />
       ) : null}
+      {may(session, 'control') ? (
       <form
         class="targets"
         onSubmit={(e) => {
@@ -100,6 +103,7 @@ export function PatrolPage() {
           <button type="submit">{t('common.save')}</button>
         </fieldset>
       </form>
+      ) : null}
       {msg ? (
         <p class="error" role="alert">
           {msg}

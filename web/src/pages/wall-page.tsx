@@ -5,6 +5,7 @@ import { duration } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { navigate } from '../router.ts';
+import { may, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { wallPages } from '../wall-pages.ts';
 
@@ -45,6 +46,8 @@ const median = (xs: number[]): number | undefined => {
  * when the live feed reports a finished visit of their camera.
  */
 export function WallPage() {
+  // Viewers watch the wall; only roles that steer the patrol ask for fresh visits.
+  const control = may(useSession(), 'control');
   const groups = useData<{ groups: Group[] }>('/api/wall/groups');
   const [groupId, setGroupId] = useState('key-areas');
   const [size, setSize] = useState(2);
@@ -87,7 +90,7 @@ export function WallPage() {
 
   // Ask for fresh visits of the next page's cameras while this page shows.
   useEffect(() => {
-    if (!running) return;
+    if (!running || !control) return;
     for (const id of pages.length > 1 ? next : current) void send('/api/patrol/visit-now', { cameraId: id }).catch(() => undefined);
   }, [currentKey, running]);
 
@@ -120,6 +123,7 @@ export function WallPage() {
     setPaused(false);
     setPage(0);
     // The wall drives the patrol: make sure it runs, and ask for the first page at once.
+    if (!control) return;
     void send('/api/patrol/start', {}).catch(() => undefined);
     for (const id of pages[0] ?? []) void send('/api/patrol/visit-now', { cameraId: id }).catch(() => undefined);
   };

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { evidenceUrl } from '../evidence-url.ts';
 import { ApiError, send } from '../api.ts';
 import { SeverityBadge } from '../components/health-badge.tsx';
 import { useEventTypes } from '../event-types.ts';
@@ -119,7 +120,7 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
   const overdue = c.deadline !== undefined && c.deadline < Date.now();
   return (
     <article class={`wcase${props.fresh ? ' fresh' : ''}`} data-case-id={c.id} aria-busy={busy}>
-      {c.evidence?.latest ? <img src={`/evidence/${c.evidence.latest}`} alt={types.name(c.eventType)} /> : null}
+      {c.evidence?.latest ? <img src={evidenceUrl(c.id, c.evidence.latest)} alt={types.name(c.eventType)} /> : null}
       <h2>
         {types.name(c.eventType)} <SeverityBadge severity={c.severity} />
       </h2>
