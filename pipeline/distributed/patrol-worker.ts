@@ -3,10 +3,10 @@ import { EventEmitter } from 'node:events';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../log.ts';
-import { PatrolStore, type VisitRecord } from './patrol-store.ts';
+import { lockToken, PatrolStore, type VisitRecord } from './patrol-store.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
 import type { VisitJobData, VisitJobResult } from './visit-job.ts';
 import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
@@ -29,10 +29,22 @@ export interface PatrolWorkerOptions {
   /** Worker id shown in status and visit records. Default host:pid:random. */
   readonly workerId?: string;
   /**
-   * The next stage (rules -> cases -> dispatch), run inside the camera lock after the visit is
-   * recorded. Its failure is logged and does not fail the visit: the next visit confirms again.
+   * How long a visit whose camera is locked by another live visit is put back (delayed) before it
+   * is tried again, ms. Its slot goes to another camera meanwhile. Default 1000.
+   */
+  readonly lockRetryMs?: number;
+  /**
+   * The next stage (rules -> cases -> dispatch), run after the visit is recorded, outside the
+   * visit slot and the camera lock: the slot takes the next camera at once. One camera's visits go
+   * through it in order. Its failure is logged and does not fail the visit: the next visit
+   * confirms again.
    */
   readonly afterVisit?: (analysis: VisitAnalysis, startedAt: number) => Promise<unknown>;
+  /**
+   * Visits whose next stage may be pending at once before a visit waits for it in its slot
+   * (back-pressure when that stage falls behind). Default 4 x slots.
+   */
+  readonly maxPendingAfterVisit?: number;
 }
 
 /**
@@ -50,6 +62,9 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   private worker: Worker<VisitJobData, VisitJobResult> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The next stage's work per camera (the tail of that camera's chain). */
+  private readonly after = new Map<string, Promise<void>>();
+  private pendingAfter = 0;
 
   constructor(private readonly options: PatrolWorkerOptions) {
     super();
@@ -62,7 +77,7 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   start(): void {
     if (this.worker || this.closed) return;
     const lockDuration = this.options.lockDurationMs ?? 10_000;
-    this.worker = new Worker<VisitJobData, VisitJobResult>(this.options.queueName, (job) => this.process(job), {
+    this.worker = new Worker<VisitJobData, VisitJobResult>(this.options.queueName, (job, token) => this.process(job, token), {
       connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
       prefix: this.options.prefix,
       concurrency: this.options.slots,
@@ -78,28 +93,31 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     this.heartbeat = setInterval(beat, 2000);
   }
 
-  private async process(job: Job<VisitJobData, VisitJobResult>): Promise<VisitJobResult> {
+  private async process(job: Job<VisitJobData, VisitJobResult>, queueToken: string | undefined): Promise<VisitJobResult> {
     const { cameraId } = job.data;
-    const token = `${this.workerId}:${job.id}`;
+    const token = lockToken(this.workerId, String(job.id));
     const ttl = this.options.visitTimeoutMs + 15_000;
     let release = await this.store.lockCamera(cameraId, token, ttl);
-    // Another worker still holds the camera (a retried job whose first worker is alive): wait for it.
-    for (let waited = 0; !release && waited < ttl; waited += 250) {
-      await new Promise((r) => setTimeout(r, 250));
+    // Held by a worker whose heartbeat is gone (killed mid-visit): its lock need not run out.
+    if (!release && (await this.store.releaseLockOfDeadWorker(cameraId))) {
+      this.log.info({ camera: cameraId }, 'released the camera lock of a dead worker');
       release = await this.store.lockCamera(cameraId, token, ttl);
     }
-    if (!release) throw new Error(`camera ${cameraId} stayed locked by another visit for ${ttl} ms`);
+    if (!release) {
+      // Another live visit holds the camera (a retried job whose first worker is alive): give the
+      // slot back and try again later instead of waiting inside it.
+      await job.moveToDelayed(Date.now() + (this.options.lockRetryMs ?? 1000), queueToken);
+      throw new DelayedError(`camera ${cameraId} is being visited by another worker`);
+    }
     const startedAt = Date.now();
     try {
-      const analysis = await this.options.visitor.visit(cameraId);
+      // The lock goes as soon as the stream is closed: frames are analysed without it.
+      const analysis = await this.options.visitor.visit(cameraId, { streamClosed: release });
+      await release();
       const record = await this.recordOf(job, analysis, startedAt);
       await this.store.recordVisit(record);
       this.emit('visit', record);
-      if (this.options.afterVisit) {
-        await this.options.afterVisit(analysis, startedAt).catch((err: unknown) => {
-          this.log.error({ camera: cameraId, err: (err as Error).message }, 'event stage failed for this visit');
-        });
-      }
+      if (this.options.afterVisit) await this.queueAfterVisit(this.options.afterVisit, analysis, startedAt);
       return {
         cameraId,
         ok: analysis.ok,
@@ -114,6 +132,33 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     } finally {
       await release().catch(() => undefined);
     }
+  }
+
+  /**
+   * Runs the next stage outside the visit slot, after the previous visit of the same camera has
+   * gone through it. Waits in the slot only while too many visits are pending (back-pressure).
+   */
+  private async queueAfterVisit(stage: NonNullable<PatrolWorkerOptions['afterVisit']>, analysis: VisitAnalysis, startedAt: number): Promise<void> {
+    const { cameraId } = analysis;
+    const previous = this.after.get(cameraId) ?? Promise.resolve();
+    this.pendingAfter++;
+    const run = previous
+      .then(() => stage(analysis, startedAt))
+      .then(
+        () => undefined,
+        (err: unknown) => this.log.error({ camera: cameraId, err: (err as Error).message }, 'event stage failed for this visit'),
+      )
+      .finally(() => {
+        this.pendingAfter--;
+        if (this.after.get(cameraId) === run) this.after.delete(cameraId);
+      });
+    this.after.set(cameraId, run);
+    if (this.pendingAfter > (this.options.maxPendingAfterVisit ?? 4 * this.options.slots)) await run;
+  }
+
+  /** Resolves once every visit's next stage started so far has finished. */
+  async drainAfterVisit(): Promise<void> {
+    while (this.after.size > 0) await Promise.all([...this.after.values()]);
   }
 
   private async recordOf(job: Job<VisitJobData, VisitJobResult>, a: VisitAnalysis, startedAt: number): Promise<VisitRecord> {
@@ -143,6 +188,11 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     };
   }
 
+  /** Visits this worker carries at once. */
+  get slots(): number {
+    return this.options.slots;
+  }
+
   /** Health of every camera as stored in Redis (for progress displays). */
   healthSnapshot<T = { state: string; lastError?: { code: string } }>(): Promise<Record<string, T>> {
     return this.store.getAllHealth<T>();
@@ -153,7 +203,7 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    const steps = [() => this.worker?.close(), () => this.store.removeWorker(this.workerId), () => closeRedis(this.redis)];
+    const steps = [() => this.worker?.close(), () => this.drainAfterVisit(), () => this.store.removeWorker(this.workerId), () => closeRedis(this.redis)];
     for (const step of steps) {
       try {
         await step();
