@@ -6,12 +6,22 @@ import { useEventTypes } from '../event-types.ts';
 import { label, timeLeft, when } from '../format.ts';
 import { t } from '../i18n.ts';
 import { type LiveCase, useLive } from '../live.ts';
-import { photoForUpload } from '../photo.ts';
+import { base64Of, photoForUpload } from '../photo.ts';
 import { actor, byField, type Session, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { useInterval } from '../use-interval.ts';
 
-type WorkerCase = LiveCase & { readonly claimedBy?: string; readonly zone?: string | null; readonly responsibleUnit?: string };
+type WorkerCase = LiveCase & { readonly claimedBy?: string; readonly claimExpiresAt?: number; readonly zone?: string | null; readonly responsibleUnit?: string };
+
+/**
+ * Where a case is for a grid worker, over both case models the server may speak: the first
+ * (open -> claimed -> confirmed -> resolved) and the durable record's (opened / dispatched /
+ * escalated -> accepted -> handled -> rechecking -> closed, reopened back to handling; claims are
+ * leases beside the status).
+ */
+const AWAITING_VERDICT = ['open', 'claimed', 'opened', 'dispatched', 'escalated'];
+const TO_HANDLE = ['confirmed', 'accepted', 'reopened'];
+const claimHeld = (c: WorkerCase, now: number): boolean => !!c.claimedBy && (c.claimExpiresAt === undefined || c.claimExpiresAt > now);
 
 const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const REASONS = ['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation'];
@@ -27,7 +37,19 @@ export function WorkerApp() {
   const [who, setWho] = useState(actor(session));
   const grids = session.state === 'signed-in' ? session.user.grids : [];
   const list = useData<{ cases: WorkerCase[] }>('/api/cases?status=pending&order=desc&limit=100');
-  const done = useData<{ cases: WorkerCase[] }>('/api/cases?status=confirmed&order=desc&limit=100');
+  // Cases to handle: "confirmed" on the first case model, "accepted" / "reopened" on the durable record
+  // (a server answers 400 for a status it does not know: that list stays empty).
+  const confirmed = useData<{ cases: WorkerCase[] }>('/api/cases?status=confirmed&order=desc&limit=100');
+  const accepted = useData<{ cases: WorkerCase[] }>('/api/cases?status=accepted&order=desc&limit=100');
+  const reopened = useData<{ cases: WorkerCase[] }>('/api/cases?status=reopened&order=desc&limit=100');
+  const done = {
+    data: confirmed.data || accepted.data || reopened.data ? { cases: [...(confirmed.data?.cases ?? []), ...(accepted.data?.cases ?? []), ...(reopened.data?.cases ?? [])] } : undefined,
+    reload: () => {
+      confirmed.reload();
+      accepted.reload();
+      reopened.reload();
+    },
+  };
   const cams = useData<{ cameras: { id: string; name: string }[] }>('/api/cameras');
   const camName = (id: string): string => cams.data?.cameras.find((c) => c.id === id)?.name ?? id;
   const seen = useRef<Set<string> | null>(null);
@@ -40,7 +62,9 @@ export function WorkerApp() {
     }
   });
   useInterval(() => tick((n) => n + 1), 30_000);
-  const mine = [...(list.data?.cases ?? []), ...(done.data?.cases ?? []).filter((c) => c.claimedBy === who)]
+  const all = [...(list.data?.cases ?? []), ...(done.data?.cases ?? []).filter((c) => !c.claimedBy || c.claimedBy === who)];
+  const mine = all
+    .filter((c, i) => all.findIndex((x) => x.id === c.id) === i)
     .filter((c) => !grids.length || (c.grid !== undefined && grids.includes(c.grid)))
     .sort(byUrgency);
   useEffect(() => {
@@ -116,7 +140,9 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
     }
   };
   const opts = { retries: 3, onRetry: () => setMsg(t('common.retrying')) };
-  const mineNow = c.claimedBy === who;
+  const now = Date.now();
+  const mineNow = c.claimedBy === who && claimHeld(c, now);
+  const awaiting = AWAITING_VERDICT.includes(c.status);
   const overdue = c.deadline !== undefined && c.deadline < Date.now();
   return (
     <article class={`wcase${props.fresh ? ' fresh' : ''}`} data-case-id={c.id} aria-busy={busy}>
@@ -132,12 +158,12 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
         {when(c.deadline)} · {timeLeft(c.deadline)}
       </p>
       <div class="wactions">
-        {c.status === 'open' ? (
+        {awaiting && !claimHeld(c, now) ? (
           <button type="button" class="primary" disabled={busy || (props.session.state === 'open' && !who)} onClick={() => void run(() => send(`${path}/claim`, by, opts))}>
             {t('worker.claim')}
           </button>
         ) : null}
-        {c.status === 'claimed' && mineNow ? (
+        {awaiting && mineNow ? (
           <>
             <button type="button" class="primary" disabled={busy} onClick={() => void run(() => send(`${path}/verdict`, { ...by, verdict: 'confirmed' }, opts))}>
               {t('worker.confirm')}
@@ -150,7 +176,7 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
             </button>
           </>
         ) : null}
-        {c.status === 'confirmed' && mineNow ? (
+        {TO_HANDLE.includes(c.status) && (mineNow || !claimHeld(c, now)) ? (
           <button type="button" class="primary" disabled={busy} onClick={() => setMode(mode === 'handled' ? '' : 'handled')}>
             {t('worker.handled')}
           </button>
@@ -183,14 +209,18 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              let photoNote = '';
-              if (photo) {
-                const jpeg = await photoForUpload(photo);
-                if (jpeg.size > MAX_PHOTO) throw new Error(`photo too large (${Math.round(jpeg.size / 1e6)} MB, at most 8 MB)`);
-                const up = await send<{ path: string }>(`${path}/after-photo`, null, { ...opts, raw: jpeg });
-                photoNote = `after-photo: ${up.path}`;
+              const jpeg = photo ? await photoForUpload(photo) : undefined;
+              if (jpeg && jpeg.size > MAX_PHOTO) throw new Error(`photo too large (${Math.round(jpeg.size / 1e6)} MB, at most 8 MB)`);
+              // The durable record takes the photo with the handled step (POST /handle); the first
+              // case model stores it first (after-photo) and keeps its path in the resolve note.
+              try {
+                await send(`${path}/handle`, { ...by, ...(note ? { note } : {}), ...(jpeg ? { photoJpegBase64: await base64Of(jpeg) } : {}) }, opts);
+                return;
+              } catch (err) {
+                if (!(err instanceof ApiError && err.status === 404 && err.message.startsWith('no route'))) throw err;
               }
-              const full = [note, photoNote].filter(Boolean).join('\n');
+              const up = jpeg ? await send<{ path: string }>(`${path}/after-photo`, null, { ...opts, raw: jpeg }) : undefined;
+              const full = [note, up ? `after-photo: ${up.path}` : ''].filter(Boolean).join('\n');
               await send(`${path}/resolve`, { ...by, ...(full ? { note: full } : {}) }, opts);
             });
           }}
