@@ -87,6 +87,7 @@ export const en = {
   'case.latest': 'Latest sighting',
   'case.before': 'Before (re-check)',
   'case.after': 'After (re-check)',
+  'case.handledPhoto': 'Worker’s after-photo',
   'case.audit': 'Audit trail',
   'case.actions': 'Actions',
   'case.reassign': 'Reassign',

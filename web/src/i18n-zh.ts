@@ -89,6 +89,7 @@ export const zh: Record<MessageKey, string> = {
   'case.latest': '最近一次',
   'case.before': '处置前（复核）',
   'case.after': '处置后（复核）',
+  'case.handledPhoto': '网格员处置后照片',
   'case.audit': '处理记录',
   'case.actions': '操作',
   'case.reassign': '改派',

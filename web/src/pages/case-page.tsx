@@ -55,21 +55,27 @@ export function CasePage(props: { id: string }) {
   if (d.error) return <p class="error">{t('common.error', { msg: d.error.message })}</p>;
   if (!d.data) return <p>{t('common.loading')}</p>;
   const c = d.data.case;
-  const act = async (action: string, body: Record<string, unknown>): Promise<void> => {
+  /** Runs an action; false when the server has no such route (the button is then disabled). */
+  const act = async (action: string, body: Record<string, unknown>): Promise<boolean> => {
     try {
       await send(`/api/cases/${encodeURIComponent(c.id)}/${action}`, { ...byField(session, actor(session)), ...body }, { retries: 2 });
       setMsg('');
       d.reload();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && err.message.startsWith('no route')) setMissing((m) => [...m, action]);
+      if (err instanceof ApiError && err.status === 404 && err.message.startsWith('no route')) {
+        setMissing((m) => [...m, action]);
+        return false;
+      }
       setMsg((err as Error).message);
     }
+    return true;
   };
   const ev = c.evidence;
   const shots: [string, string | undefined][] = [
     [t('case.first'), ev.first],
     [t('case.latest'), ev.latest],
     [t('case.before'), ev.before],
+    [t('case.handledPhoto'), ev.handledPhoto],
     [t('case.after'), ev.after],
   ];
   return (
@@ -127,7 +133,7 @@ export function CasePage(props: { id: string }) {
           </>
         ) : null}
         {may(session, 'manage') && c.claimedBy ? (
-          <button type="button" onClick={() => void act('release', {})}>
+          <button type="button" onClick={() => void act('break-claim', {}).then((ok) => (ok ? undefined : act('release', {})))}>
             {t('case.breakClaim', { who: c.claimedBy })}
           </button>
         ) : null}
