@@ -27,6 +27,7 @@ import { EventStage } from './events/event-stage.ts';
 import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
 import { accuracyRoutes } from './api/accuracy-routes.ts';
+import { StorageGuard } from './storage/storage-guard.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -63,6 +64,8 @@ export interface Running {
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
+  /** The storage folder's guard: its faults for the console, readiness and metrics. */
+  readonly storage: StorageGuard;
   /**
    * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
    * patrol plan. Redis, the model and the API address stay as they were started.
@@ -106,7 +109,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   let current = config;
   const evidenceDir = join(storageDir, 'evidence');
   const casePrefix = caseStorePrefix(config.redis.prefix);
-  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
+  const storage = new StorageGuard(storageDir, { minFreeBytes: config.storage.minFreeMb * 1024 * 1024 });
+  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics, storage };
   const close = async (): Promise<void> => {
     for (const step of closers.splice(0).reverse()) {
       try {
@@ -117,6 +121,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     }
   };
   try {
+    // Refuse to start on a storage folder that cannot be written: every visit would fail.
+    if (options.roles.includes('worker')) await storage.probe();
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
       const detector = await Detector.load(card);
@@ -181,6 +187,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         storageDir,
         visitTimeoutMs: p.timeouts.visitMs,
         afterVisit: (analysis, startedAt) => stage.onVisit(analysis, startedAt),
+        storage,
       });
       worker.on('visit', (v) => metrics.onVisit(v));
       worker.start();
@@ -226,5 +233,5 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };
-  return { ...running, metrics, reload, beginShutdown, close } as Running;
+  return { ...running, metrics, storage, reload, beginShutdown, close } as Running;
 }

@@ -24,16 +24,24 @@ export function cameraRoutes(ctx: ApiContext): Router {
     }
   };
 
+  const outcomes = async () => {
+    try {
+      return await ctx.store.getLastOutcomes();
+    } catch (err) {
+      throw unavailable(`cannot read visit outcomes: Redis is not reachable (${(err as Error).message})`, err);
+    }
+  };
+
   r.get(
     '/',
     route(async (req, res) => {
-      const all = await health();
+      const [all, last] = await Promise.all([health(), outcomes()]);
       const grid = typeof req.query.grid === 'string' ? req.query.grid : undefined;
       const state = typeof req.query.health === 'string' ? req.query.health : undefined;
       const list = ctx
         .cameras()
         .filter((c) => !grid || c.grid === grid)
-        .map((c) => ({ ...c, health: all[c.id] ?? { state: 'unknown' } }))
+        .map((c) => ({ ...c, health: all[c.id] ?? { state: 'unknown' }, lastVisit: last[c.id] ?? null }))
         .filter((c) => !state || (c.health as { state?: string }).state === state);
       res.json({ cameras: list, count: list.length });
     }),
@@ -43,8 +51,8 @@ export function cameraRoutes(ctx: ApiContext): Router {
     '/:id',
     route(async (req, res) => {
       const cam = find(String(req.params.id));
-      const all = await health();
-      res.json({ ...cam, health: all[cam.id] ?? { state: 'unknown' } });
+      const [all, last] = await Promise.all([health(), outcomes()]);
+      res.json({ ...cam, health: all[cam.id] ?? { state: 'unknown' }, lastVisit: last[cam.id] ?? null });
     }),
   );
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FrameDetections } from '../visit/camera-visitor.ts';
 import type { Redis } from 'ioredis';
 
@@ -26,6 +27,28 @@ export interface VisitRecord {
   readonly detections: readonly FrameDetections[];
   /** File name of the evidence JPEG under the storage folder, when one was kept. */
   readonly evidence?: string;
+}
+
+/** The outcome of a camera's last visit, as the camera list shows it. */
+export const VisitOutcomeSchema = z.strictObject({
+  ok: z.boolean(),
+  at: z.number(),
+  errorCode: z.string().optional(),
+  error: z.string().optional(),
+});
+/** See {@link VisitOutcomeSchema}. */
+export type VisitOutcome = z.infer<typeof VisitOutcomeSchema>;
+
+function outcomeOf(r: VisitRecord): VisitOutcome {
+  return { ok: r.ok, at: r.finishedAt, ...(r.errorCode ? { errorCode: r.errorCode, error: r.error ?? '' } : {}) };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The leader's published view of the patrol (see PatrolLeader). */
@@ -120,7 +143,19 @@ export class PatrolStore {
       .lpush(this.key(`visits:${record.cameraId}`), json)
       .ltrim(this.key(`visits:${record.cameraId}`), 0, keepPerCamera - 1)
       .xadd(this.key('visit-stream'), 'MAXLEN', '~', String(streamMax), '*', 'visit', json)
+      .hset(this.key('last-outcome'), record.cameraId, JSON.stringify(outcomeOf(record)))
       .exec();
+  }
+
+  /** The outcome of each camera's last recorded visit (a storage fault shows here, not in health). */
+  async getLastOutcomes(): Promise<Record<string, VisitOutcome>> {
+    const raw = await this.redis.hgetall(this.key('last-outcome'));
+    const out: Record<string, VisitOutcome> = {};
+    for (const [id, json] of Object.entries(raw)) {
+      const parsed = VisitOutcomeSchema.safeParse(safeJson(json));
+      if (parsed.success) out[id] = parsed.data;
+    }
+    return out;
   }
 
   async recentVisits(cameraId: string, limit = 20): Promise<VisitRecord[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Job, Worker } from 'bullmq';
@@ -10,6 +10,8 @@ import { PatrolStore, type VisitRecord } from './patrol-store.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
 import type { VisitJobData, VisitJobResult } from './visit-job.ts';
 import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
+import { type StorageError, storageErrorOf } from '../storage/storage-errors.ts';
+import type { StorageGuard } from '../storage/storage-guard.ts';
 
 /** Options for {@link PatrolWorker}. */
 export interface PatrolWorkerOptions {
@@ -33,6 +35,11 @@ export interface PatrolWorkerOptions {
    * recorded. Its failure is logged and does not fail the visit: the next visit confirms again.
    */
   readonly afterVisit?: (analysis: VisitAnalysis, startedAt: number) => Promise<unknown>;
+  /**
+   * Guards the storage folder: a write refused (free-space floor) or failed fails the visit with
+   * its `STORAGE_*` code, and the event stage is skipped for it (its evidence could not be kept).
+   */
+  readonly storage?: StorageGuard;
 }
 
 /**
@@ -95,19 +102,19 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
       const record = await this.recordOf(job, analysis, startedAt);
       await this.store.recordVisit(record);
       this.emit('visit', record);
-      if (this.options.afterVisit) {
+      if (this.options.afterVisit && !record.errorCode?.startsWith('STORAGE_')) {
         await this.options.afterVisit(analysis, startedAt).catch((err: unknown) => {
           this.log.error({ camera: cameraId, err: (err as Error).message }, 'event stage failed for this visit');
         });
       }
       return {
         cameraId,
-        ok: analysis.ok,
+        ok: record.ok,
         startedAt,
         finishedAt: record.finishedAt,
         frames: record.frames,
         detections: record.detections.reduce((n, f) => n + f.length, 0),
-        ...(analysis.errorCode ? { errorCode: analysis.errorCode } : {}),
+        ...(record.errorCode ? { errorCode: record.errorCode } : {}),
         health: analysis.health.state,
         eligibleAt: analysis.eligibleAt,
       };
@@ -118,22 +125,26 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
 
   private async recordOf(job: Job<VisitJobData, VisitJobResult>, a: VisitAnalysis, startedAt: number): Promise<VisitRecord> {
     let evidence: string | undefined;
+    let fault: StorageError | undefined;
     if (a.latestJpeg) {
-      const dir = join(this.options.storageDir, 'latest');
-      await mkdir(dir, { recursive: true });
-      const tmp = join(dir, `.${a.cameraId}.${process.pid}.tmp`);
-      await writeFile(tmp, a.latestJpeg);
-      await rename(tmp, join(dir, `${a.cameraId}.jpg`)); // atomic: the API never serves half a file
-      evidence = `latest/${a.cameraId}.jpg`;
+      try {
+        evidence = await this.writeLatest(a.cameraId, a.latestJpeg);
+      } catch (err) {
+        const dir = join(this.options.storageDir, 'latest');
+        fault = this.options.storage?.fail(err, dir) ?? storageErrorOf(err, dir);
+        this.log.error({ camera: a.cameraId, code: fault.code, err: fault.message }, 'storage fault: visit failed');
+      }
     }
+    // A storage fault fails the visit (the camera itself worked: its health is left as it is).
+    const failure = fault ? { errorCode: fault.code, error: fault.message } : a.errorCode ? { errorCode: a.errorCode, error: a.error ?? '' } : {};
     return {
       cameraId: a.cameraId,
       jobId: String(job.id),
       workerId: this.workerId,
-      ok: a.ok,
+      ok: a.ok && !fault,
       startedAt,
       finishedAt: Date.now(),
-      ...(a.errorCode ? { errorCode: a.errorCode, error: a.error ?? '' } : {}),
+      ...failure,
       frames: a.frames,
       ...(a.sourceWidth ? { sourceWidth: a.sourceWidth, sourceHeight: a.sourceHeight ?? 0 } : {}),
       ...(a.firstFrameMs !== undefined ? { firstFrameMs: a.firstFrameMs } : {}),
@@ -141,6 +152,23 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
       detections: a.detections,
       ...(evidence ? { evidence } : {}),
     };
+  }
+
+  /** Writes the camera's latest frame atomically (the API never serves half a file); returns its storage path. */
+  private async writeLatest(cameraId: string, jpeg: Buffer): Promise<string> {
+    await this.options.storage?.beforeWrite();
+    const dir = join(this.options.storageDir, 'latest');
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${cameraId}.${process.pid}.tmp`);
+    try {
+      await writeFile(tmp, jpeg);
+      await rename(tmp, join(dir, `${cameraId}.jpg`));
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    this.options.storage?.succeeded();
+    return `latest/${cameraId}.jpg`;
   }
 
   /** Health of every camera as stored in Redis (for progress displays). */

@@ -47,6 +47,8 @@ export class RunProgress {
       const what = r.outcome === 'opened' ? `CASE OPENED ${c.id} -> dispatch ${r.dispatch ?? ''}` : r.outcome === 'updated' ? `case ${c.id} updated (seen ${c.count}x)` : `sighting suppressed (case ${c.id} closed, cooldown)`;
       this.print(`${clock(c.lastSeenAt)} ${c.eventType} at ${where}, confidence ${c.confidence.toFixed(2)}: ${what}`);
     });
+    this.running.storage.on('fault', (e) => this.print(`${clock(Date.now())} STORAGE FAULT ${e.code}: ${e.message}`));
+    this.running.storage.on('recovered', () => this.print(`${clock(Date.now())} storage folder ${this.running.storage.dir} writable again`));
     this.running.leader?.on('elected', () => this.print('this process is now the patrol scheduler (leader)'));
     this.running.leader?.on('lost', () => this.print('this process lost the scheduler lease'));
     this.timer = setInterval(() => this.tick(), this.interactive ? 1000 : 30_000);

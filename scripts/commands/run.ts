@@ -99,7 +99,8 @@ export async function runMain(flags: RunFlags): Promise<number> {
         .catch((err: unknown) => say(`SIGHUP: config not reloaded, kept the running one: ${(err as Error).message}`));
     });
   } catch (err) {
-    process.stderr.write(`gridworker run: ${(err as Error).message}\n`);
+    const code = (err as { code?: unknown }).code;
+    process.stderr.write(`gridworker run: ${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? `${code}: ` : ''}${(err as Error).message}\n`);
     await shutdown();
     return 1;
   }
