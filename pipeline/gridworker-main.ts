@@ -28,6 +28,7 @@ import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
 import { accuracyRoutes } from './api/accuracy-routes.ts';
 import { StorageGuard } from './storage/storage-guard.ts';
+import { countCases } from './metrics/case-gauges.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -111,6 +112,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const casePrefix = caseStorePrefix(config.redis.prefix);
   const storage = new StorageGuard(storageDir, { minFreeBytes: config.storage.minFreeMb * 1024 * 1024 });
   const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics, storage };
+  metrics.observeStorage(storage);
   const close = async (): Promise<void> => {
     for (const step of closers.splice(0).reverse()) {
       try {
@@ -143,6 +145,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       onShutdown.push(() => visitor.beginShutdown());
+      metrics.observeFrames(visitor);
       const caseRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(caseRedis));
       const caseStore = new CaseStore(caseRedis, { prefix: casePrefix });
@@ -189,7 +192,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         afterVisit: (analysis, startedAt) => stage.onVisit(analysis, startedAt),
         storage,
       });
-      worker.on('visit', (v) => metrics.onVisit(v));
+      metrics.observeVisits(worker);
       worker.start();
       closers.push(() => worker.close());
       running.worker = worker;
@@ -205,9 +208,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const apiRedis = createRedis(options.redisUrl, 'producer');
       closers.push(() => closeRedis(apiRedis));
       const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
+      metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
+      // The case store counts by listing; a store with its own counting implements caseGauges directly.
+      metrics.observeCases({ caseGauges: (now) => countCases(allCases(caseStore), now) });
       const app = createApiApp(
         {
-          store: new PatrolStore(apiRedis, config.redis.prefix),
+          store: patrolStore,
           cameras: () => cameras,
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },

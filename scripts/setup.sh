@@ -21,6 +21,11 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   need+=(python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
     gstreamer1.0-libav)
+# promtool (Debian's prometheus package) checks the metrics and alert rules in the tests only:
+# `setup.sh --test` (what `npm test` runs) installs it; `npm start` does not need it.
+if [ "${1:-}" = "--test" ]; then
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+fi
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
@@ -31,6 +36,10 @@ if ((${#need[@]})); then
   echo "gridworker setup: installing Debian packages: ${need[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # The tests only want promtool: do not leave the Prometheus server the package starts running.
+  if [[ " ${need[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # npm packages: reinstall only when the lock file changed since the last install.

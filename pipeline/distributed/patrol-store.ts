@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { FrameDetections } from '../visit/camera-visitor.ts';
 import type { Redis } from 'ioredis';
+import { SchedulerStatusSchema } from '../patrol/scheduler-status-schema.ts';
+import type { SchedulerStatus } from '../patrol/types.ts';
 
 /** What the command center asked the patrol to be doing. */
 export type PatrolRunState = 'running' | 'paused' | 'stopped';
@@ -58,8 +60,18 @@ export interface PublishedStatus {
   readonly state: PatrolRunState;
   readonly capacity: number;
   readonly workers: number;
-  readonly scheduler: unknown;
+  readonly scheduler: SchedulerStatus;
 }
+
+/** {@link PublishedStatus} as read back from Redis. */
+export const PublishedStatusSchema = z.object({
+  leader: z.string(),
+  at: z.number(),
+  state: z.enum(['running', 'paused', 'stopped']),
+  capacity: z.number(),
+  workers: z.number(),
+  scheduler: SchedulerStatusSchema,
+});
 
 /**
  * The patrol's shared state in Redis, under one key prefix. Everything a process needs to take
@@ -188,7 +200,10 @@ export class PatrolStore {
 
   async readStatus(): Promise<PublishedStatus | null> {
     const v = await this.redis.get(this.key('status'));
-    return v ? (JSON.parse(v) as PublishedStatus) : null;
+    if (!v) return null;
+    // A status another version wrote in another shape is treated as none (the leader rewrites it each second).
+    const parsed = PublishedStatusSchema.safeParse(safeJson(v));
+    return parsed.success ? parsed.data : null;
   }
 
   /**

@@ -30,3 +30,11 @@ export interface VisitAnalysis {
 export interface CameraVisitor {
   visit(cameraId: string): Promise<VisitAnalysis>;
 }
+
+/** One frame run through the detector, for metrics: which model and how long each step took. */
+export interface FrameAnalysed {
+  /** "id@version". */
+  readonly model: string;
+  readonly preprocessMs: number;
+  readonly inferenceMs: number;
+}

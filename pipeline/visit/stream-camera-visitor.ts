@@ -5,7 +5,8 @@ import type { CameraSource } from '../../streams/camera-source.ts';
 import { CameraError, StreamEndedError } from '../../streams/errors.ts';
 import { visitCamera } from '../../streams/visit.ts';
 import type { VisitPlan } from '../../streams/visit-plan.ts';
-import type { CameraVisitor, FrameDetections, VisitAnalysis } from './camera-visitor.ts';
+import { EventEmitter } from 'node:events';
+import type { CameraVisitor, FrameAnalysed, FrameDetections, VisitAnalysis } from './camera-visitor.ts';
 
 /** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
 export interface HealthStore {
@@ -31,12 +32,13 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
  * Inference is serialised per process while visits are not: with two visit slots, the next
  * camera's connection and keyframe wait overlap the previous camera's inference.
  */
-export class StreamCameraVisitor implements CameraVisitor {
+export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }> implements CameraVisitor {
   private inference: Promise<unknown> = Promise.resolve();
   private readonly plan: VisitPlan;
   private stopping = false;
 
   constructor(private readonly options: StreamVisitorOptions) {
+    super();
     const { input } = options.detector.card;
     // A stretch model wants exactly its input size: ffmpeg scales and preprocessing is 1:1.
     // Letterbox models keep the aspect ratio: ffmpeg scales to the input width, JS pads.
@@ -113,7 +115,8 @@ export class StreamCameraVisitor implements CameraVisitor {
     const run = async (): Promise<FrameDetections[]> => {
       const out: FrameDetections[] = [];
       for (const frame of frames) {
-        const { detections } = await this.options.detector.detect(frame);
+        const { detections, timingsMs } = await this.options.detector.detect(frame);
+        this.emit('frame', { model: this.modelId(), preprocessMs: timingsMs.preprocess, inferenceMs: timingsMs.inference });
         out.push(
           detections.items.map((d) => ({
             label: d.label,
