@@ -13,7 +13,9 @@ import { maskUrl } from './config/mask-credentials.ts';
 import { PatrolLeader } from './distributed/patrol-leader.ts';
 import { PatrolStore } from './distributed/patrol-store.ts';
 import { PatrolWorker } from './distributed/patrol-worker.ts';
-import { closeRedis, createRedis } from './distributed/redis-connection.ts';
+import { closeRedis, createRedis, redisReady } from './distributed/redis-connection.ts';
+import { type CloseStep, closeAll } from './lifecycle/close-all.ts';
+import { readinessChecks } from './readiness-checks.ts';
 import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
@@ -103,7 +105,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const common = { redisUrl: options.redisUrl, prefix: config.redis.prefix, queueName: options.queueName ?? 'patrol' };
   const metrics = new GridworkerMetrics();
   const storageDir = resolve(options.configDir, config.storage.dir);
-  const closers: (() => Promise<void>)[] = [];
+  const closers: CloseStep[] = [];
   const onShutdown: (() => void)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
@@ -114,13 +116,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics, storage };
   metrics.observeStorage(storage);
   const close = async (): Promise<void> => {
-    for (const step of closers.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'shutdown step failed');
-      }
-    }
+    await closeAll(closers.splice(0).reverse(), log, 20_000);
   };
   try {
     // Refuse to start on a storage folder that cannot be written: every visit would fail.
@@ -128,10 +124,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
       const detector = await Detector.load(card);
-      closers.push(() => detector.close());
-      closers.push(() => killAll());
+      closers.push({ name: 'model', run: () => detector.close() });
+      closers.push({ name: 'ffmpeg', run: () => killAll() });
       const healthRedis = createRedis(options.redisUrl, 'worker');
-      closers.push(() => closeRedis(healthRedis));
+      closers.push({ name: 'worker redis', run: () => closeRedis(healthRedis) });
       const p = config.patrol;
       const visitor = new StreamCameraVisitor({
         cameras: () => sources,
@@ -147,7 +143,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       onShutdown.push(() => visitor.beginShutdown());
       metrics.observeFrames(visitor);
       const caseRedis = createRedis(options.redisUrl, 'producer');
-      closers.push(() => closeRedis(caseRedis));
+      closers.push({ name: 'case redis', run: () => closeRedis(caseRedis) });
       const caseStore = new CaseStore(caseRedis, { prefix: casePrefix });
       const dispatcher = new Dispatcher({
         redisUrl: options.redisUrl,
@@ -155,7 +151,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         spoolDir: join(storageDir, 'spool', `${hostname()}-${options.instanceName ?? 'main'}`),
         onDelivered: (id, at) => caseStore.markDispatched(id, at),
       });
-      closers.push(() => dispatcher.close());
+      closers.push({ name: 'dispatcher', run: () => dispatcher.close() });
       const intake = new CaseIntake({
         store: caseStore,
         dispatcher,
@@ -194,19 +190,21 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       });
       metrics.observeVisits(worker);
       worker.start();
-      closers.push(() => worker.close());
+      closers.push({ name: 'patrol worker', run: () => worker.close() });
       running.worker = worker;
       running.detector = detector;
     }
     if (options.roles.includes('scheduler')) {
       const leader = new PatrolLeader({ ...common, cameras: schedulerCameras(config), plan: schedulerPlan(config) });
       leader.start();
-      closers.push(() => leader.close());
+      closers.push({ name: 'patrol leader', run: () => leader.close() });
       running.leader = leader;
     }
     if (options.roles.includes('api')) {
-      const apiRedis = createRedis(options.redisUrl, 'producer');
-      closers.push(() => closeRedis(apiRedis));
+      // Requests fail at once while Redis is away (no offline queue): a plain 503, never a hang.
+      const apiRedis = createRedis(options.redisUrl, 'request', (err) => log.debug({ err: err.message }, 'api redis connection error'));
+      closers.push({ name: 'api redis', run: () => closeRedis(apiRedis) });
+      await redisReady(apiRedis);
       const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
       const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
       metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
@@ -219,11 +217,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
+          redisReady: () => apiRedis.status === 'ready',
+          readiness: () => readinessChecks({ redis: apiRedis, caseStore, patrolStore, storage, detector: running.detector, hasWorker: options.roles.includes('worker') }),
         },
         metrics.registry,
       );
       const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
-      closers.push(() => api.close());
+      closers.push({ name: 'http', run: () => api.close() });
       running.api = api;
     }
   } catch (err) {

@@ -58,7 +58,7 @@ export function accuracyRoutes(source: CaseSource, options: AccuracyRouteOptions
       try {
         cases = await collectCases(source);
       } catch (err) {
-        throw unavailable(`cannot read cases: ${(err as Error).message}`, err);
+        throw unavailable('cannot read cases: Redis is not reachable', err);
       }
       res.json(accuracyReport(cases, { ...options.report, targetPrecision: target, timezone, now: now(), ...(since === undefined ? {} : { since }) }));
     }),

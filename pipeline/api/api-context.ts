@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
+import type { ReadinessCheck } from './readiness.ts';
 
 /** A camera as the API shows it: never with credentials. */
 export interface ApiCamera {
@@ -27,6 +28,13 @@ export interface ApiContext {
   readonly cases?: CaseApiContext;
   /** The accuracy report router (GET /api/accuracy); absent = not mounted. */
   readonly accuracy?: Router;
+  /**
+   * True while the API's Redis connection is up. When it returns false every /api call answers a
+   * plain 503 at once instead of waiting on a dead connection. Absent = no gate.
+   */
+  readonly redisReady?: () => boolean;
+  /** The parts /readyz checks (Redis, cases, storage, model, leader). Absent = /readyz checks nothing. */
+  readonly readiness?: () => readonly ReadinessCheck[];
 }
 
 /** What the case verification routes read and act on. */

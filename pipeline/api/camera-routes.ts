@@ -20,7 +20,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
     try {
       return await ctx.store.getAllHealth<Record<string, unknown>>();
     } catch (err) {
-      throw unavailable(`cannot read camera health: Redis is not reachable (${(err as Error).message})`, err);
+      throw unavailable(`cannot read camera health: Redis is not reachable`, err);
     }
   };
 
@@ -28,7 +28,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
     try {
       return await ctx.store.getLastOutcomes();
     } catch (err) {
-      throw unavailable(`cannot read visit outcomes: Redis is not reachable (${(err as Error).message})`, err);
+      throw unavailable(`cannot read visit outcomes: Redis is not reachable`, err);
     }
   };
 
@@ -64,7 +64,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
       const limit = raw === undefined ? 20 : Number(raw);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw badRequest('limit', 'an integer from 1 to 50');
       const visits = await ctx.store.recentVisits(cam.id, limit).catch((err: unknown) => {
-        throw unavailable(`cannot read visits: Redis is not reachable (${(err as Error).message})`, err);
+        throw unavailable(`cannot read visits: Redis is not reachable`, err);
       });
       res.json({ cameraId: cam.id, visits });
     }),

@@ -7,7 +7,7 @@ async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw unavailable(`cannot ${what}: Redis is not reachable (${(err as Error).message})`, err);
+    throw unavailable(`cannot ${what}: Redis is not reachable`, err);
   }
 }
 

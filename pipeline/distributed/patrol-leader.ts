@@ -7,6 +7,7 @@ import { PatrolScheduler } from '../patrol/patrol-scheduler.ts';
 import type { SchedulerCamera, SchedulerPlan } from '../patrol/types.ts';
 import { LeaderElection } from './leader-election.ts';
 import { PatrolStore } from './patrol-store.ts';
+import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
 import type { VisitJobData, VisitJobResult } from './visit-job.ts';
 
@@ -223,15 +224,18 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    await this.ticking;
-    const steps = [() => this.election.close(), () => this.events.close(), () => this.queue.close(), () => closeRedis(this.redis)];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'close step failed');
-      }
-    }
+    // With Redis away a tick or a BullMQ close can wait forever: each step has a deadline.
+    await closeAll(
+      [
+        { name: 'scheduler tick', run: () => this.ticking },
+        { name: 'leader election', run: () => this.election.close() },
+        { name: 'queue events', run: () => this.events.close(), force: () => this.events.disconnect() },
+        { name: 'queue', run: () => this.queue.close(), force: () => this.queue.disconnect() },
+        { name: 'redis', run: () => closeRedis(this.redis) },
+      ],
+      this.log,
+      2000,
+    );
     this.scheduler = null;
   }
 }

@@ -7,6 +7,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../log.ts';
 import { PatrolStore, type VisitRecord } from './patrol-store.ts';
+import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
 import type { VisitJobData, VisitJobResult } from './visit-job.ts';
 import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
@@ -181,13 +182,15 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    const steps = [() => this.worker?.close(), () => this.store.removeWorker(this.workerId), () => closeRedis(this.redis)];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'close step failed');
-      }
-    }
+    await closeAll(
+      [
+        // Lets running visits finish (each is bounded by the visit timeout).
+        { name: 'queue worker', run: () => this.worker?.close(), force: () => this.worker?.disconnect() },
+        { name: 'leave worker set', run: () => this.store.removeWorker(this.workerId) },
+        { name: 'redis', run: () => closeRedis(this.redis) },
+      ],
+      this.log,
+      this.options.visitTimeoutMs + 5_000,
+    );
   }
 }

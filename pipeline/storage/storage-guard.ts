@@ -48,6 +48,7 @@ export class StorageGuard extends EventEmitter<StorageGuardEvents> {
   private readonly now: () => number;
   private free: { bytes: number; at: number } | undefined;
   private fault: { error: StorageError; at: number } | undefined;
+  private lastProbeAt: number | undefined;
 
   constructor(
     readonly dir: string,
@@ -64,6 +65,7 @@ export class StorageGuard extends EventEmitter<StorageGuardEvents> {
    * below the floor is recorded as a fault, not thrown.
    */
   async probe(): Promise<void> {
+    this.lastProbeAt = this.now();
     const file = join(this.dir, `.write-probe-${process.pid}`);
     try {
       await mkdir(this.dir, { recursive: true });
@@ -119,6 +121,17 @@ export class StorageGuard extends EventEmitter<StorageGuardEvents> {
     const base = { dir: this.dir, freeBytes: this.free?.bytes ?? null, minFreeBytes: this.minFreeBytes };
     if (!this.fault) return { ok: true, ...base };
     return { ok: false, ...base, error: { code: this.fault.error.code, message: this.fault.error.message, at: this.fault.at } };
+  }
+
+  /**
+   * For readiness: proves the folder writable again when the last probe is older than
+   * `probeEveryMs` (a folder that turned read-only while idle shows here, not only at the next
+   * write), otherwise reads the free space. Rejects with the fault's message when not ok.
+   */
+  async check(probeEveryMs = 30_000): Promise<void> {
+    if (this.lastProbeAt === undefined || this.now() - this.lastProbeAt >= probeEveryMs) await this.probe();
+    const s = await this.refresh();
+    if (!s.ok) throw new Error(s.error?.message ?? 'storage folder not usable');
   }
 
   /** Reads the free space now (readiness calls it; writers use the cached reading). */
