@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { PatrolRunState } from '../distributed/patrol-store.ts';
 import type { ApiContext } from './api-context.ts';
-import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+import { badRequest, conflict, notFound, route, unavailable } from './api-errors.ts';
 
 async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -40,9 +40,18 @@ export function patrolRoutes(ctx: ApiContext): Router {
     );
   };
   command('/start', 'running');
-  command('/resume', 'running');
   command('/pause', 'paused');
   command('/stop', 'stopped');
+  // Resume continues a pause; a stopped patrol (its queued visits dropped) is started again with /start.
+  r.post(
+    '/resume',
+    route(async (_req, res) => {
+      const current = await guarded('read the run state', () => ctx.store.getRunState());
+      if (current === 'stopped') throw conflict('the patrol is stopped (its queued visits were dropped): POST /api/patrol/start to start it again');
+      await guarded('resume the patrol', () => ctx.store.setRunState('running'));
+      res.json({ state: 'running' });
+    }),
+  );
 
   r.put(
     '/targets',

@@ -58,6 +58,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private lastStatusAt = 0;
+  /** Run state seen at the last tick (to act once on a change to stopped). */
+  private lastState: string | undefined;
   private closed = false;
   private seq = 0;
   /** The override text last applied (null: none), to re-plan only when it changes. */
@@ -81,7 +83,7 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     this.events.on('failed', ({ jobId }) => void this.onJobFailed(jobId));
     this.election = new LeaderElection(this.redis, { key: this.store.key('leader'), leaseMs: options.leaseMs ?? 5000, name: `${hostname()}:${process.pid}` });
     this.election.on('error', onError);
-    this.election.on('elected', () => void this.takeOver());
+    this.election.on('elected', () => this.onElected());
     this.election.on('lost', () => this.stepDown());
   }
 
@@ -116,6 +118,17 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     return { ...this.plan, targets: { ...this.plan.targets, ...targets } };
   }
 
+  /** Takes over; when that fails (Redis away mid-way), tries again while this process still holds the lease. */
+  private onElected(): void {
+    this.takeOver().catch((err: unknown) => {
+      this.log.error({ err: (err as Error).message }, 'taking over as patrol leader failed: retrying');
+      if (this.listenerCount('error')) this.emit('error', err as Error);
+      setTimeout(() => {
+        if (!this.closed && this.election.isLeader && !this.scheduler) this.onElected();
+      }, 1000).unref();
+    });
+  }
+
   private async takeOver(): Promise<void> {
     const now = Date.now();
     this.appliedOverride = await this.store.getPlanOverrideRaw();
@@ -139,6 +152,11 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     this.scheduler = null;
     clearTimeout(this.timer);
     this.timer = undefined;
+    // Closing gives the lease up on purpose: not a loss worth a warning or an event.
+    if (this.closed) {
+      this.log.info('stepped down as patrol leader (closing)');
+      return;
+    }
     this.log.warn('lost patrol leadership');
     this.emit('lost');
   }
@@ -171,6 +189,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     }
     if (state === 'running' && scheduler.paused) scheduler.resume();
     if (state !== 'running' && !scheduler.paused) scheduler.pause();
+    if (state === 'stopped' && this.lastState !== 'stopped') await this.dropQueuedVisits(scheduler);
+    this.lastState = state;
     for (const id of await this.store.takeVisitNowRequests()) {
       if (this.cameras.some((c) => c.id === id)) scheduler.visitNow(id);
     }
@@ -194,6 +214,30 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
       this.lastStatusAt = now;
       await this.store.publishStatus({ leader: this.election.token, at: now, state, capacity: slots, workers, scheduler: scheduler.status(now) }, 5000);
     }
+  }
+
+  /**
+   * Stop means stop: visits waiting in the queue are removed (visits already running finish);
+   * nothing more is handed out until the patrol is started again.
+   */
+  private async dropQueuedVisits(scheduler: PatrolScheduler): Promise<void> {
+    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    let dropped = 0;
+    for (const job of jobs) {
+      if (!job) continue;
+      const removed = await job.remove().then(
+        () => true,
+        () => false, // taken by a worker meanwhile: it runs to its end
+      );
+      if (!removed) continue;
+      dropped++;
+      const cameraId = job.data.cameraId;
+      if (this.inFlight.get(cameraId) === job.id) {
+        this.inFlight.delete(cameraId);
+        scheduler.release(cameraId);
+      }
+    }
+    this.log.info({ dropped }, 'patrol stopped: queued visits dropped');
   }
 
   private onCompleted(value: unknown): void {
