@@ -8,7 +8,7 @@ import type { FrameAnalysed } from './visit/camera-visitor.ts';
 /** What the patrol metrics read from Redis at scrape time (the PatrolStore). */
 export interface PatrolGaugeSource {
   readStatus(): Promise<PublishedStatus | null>;
-  getAllHealth<T>(): Promise<Record<string, T>>;
+  getAllHealth(): Promise<Readonly<Record<string, { readonly state: string }>>>;
 }
 
 /** Health states a camera can be in, plus `unknown` for one never visited. */
@@ -143,7 +143,7 @@ export class GridworkerMetrics {
       labelNames: ['health'],
       registers,
       async collect() {
-        const all = await source.getAllHealth<{ state?: string }>().catch(() => null);
+        const all = await source.getAllHealth().catch(() => null);
         this.reset();
         if (!all) return;
         const counts: Record<string, number> = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0]));

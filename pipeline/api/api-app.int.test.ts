@@ -71,7 +71,7 @@ describe('HTTP control API on a real Redis', () => {
   });
 
   it('lists cameras with health and masked URLs, filters by grid, and 404s unknown routes', async () => {
-    await store.setHealth('cam-1', { state: 'online', consecutiveFailures: 0 });
+    await store.setHealth('cam-1', { cameraId: 'cam-1', state: 'online', consecutiveFailures: 0, backoffMs: 0, visits: 1, failures: 0 });
     const list = await call('GET', '/api/cameras');
     expect(list.status).toBe(200);
     const cams = (list.json as { cameras: { id: string; url: string; health: { state: string } }[] }).cameras;

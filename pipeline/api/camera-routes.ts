@@ -18,7 +18,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
   };
   const health = async () => {
     try {
-      return await ctx.store.getAllHealth<Record<string, unknown>>();
+      return await ctx.store.getAllHealth();
     } catch (err) {
       throw unavailable(`cannot read camera health: Redis is not reachable`, err);
     }

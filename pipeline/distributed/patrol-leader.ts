@@ -9,7 +9,7 @@ import { LeaderElection } from './leader-election.ts';
 import { PatrolStore } from './patrol-store.ts';
 import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
-import type { VisitJobData, VisitJobResult } from './visit-job.ts';
+import { type VisitJobData, VisitJobDataSchema, type VisitJobResult, VisitJobResultSchema } from './visit-job.ts';
 
 /** Options for {@link PatrolLeader}. */
 export interface PatrolLeaderOptions {
@@ -114,7 +114,11 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   /** The configured plan with the command center's target override (if any) on top. */
   private effectivePlan(): SchedulerPlan {
     if (!this.appliedOverride) return this.plan;
-    const targets = JSON.parse(this.appliedOverride) as Partial<SchedulerPlan['targets']>;
+    const targets = PatrolStore.parsePlanOverride(this.appliedOverride);
+    if (!targets) {
+      this.log.warn('the stored revisit-target override does not parse: ignored');
+      return this.plan;
+    }
     return { ...this.plan, targets: { ...this.plan.targets, ...targets } };
   }
 
@@ -139,7 +143,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     const pending = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
     this.inFlight.clear();
     for (const job of pending) {
-      if (job?.data && scheduler.markInFlight(job.data.cameraId)) this.inFlight.set(job.data.cameraId, job.id ?? '');
+      const data = VisitJobDataSchema.safeParse(job?.data);
+      if (data.success && scheduler.markInFlight(data.data.cameraId)) this.inFlight.set(data.data.cameraId, job.id ?? '');
     }
     this.scheduler = scheduler;
     this.log.info({ cameras: this.cameras.length, pending: this.inFlight.size }, 'became patrol leader');
@@ -231,7 +236,9 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
       );
       if (!removed) continue;
       dropped++;
-      const cameraId = job.data.cameraId;
+      const data = VisitJobDataSchema.safeParse(job.data);
+      if (!data.success) continue;
+      const cameraId = data.data.cameraId;
       if (this.inFlight.get(cameraId) === job.id) {
         this.inFlight.delete(cameraId);
         scheduler.release(cameraId);
@@ -241,8 +248,20 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   }
 
   private onCompleted(value: unknown): void {
-    const result = (typeof value === 'string' ? JSON.parse(value) : value) as VisitJobResult | null;
-    if (!result || typeof result.cameraId !== 'string') return;
+    let raw: unknown = value;
+    if (typeof value === 'string') {
+      try {
+        raw = JSON.parse(value);
+      } catch {
+        raw = undefined;
+      }
+    }
+    const parsed = VisitJobResultSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.log.warn('a visit job completed with a result this version cannot read: ignored');
+      return;
+    }
+    const result = parsed.data;
     this.inFlight.delete(result.cameraId);
     const scheduler = this.scheduler;
     if (scheduler) {
@@ -257,7 +276,9 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   private async onJobFailed(jobId: string): Promise<void> {
     const job = await this.queue.getJob(jobId).catch(() => undefined);
     if (!job || (job.attemptsMade ?? 0) < (job.opts.attempts ?? 1)) return;
-    const cameraId = job.data.cameraId;
+    const data = VisitJobDataSchema.safeParse(job.data);
+    if (!data.success) return;
+    const cameraId = data.data.cameraId;
     if (this.inFlight.get(cameraId) !== jobId) return;
     this.inFlight.delete(cameraId);
     this.scheduler?.complete(cameraId, 'failed');

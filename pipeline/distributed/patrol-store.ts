@@ -1,11 +1,31 @@
 import { z } from 'zod';
 import type { FrameDetections } from '../visit/camera-visitor.ts';
 import type { Redis } from 'ioredis';
+import { CameraHealthSnapshotSchema, type StoredHealthSnapshot } from '../../streams/camera-health.ts';
 import { SchedulerStatusSchema } from '../patrol/scheduler-status-schema.ts';
 import type { SchedulerStatus } from '../patrol/types.ts';
 
 /** What the command center asked the patrol to be doing. */
 export type PatrolRunState = 'running' | 'paused' | 'stopped';
+
+/** {@link VisitRecord} as read back from Redis. */
+export const VisitRecordSchema = z.object({
+  cameraId: z.string(),
+  jobId: z.string(),
+  workerId: z.string(),
+  ok: z.boolean(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  errorCode: z.string().optional(),
+  error: z.string().optional(),
+  frames: z.number(),
+  sourceWidth: z.number().optional(),
+  sourceHeight: z.number().optional(),
+  firstFrameMs: z.number().optional(),
+  model: z.string().optional(),
+  detections: z.array(z.array(z.object({ label: z.string(), classId: z.number(), score: z.number(), box: z.array(z.number()) }))),
+  evidence: z.string().optional(),
+});
 
 /** One finished visit, as recorded for the API and for the rules stage to consume. */
 export interface VisitRecord {
@@ -30,6 +50,11 @@ export interface VisitRecord {
   /** File name of the evidence JPEG under the storage folder, when one was kept. */
   readonly evidence?: string;
 }
+
+/** Revisit targets (seconds) the command center set per priority over the config's. */
+export const PlanOverrideSchema = z.strictObject({ key: z.number().positive().optional(), normal: z.number().positive().optional(), low: z.number().positive().optional() });
+/** See {@link PlanOverrideSchema}. */
+export type PlanOverride = z.infer<typeof PlanOverrideSchema>;
 
 /** The outcome of a camera's last visit, as the camera list shows it. */
 export const VisitOutcomeSchema = z.strictObject({
@@ -110,6 +135,12 @@ export class PatrolStore {
     return this.redis.get(this.key('plan-override'));
   }
 
+  /** Parses an override text from {@link getPlanOverrideRaw}; null when it does not parse. */
+  static parsePlanOverride(raw: string): PlanOverride | null {
+    const parsed = PlanOverrideSchema.safeParse(safeJson(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
   /** Asks the leader to visit a camera as soon as possible. */
   async requestVisitNow(cameraId: string): Promise<void> {
     await this.redis.rpush(this.key('visit-now'), cameraId);
@@ -127,21 +158,30 @@ export class PatrolStore {
 
   async getLastVisits(): Promise<Record<string, number>> {
     const raw = await this.redis.hgetall(this.key('last-visit'));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+    return Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (Number.isFinite(Number(v)) ? [[k, Number(v)]] : [])));
   }
 
-  async getHealth<T>(cameraId: string): Promise<T | null> {
+  /** A camera's stored health, parsed; null when none (or stored in a shape this version cannot read). */
+  async getHealth(cameraId: string): Promise<StoredHealthSnapshot | null> {
     const v = await this.redis.hget(this.key('health'), cameraId);
-    return v ? (JSON.parse(v) as T) : null;
+    if (!v) return null;
+    const parsed = CameraHealthSnapshotSchema.safeParse(safeJson(v));
+    return parsed.success ? parsed.data : null;
   }
 
   async setHealth(cameraId: string, health: unknown): Promise<void> {
     await this.redis.hset(this.key('health'), cameraId, JSON.stringify(health));
   }
 
-  async getAllHealth<T>(): Promise<Record<string, T>> {
+  /** Every camera's stored health, parsed; records that do not parse are left out. */
+  async getAllHealth(): Promise<Record<string, StoredHealthSnapshot>> {
     const raw = await this.redis.hgetall(this.key('health'));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as T]));
+    const out: Record<string, StoredHealthSnapshot> = {};
+    for (const [id, json] of Object.entries(raw)) {
+      const parsed = CameraHealthSnapshotSchema.safeParse(safeJson(json));
+      if (parsed.success) out[id] = parsed.data;
+    }
+    return out;
   }
 
   /**
@@ -172,7 +212,10 @@ export class PatrolStore {
 
   async recentVisits(cameraId: string, limit = 20): Promise<VisitRecord[]> {
     const items = await this.redis.lrange(this.key(`visits:${cameraId}`), 0, limit - 1);
-    return items.map((s) => JSON.parse(s) as VisitRecord);
+    return items.flatMap((s) => {
+      const parsed = VisitRecordSchema.safeParse(safeJson(s));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /** Marks a worker alive for `ttlMs` with its number of visit slots. */

@@ -9,7 +9,8 @@ import { createLogger, type Logger } from '../log.ts';
 import { PatrolStore, type VisitRecord } from './patrol-store.ts';
 import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
-import type { VisitJobData, VisitJobResult } from './visit-job.ts';
+import { type VisitJobData, VisitJobDataSchema, type VisitJobResult } from './visit-job.ts';
+import type { StoredHealthSnapshot } from '../../streams/camera-health.ts';
 import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
 import { type StorageError, storageErrorOf } from '../storage/storage-errors.ts';
 import type { StorageGuard } from '../storage/storage-guard.ts';
@@ -87,7 +88,7 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   }
 
   private async process(job: Job<VisitJobData, VisitJobResult>): Promise<VisitJobResult> {
-    const { cameraId } = job.data;
+    const { cameraId } = VisitJobDataSchema.parse(job.data);
     const token = `${this.workerId}:${job.id}`;
     const ttl = this.options.visitTimeoutMs + 15_000;
     let release = await this.store.lockCamera(cameraId, token, ttl);
@@ -173,8 +174,8 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   }
 
   /** Health of every camera as stored in Redis (for progress displays). */
-  healthSnapshot<T = { state: string; lastError?: { code: string } }>(): Promise<Record<string, T>> {
-    return this.store.getAllHealth<T>();
+  healthSnapshot(): Promise<Record<string, StoredHealthSnapshot>> {
+    return this.store.getAllHealth();
   }
 
   /** Stops taking jobs, lets running visits finish, leaves the worker set. Safe to call twice. */

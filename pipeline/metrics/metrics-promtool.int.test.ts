@@ -42,8 +42,9 @@ describe('metrics exposition and alert rules, checked by promtool (Debian promet
   it('every metric the on-call person needs has samples, and promtool check metrics is clean', async () => {
     const store = new PatrolStore(redis, prefix);
     const now = Date.now();
-    await store.setHealth('cam-a', { state: 'online' });
-    await store.setHealth('cam-b', { state: 'offline' });
+    const health = (cameraId: string, state: string) => ({ cameraId, state, consecutiveFailures: 0, backoffMs: 0, visits: 1, failures: 0 });
+    await store.setHealth('cam-a', health('cam-a', 'online'));
+    await store.setHealth('cam-b', health('cam-b', 'offline'));
     const perPriority = [
       { priority: 'key', cameras: 2, targetS: 60, achievedMedianS: 40, achievedP95S: 55, achievedMaxS: 70, stalestS: 30 },
       { priority: 'normal', cameras: 1, targetS: 300, achievedMedianS: null, achievedP95S: null, achievedMaxS: null, stalestS: 10 },
@@ -111,7 +112,7 @@ describe('metrics exposition and alert rules, checked by promtool (Debian promet
   it('the Grafana dashboard is JSON whose queries only name metrics this process exports', async () => {
     const dashboard = JSON.parse(execFileSync('cat', [join(MONITORING, 'grafana-dashboard.json')], { encoding: 'utf8' })) as { panels: { targets?: { expr: string }[] }[] };
     const all = new GridworkerMetrics();
-    all.observePatrol({ readStatus: async () => null, getAllHealth: async <T>() => ({}) as Record<string, T> }, () => []);
+    all.observePatrol({ readStatus: async () => null, getAllHealth: async () => ({}) }, () => []);
     all.observeCases({ caseGauges: async () => ({ byStatus: {}, overdue: 0, undelivered: 0, oldestUndeliveredAt: null }) });
     all.observeStorage(new StorageGuard(storageDir));
     const names = new Set((await all.registry.getMetricsAsJSON()).map((m) => m.name));

@@ -1,6 +1,6 @@
 import type { Detector } from '../../models/detector.ts';
 import type { RgbFrame } from '../../models/preprocess/frame.ts';
-import { CameraHealth, type CameraHealthSnapshot, type HealthPolicy } from '../../streams/camera-health.ts';
+import { CameraHealth, type HealthPolicy, type StoredHealthSnapshot } from '../../streams/camera-health.ts';
 import type { CameraSource } from '../../streams/camera-source.ts';
 import { CameraError, StreamEndedError } from '../../streams/errors.ts';
 import { visitCamera } from '../../streams/visit.ts';
@@ -10,7 +10,8 @@ import type { CameraVisitor, FrameAnalysed, FrameDetections, VisitAnalysis } fro
 
 /** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
 export interface HealthStore {
-  getHealth<T>(cameraId: string): Promise<T | null>;
+  /** The stored snapshot, already parsed (null when none or unreadable). */
+  getHealth(cameraId: string): Promise<StoredHealthSnapshot | null>;
   setHealth(cameraId: string, health: unknown): Promise<void>;
 }
 
@@ -56,7 +57,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
 
   async visit(cameraId: string): Promise<VisitAnalysis> {
     const source = this.options.cameras().get(cameraId);
-    const stored = await this.options.health.getHealth<CameraHealthSnapshot>(cameraId);
+    const stored = await this.options.health.getHealth(cameraId);
     const health = CameraHealth.restore(cameraId, stored, this.options.healthPolicy);
     if (!source) {
       return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
