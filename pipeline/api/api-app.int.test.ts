@@ -80,7 +80,11 @@ describe('HTTP control API on a real Redis', () => {
     const g2 = await call('GET', '/api/cameras?grid=g2');
     expect((g2.json as { count: number }).count).toBe(1);
     expect(await call('GET', '/api/cameras/cam-9')).toMatchObject({ status: 404 });
-    expect(await call('GET', '/api/cameras/bad%20id')).toMatchObject({ status: 400, json: { error: { field: 'cameraId' } } });
+    expect(await call('GET', '/api/cameras/bad%20id')).toMatchObject({ status: 400, json: { error: { field: 'id' } } });
+    // Every filter is validated: a bad value or an unknown key is a 400 naming it, never an empty 200.
+    expect(await call('GET', '/api/cameras?health=bogus')).toMatchObject({ status: 400, json: { error: { field: 'health' } } });
+    expect(await call('GET', '/api/cameras?cameraId=cam-1')).toMatchObject({ status: 400, json: { error: { field: 'cameraId', message: 'cameraId: unknown query parameter cameraId' } } });
+    expect((await call('GET', '/api/cameras?health=online')).json).toMatchObject({ count: 1 });
     expect(await call('GET', '/api/cameras/cam-1/visits?limit=0')).toMatchObject({ status: 400, json: { error: { field: 'limit' } } });
     expect(await call('GET', '/api/nothing')).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
   });

@@ -4,8 +4,6 @@
  * check within a short deadline. A load balancer or Kubernetes takes a 503 from /readyz out of
  * rotation; the answer names the failing parts.
  */
-import type { RequestHandler } from 'express';
-
 /** One part to check. `check()` resolves when the part works and rejects with a plain message when not. */
 export interface ReadinessCheck {
   /** Short stable name shown in the answer: redis, cases, storage, model, leader. */
@@ -46,16 +44,4 @@ export async function readiness(checks: readonly ReadinessCheck[], timeoutMs = R
   );
   const failing = results.filter(([, r]) => !r.ok).map(([name]) => name);
   return { ready: failing.length === 0, failing, checks: Object.fromEntries(results) };
-}
-
-/** GET /readyz: 200 with every check, or 503 naming the failing parts. */
-export function readinessRoute(checks: () => readonly ReadinessCheck[]): RequestHandler {
-  return (_req, res, next) => {
-    readiness(checks())
-      .then((report) => {
-        res.setHeader('Cache-Control', 'no-store');
-        res.status(report.ready ? 200 : 503).json(report);
-      })
-      .catch(next);
-  };
 }
