@@ -31,9 +31,9 @@ describe('GET /api/accuracy', () => {
   beforeAll(async () => {
     const app = express();
     const options = { timezone: 'Asia/Shanghai', now: () => T0 + 2 * DAY };
-    app.use('/api/accuracy', accuracyRoutes(arrayCaseSource(cases), options));
-    app.use('/stream/accuracy', accuracyRoutes(streaming, options));
-    app.use('/down/accuracy', accuracyRoutes(failing, options));
+    app.use('/api/accuracy', accuracyRoutes(arrayCaseSource(cases), options).router);
+    app.use('/stream/accuracy', accuracyRoutes(streaming, options).router);
+    app.use('/down/accuracy', accuracyRoutes(failing, options).router);
     app.use(errorMiddleware(createLogger('test')));
     server = await listen(app, '127.0.0.1', 0);
   });

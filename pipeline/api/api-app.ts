@@ -58,10 +58,15 @@ export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   }
   if (ctx.cases) {
     app.use('/api/cases', caseRoutes(ctx.cases));
-    app.use('/evidence', evidenceRoutes(ctx.cases.evidenceDir));
+    const evidence = evidenceRoutes(ctx.cases.evidenceDir);
+    documented.push(evidence);
+    app.use(evidence.mount, evidence.router);
     app.use('/verify', verifyPageRoutes(ctx.cases));
   }
-  if (ctx.accuracy) app.use('/api/accuracy', ctx.accuracy);
+  if (ctx.accuracy) {
+    documented.push(ctx.accuracy);
+    app.use(ctx.accuracy.mount, ctx.accuracy.router);
+  }
   app.use(unknownRoute);
   app.use(errorMiddleware(createLogger('api')));
   return app;

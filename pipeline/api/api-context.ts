@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { ApiRoutes } from './api-routes.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
@@ -26,8 +26,8 @@ export interface ApiContext {
   readonly storageDir: string;
   /** Case verification (/api/cases, /evidence, /verify); absent = those routes are not mounted. */
   readonly cases?: CaseApiContext;
-  /** The accuracy report router (GET /api/accuracy); absent = not mounted. */
-  readonly accuracy?: Router;
+  /** The accuracy report routes (GET /api/accuracy); absent = not mounted. */
+  readonly accuracy?: ApiRoutes;
   /**
    * True while the API's Redis connection is up. When it returns false every /api call answers a
    * plain 503 at once instead of waiting on a dead connection. Absent = no gate.
