@@ -56,7 +56,7 @@ describe('from detections to verified cases, end to end on the fixture cameras',
       `storage: { dir: "${join(dir, 'data')}" }`,
     ].join('\n');
     writeFileSync(join(dir, 'config.yaml'), config);
-    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url });
+    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url, env: { GRIDWORKER_ADMIN_PASSWORD: `e2e-${Date.now()}-admin-pw` } });
   }, 120_000);
 
   afterAll(async () => {
@@ -67,8 +67,14 @@ describe('from detections to verified cases, end to end on the fixture cameras',
 
   it('opens, deduplicates and dispatches cases, takes verdicts, and reports accuracy from them', async () => {
     const api = running.api!.url;
-    const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`)).json()) as T;
-    const post = async (path: string, body: unknown) => fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const setup = { actor: 'e2e-test' };
+    const bearer = async (name: string, role: 'admin' | 'grid_worker') => `Bearer ${(await running.identity!.accounts.createToken({ name, role, grids: role === 'grid_worker' ? ['g1', 'g2'] : [] }, setup)).token}`;
+    const tokens: Record<string, string> = { admin: await bearer('e2e-admin', 'admin'), 'worker-7': await bearer('worker-7', 'grid_worker'), 'worker-9': await bearer('worker-9', 'grid_worker') };
+    const adminAuth = { headers: { authorization: tokens.admin! } };
+    const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`, adminAuth)).json()) as T;
+    // The actor is the token's identity; `by` only picks which token to send.
+    const post = async (path: string, { by, ...body }: { by: string } & Record<string, unknown>) =>
+      fetch(`${api}${path}`, { method: 'POST', headers: { authorization: tokens[by]!, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
     // Both scenes that must open cases do; the bus case needs two visits >= 4 s apart.
     const cases = await waitFor(
@@ -111,11 +117,11 @@ describe('from detections to verified cases, end to end on the fixture cameras',
 
     // Evidence is served: a JPEG for the latest sighting and, for parking, the first one too.
     for (const path of [crowd.evidence.latest, parking.evidence.first, parking.evidence.latest]) {
-      const r = await fetch(`${api}/evidence/${path}`);
+      const r = await fetch(`${api}/evidence/${path}`, adminAuth);
       expect(r.status, path).toBe(200);
       expect(Buffer.from(await r.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     }
-    expect((await fetch(`${api}/verify`)).status).toBe(200);
+    expect((await fetch(`${api}/verify`, adminAuth)).status).toBe(200);
 
     // Verdicts: confirm the crowd, reject the parking hit; a conflicting second verdict is a 409.
     expect((await post(`/api/cases/${crowd.id}/verdict`, { by: 'worker-7', verdict: 'confirmed' })).status).toBe(200);

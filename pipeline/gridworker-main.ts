@@ -31,6 +31,10 @@ import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-mode
 import { accuracyRoutes } from './api/accuracy-routes.ts';
 import { StorageGuard } from './storage/storage-guard.ts';
 import { countCases } from './metrics/case-gauges.ts';
+import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
+import { type Identity, openIdentity } from './identity/open-identity.ts';
+import { databaseTarget } from './db/database-target.ts';
+import { openDatabase } from './db/open-database.ts';
 
 /** The parts one process can run. */
 export type Role = 'scheduler' | 'worker' | 'api';
@@ -54,6 +58,12 @@ export interface MainOptions {
    * `<storage>/spool/<host>-<name>`, so a restarted process finds the cases it spooled. Default "main".
    */
   readonly instanceName?: string;
+  /** PostgreSQL URL of the record; default env DATABASE_URL; none: the embedded database in the storage folder. */
+  readonly databaseUrl?: string;
+  /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Re-reads the config file (POST /api/config/reload); absent = that route answers 503. */
+  readonly loadConfig?: () => Promise<GridworkerConfig>;
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -69,6 +79,10 @@ export interface Running {
   readonly metrics: GridworkerMetrics;
   /** The storage folder's guard: its faults for the console, readiness and metrics. */
   readonly storage: StorageGuard;
+  /** Users, tokens and sessions (api role only). */
+  readonly identity?: Identity;
+  /** Whether an admin existed at start, was created, or is missing (api role only). */
+  readonly admin?: AdminBootstrap;
   /**
    * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
    * patrol plan. Redis, the model and the API address stay as they were started.
@@ -117,6 +131,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   metrics.observeStorage(storage);
   const close = async (): Promise<void> => {
     await closeAll(closers.splice(0).reverse(), log, 20_000);
+  };
+  const reload = (next: GridworkerConfig): void => {
+    current = next;
+    sources = cameraSources(next);
+    cameras = apiCameras(next);
+    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
+    log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
   try {
     // Refuse to start on a storage folder that cannot be written: every visit would fail.
@@ -205,13 +226,42 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const apiRedis = createRedis(options.redisUrl, 'request', (err) => log.debug({ err: err.message }, 'api redis connection error'));
       closers.push({ name: 'api redis', run: () => closeRedis(apiRedis) });
       await redisReady(apiRedis);
-      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix });
+      const caseStore = new CaseStore(apiRedis, { prefix: casePrefix, claimLeaseMs: config.api.claimLeaseMinutes * 60_000 });
       const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
       metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
       // The case store counts by listing; a store with its own counting implements caseGauges directly.
       metrics.observeCases({ caseGauges: (now) => countCases(allCases(caseStore), now) });
+      const env = options.env ?? process.env;
+      // The record (users, tokens, system audit). One handle per process: the case store moves onto it too (issue 9).
+      const record = await openDatabase(
+        databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split: !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r)) }),
+      );
+      closers.push({ name: 'record', run: () => record.close() });
+      const a = config.api.auth;
+      const identity = openIdentity(record.db, apiRedis, config.redis.prefix, {
+        sessionIdleMs: a.sessionIdleMinutes * 60_000,
+        sessionMaxMs: a.sessionMaxHours * 3_600_000,
+        lockAfterFailures: a.lockAfterFailures,
+        lockMs: a.lockMinutes * 60_000,
+      });
+      const admin = await bootstrapAdmin(identity.accounts, env);
+      if (admin.state === 'missing') log.warn(admin.howTo);
+      if (admin.state === 'created') log.info({ username: admin.username }, 'created the first admin from GRIDWORKER_ADMIN_PASSWORD');
+      running.identity = identity;
+      running.admin = admin;
+      const loadNext = options.loadConfig;
       const app = createApiApp(
         {
+          auth: { ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins, loginPerMinute: a.loginPerMinute },
+          ...(loadNext
+            ? {
+                reloadConfig: async () => {
+                  const next = await loadNext();
+                  reload(next);
+                  return { cameras: next.cameras.length };
+                },
+              }
+            : {}),
           store: patrolStore,
           cameras: () => cameras,
           storageDir,
@@ -230,13 +280,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     await close();
     throw err;
   }
-  const reload = (next: GridworkerConfig): void => {
-    current = next;
-    sources = cameraSources(next);
-    cameras = apiCameras(next);
-    running.leader?.update(schedulerCameras(next), schedulerPlan(next));
-    log.info({ cameras: next.cameras.length }, 'config reloaded');
-  };
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };

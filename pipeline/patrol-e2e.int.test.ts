@@ -8,6 +8,7 @@ import { type RtspTestServer, type SilentServer, freePort, startRtspServer, star
 import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { PatrolStore, type VisitRecord } from './distributed/patrol-store.ts';
 import { closeRedis, createRedis } from './distributed/redis-connection.ts';
+import { createScratchDatabase, type ScratchDatabase } from './db/scratch-database.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'scripts', 'gridworker.mjs');
@@ -19,8 +20,11 @@ interface Proc {
   out: string;
 }
 
+// Split roles share the record: a scratch PostgreSQL database for this file (set in beforeAll).
+const extraEnv: Record<string, string> = {};
+
 function start(name: string, args: string[]): Proc {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv, LOG_LEVEL: 'warn' } });
   const p: Proc = { name, child, out: '' };
   child.stdout?.on('data', (d: Buffer) => (p.out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (p.out += d.toString()));
@@ -58,8 +62,11 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
   const procs: Proc[] = [];
   let apiPort = 0;
 
+  let scratch: ScratchDatabase;
   beforeAll(async () => {
-    [rtsp, silent, redis] = await Promise.all([startRtspServer(), startSilentServer(), startLocalRedis()]);
+    [rtsp, silent, redis, scratch] = await Promise.all([startRtspServer(), startSilentServer(), startLocalRedis(), createScratchDatabase(undefined, 'patrol')]);
+    extraEnv.DATABASE_URL = scratch.url;
+    extraEnv.GRIDWORKER_ADMIN_PASSWORD = `e2e-${Date.now()}-admin`;
     const closed = await freePort();
     apiPort = await freePort();
     const auth = rtsp.auth!;
@@ -97,7 +104,7 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
   afterAll(async () => {
     for (const p of procs) p.child.kill('SIGKILL');
     await closeRedis(conn);
-    await Promise.all([rtsp?.close(), silent?.close(), redis?.close()]);
+    await Promise.all([rtsp?.close(), silent?.close(), redis?.close(), scratch?.drop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -145,13 +152,17 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
     for (const id of good) expect(health[id]?.state, id).toBe('online');
 
     const api = `http://127.0.0.1:${apiPort}`;
-    const cameras = await (await fetch(`${api}/api/cameras`)).text();
+    // A read-only service token, made the way an operator would (printed once on stdout).
+    const token = execFileSync(process.execPath, [bin, 'tokens', 'create', 'e2e-viewer', '--role', 'viewer', '--config', join(dir, 'config.yaml')], { cwd: root, env: { ...process.env, ...extraEnv }, encoding: 'utf8' }).trim();
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    expect((await fetch(`${api}/api/cameras`)).status).toBe(401);
+    const cameras = await (await fetch(`${api}/api/cameras`, auth)).text();
     expect(cameras).not.toContain(rtsp.auth!.password);
     expect(cameras).not.toContain(encodeURIComponent(rtsp.auth!.password));
     expect(cameras).not.toContain('not-it');
-    const status = (await (await fetch(`${api}/api/patrol/status`)).json()) as { state: string; workers: number; scheduler: { inFlight: number } };
+    const status = (await (await fetch(`${api}/api/patrol/status`, auth)).json()) as { state: string; workers: number; scheduler: { inFlight: number } };
     expect(status).toMatchObject({ state: 'running', workers: 2 });
-    const jpeg = await fetch(`${api}/api/cameras/bus/latest.jpg`);
+    const jpeg = await fetch(`${api}/api/cameras/bus/latest.jpg`, auth);
     expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await jpeg.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerAccuracy } from './commands/accuracy.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerDb } from './commands/db.ts';
 import { registerCleanModel } from './commands/clean-model.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExportVerified } from './commands/export-verified.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerTokens } from './commands/tokens.ts';
+import { registerUsers } from './commands/users.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** The version in package.json. */
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCleanModel(program);
   registerValidate(program);
+  registerDb(program);
+  registerUsers(program);
+  registerTokens(program);
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);

@@ -42,6 +42,36 @@ if ((${#need[@]})); then
   fi
 fi
 
+# PostgreSQL for the tests (`setup.sh --test`): the record's tests run against a real server at
+# 127.0.0.1:5432 (or TEST_DATABASE_URL). CI machines have one; on a fresh Debian with none reachable,
+# install Debian's `postgresql` and start its cluster with trust auth on loopback only (a test
+# machine: `npm start` itself needs none, it uses the embedded database). The kill tests also use
+# its initdb / pg_ctl to start throw-away servers of their own.
+pg_answers() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+if [ "${1:-}" = "--test" ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    echo "gridworker setup: installing PostgreSQL for the tests" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
+  if ! pg_answers; then
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    pg_lsclusters -h 2>/dev/null | grep -q "^$ver main" || $SUDO pg_createcluster "$ver" main >/dev/null
+    hba=/etc/postgresql/$ver/main/pg_hba.conf
+    if ! grep -q '^# gridworker-test' "$hba"; then
+      printf '# gridworker-test: trust on loopback for the test suite\nlocal all all trust\nhost all all 127.0.0.1/32 trust\n' | $SUDO tee "$hba.new" >/dev/null
+      $SUDO sh -c "cat '$hba' >> '$hba.new' && mv '$hba.new' '$hba' && chown postgres:postgres '$hba'"
+    fi
+    echo "gridworker setup: starting PostgreSQL $ver on 127.0.0.1:5432 for the tests" >&2
+    $SUDO pg_ctlcluster "$ver" main start || $SUDO pg_ctlcluster "$ver" main reload
+    for _ in $(seq 1 50); do pg_answers && break; sleep 0.2; done
+  fi
+  psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname = 'test'" 2>/dev/null | grep -q 1 ||
+    psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database test' 2>/dev/null || true
+fi
+
 # npm packages: reinstall only when the lock file changed since the last install.
 # onnxruntime-node's install script would download GPU libraries; the CPU runtime is in the package.
 stamp=node_modules/.gridworker-lock.sha256

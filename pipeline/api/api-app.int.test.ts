@@ -7,6 +7,7 @@ import { PatrolStore } from '../distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import type { ApiCamera } from './api-context.ts';
 import { createApiApp } from './api-app.ts';
+import { type TestAuth, testAuth } from './auth-test-kit.ts';
 import { type HttpServer, listen } from './http-server.ts';
 
 const cameras: ApiCamera[] = [
@@ -19,23 +20,28 @@ describe('HTTP control API on a real Redis', () => {
   let server: HttpServer;
   let store: PatrolStore;
   let conn: ReturnType<typeof createRedis>;
+  let kit: TestAuth;
+  let admin: string;
   const storage = mkdtempSync(join(tmpdir(), 'gw-api-'));
 
   beforeAll(async () => {
     redis = await startLocalRedis();
     conn = createRedis(redis.url, 'producer');
     store = new PatrolStore(conn, 'gwt');
-    server = await listen(createApiApp({ store, cameras: () => cameras, storageDir: storage }), '127.0.0.1', 0);
+    kit = await testAuth(conn);
+    admin = await kit.bearer('admin');
+    server = await listen(createApiApp({ store, cameras: () => cameras, storageDir: storage, auth: kit.auth }), '127.0.0.1', 0);
   });
   afterAll(async () => {
     await server.close();
+    await kit.cleanup();
     await closeRedis(conn);
     await redis.close();
     rmSync(storage, { recursive: true, force: true });
   });
 
   const call = async (method: string, path: string, body?: string) => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body });
     const type = res.headers.get('content-type') ?? '';
     return { status: res.status, type, json: type.includes('json') ? ((await res.json()) as Record<string, unknown>) : null };
   };
@@ -49,6 +55,14 @@ describe('HTTP control API on a real Redis', () => {
       expect(r).toMatchObject({ status: 200, json: { state } });
       expect(await store.getRunState()).toBe(state);
     }
+    const audit = await kit.identity.store.listAudit(4);
+    expect(audit.map((a) => [a.action, a.actor, a.role])).toEqual([
+      ['patrol.stop', 'token:t-admin-1', 'admin'],
+      ['patrol.resume', 'token:t-admin-1', 'admin'],
+      ['patrol.pause', 'token:t-admin-1', 'admin'],
+      ['patrol.start', 'token:t-admin-1', 'admin'],
+    ]);
+    expect(audit[0]!.ip).toMatch(/127\.0\.0\.1/);
   });
 
   it('queues visit-now for a known camera and answers 400 / 404 for bad requests', async () => {
@@ -93,7 +107,7 @@ describe('HTTP control API on a real Redis', () => {
     expect(await call('GET', '/api/cameras/cam-1/latest.jpg')).toMatchObject({ status: 404 });
     mkdirSync(join(storage, 'latest'), { recursive: true });
     writeFileSync(join(storage, 'latest', 'cam-1.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
-    const r = await fetch(`${server.url}/api/cameras/cam-1/latest.jpg`);
+    const r = await fetch(`${server.url}/api/cameras/cam-1/latest.jpg`, { headers: { authorization: admin } });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await r.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
@@ -101,10 +115,10 @@ describe('HTTP control API on a real Redis', () => {
 
   it('answers 503 with a clear message when Redis is gone', async () => {
     const dead = createRedis('redis://127.0.0.1:1', 'producer');
-    const app = createApiApp({ store: new PatrolStore(dead, 'gwt'), cameras: () => cameras, storageDir: storage });
+    const app = createApiApp({ store: new PatrolStore(dead, 'gwt'), cameras: () => cameras, storageDir: storage, auth: kit.auth });
     const s = await listen(app, '127.0.0.1', 0);
     try {
-      const res = await fetch(`${s.url}/api/patrol/pause`, { method: 'POST' });
+      const res = await fetch(`${s.url}/api/patrol/pause`, { method: 'POST', headers: { authorization: admin } });
       expect(res.status).toBe(503);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('UNAVAILABLE');

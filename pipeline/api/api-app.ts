@@ -1,40 +1,94 @@
-import express, { type Express } from 'express';
+import express, { type Express, Router } from 'express';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Registry } from 'prom-client';
 import { createLogger } from '../log.ts';
 import type { ApiContext } from './api-context.ts';
 import { errorMiddleware, unavailable, unknownRoute } from './api-errors.ts';
-import { readiness } from './readiness.ts';
 import { ApiRoutes } from './api-routes.ts';
 import { buildOpenApi } from './openapi.ts';
+import { readiness } from './readiness.ts';
+import { authMiddleware } from './auth-middleware.ts';
 import { cameraRoutes } from './camera-routes.ts';
 import { caseRoutes } from './case-routes.ts';
+import { configRoutes } from './config-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
+import { identityRoutes } from './identity-routes.ts';
+import { loginPageRoutes } from './login-page.ts';
 import { patrolRoutes } from './patrol-routes.ts';
 import { verifyPageRoutes } from './verify-page.ts';
+
+/** helmet's settings: a CSP allowing scripts from this server only (no inline script), no framing, nosniff, same-origin referrers. */
+export const SECURITY_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      'form-action': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+    },
+  },
+  referrerPolicy: { policy: 'same-origin' },
+  frameguard: { action: 'deny' },
+};
 
 /** Version of the HTTP API in its OpenAPI document. */
 export const API_VERSION = '1.0.0';
 
 /**
- * Builds the HTTP control API: /api/patrol, /api/cameras, /metrics, /healthz, /readyz, and with
- * `ctx.cases` the verification routes /api/cases, /evidence and the /verify page.
+ * Builds the HTTP API: /api/login|logout|me, /api/patrol, /api/cameras, /metrics, /healthz, /readyz, /api/openapi.json, and
+ * with `ctx.cases` the verification routes /api/cases, /evidence and the /verify page. Every
+ * request goes through the auth middleware and the permission table (route-permissions.ts)
+ * first; helmet sets the security headers (CSP: scripts from 'self' only, no inline scripts).
  */
 export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
+  app.use(helmet(SECURITY_HEADERS));
+  // While Redis is away every /api call (authentication included: sessions live there) answers a
+  // plain 503 at once instead of waiting on a dead connection.
+  const redisReady = ctx.redisReady;
+  if (redisReady) {
+    app.use('/api', (_req, _res, next) => {
+      next(redisReady() ? undefined : unavailable('Redis is not reachable; try again shortly'));
+    });
+  }
+  app.use(authMiddleware(ctx.auth));
+  app.use(apiRoutes(ctx, metrics));
+  app.use(unknownRoute);
+  app.use(errorMiddleware(createLogger('api')));
+  return app;
+}
+
+/**
+ * Every handler of the API, in one router, WITHOUT authentication: it must only ever be mounted
+ * behind authMiddleware, as createApiApp does (handlers read the principal it leaves, see
+ * request-identity.ts). The auth benchmark mounts it behind a fixed principal to measure the same
+ * routes without authentication. Routes declared with ApiRoutes are in /api/openapi.json.
+ */
+export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
+  const r = Router();
+  r.use(express.json({ limit: '256kb' }));
   const documented: ApiRoutes[] = [];
+  const mount = (routes: ApiRoutes): void => {
+    documented.push(routes);
+    r.use(routes.mount, routes.router);
+  };
   const service = new ApiRoutes('', 'service');
   // Alive: the process answers. Whether it can do its job is /readyz.
-  service.get('/healthz', { summary: 'liveness: the process answers', responses: { 200: '`{ ok: true }`' } }, async (_input, _req, res) => {
+  service.get('/healthz', { summary: 'liveness: the process answers (public)', responses: { 200: '`{ ok: true }`' } }, async (_input, _req, res) => {
     res.json({ ok: true });
   });
-  service.get('/readyz', { summary: 'readiness: Redis, cases, storage, model, leader; 503 names the failing parts', responses: { 200: 'every part ready', 503: '`{ ready: false, failing, checks }`' } }, (_input, req, res) =>
-    readiness(ctx.readiness?.() ?? []).then((report) => {
-      res.setHeader('Cache-Control', 'no-store');
-      res.status(report.ready ? 200 : 503).json(report);
-    }),
-  );
+  service.get('/readyz', { summary: 'readiness (public): Redis, cases, storage, model, leader; 503 names the failing parts', responses: { 200: 'every part ready', 503: '`{ ready: false, failing, checks }`' } }, async (_input, _req, res) => {
+    const report = await readiness(ctx.readiness?.() ?? []);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.ready ? 200 : 503).json(report);
+  });
   if (metrics) {
     service.get('/metrics', { summary: 'Prometheus metrics (text exposition format)', produces: 'text/plain', responses: { 200: 'the metrics' } }, async (_input, _req, res) => {
       res.setHeader('Content-Type', metrics.contentType);
@@ -44,30 +98,17 @@ export function createApiApp(ctx: ApiContext, metrics?: Registry): Express {
   service.get('/api/openapi.json', { summary: 'this OpenAPI 3.1 document, generated from the schemas the routes validate with', responses: { 200: 'the document' } }, async (_input, _req, res) => {
     res.json(buildOpenApi(documented.flatMap((d) => d.specs), { title: 'Gridworker HTTP API', version: API_VERSION }));
   });
-  documented.push(service);
-  app.use(service.router);
-  const redisReady = ctx.redisReady;
-  if (redisReady) {
-    app.use('/api', (_req, _res, next) => {
-      next(redisReady() ? undefined : unavailable('Redis is not reachable; try again shortly'));
-    });
-  }
-  for (const routes of [patrolRoutes(ctx), cameraRoutes(ctx)]) {
-    documented.push(routes);
-    app.use(routes.mount, routes.router);
-  }
+  mount(service);
+  r.use('/login', loginPageRoutes());
+  r.use('/api', identityRoutes(ctx.auth));
+  mount(patrolRoutes(ctx));
+  r.use('/api/config', configRoutes(ctx));
+  mount(cameraRoutes(ctx));
   if (ctx.cases) {
-    app.use('/api/cases', caseRoutes(ctx.cases));
-    const evidence = evidenceRoutes(ctx.cases.evidenceDir);
-    documented.push(evidence);
-    app.use(evidence.mount, evidence.router);
-    app.use('/verify', verifyPageRoutes(ctx.cases));
+    r.use('/api/cases', caseRoutes(ctx.cases));
+    mount(evidenceRoutes(ctx.cases));
+    r.use('/verify', verifyPageRoutes(ctx.cases));
   }
-  if (ctx.accuracy) {
-    documented.push(ctx.accuracy);
-    app.use(ctx.accuracy.mount, ctx.accuracy.router);
-  }
-  app.use(unknownRoute);
-  app.use(errorMiddleware(createLogger('api')));
-  return app;
+  if (ctx.accuracy) mount(ctx.accuracy);
+  return r;
 }

@@ -2,6 +2,9 @@ import type { ApiRoutes } from './api-routes.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
+import type { Accounts } from '../identity/accounts.ts';
+import type { Authenticator } from '../identity/authenticator.ts';
+import type { IdentityStore } from '../identity/identity-store.ts';
 import type { ReadinessCheck } from './readiness.ts';
 
 /** A camera as the API shows it: never with credentials. */
@@ -35,6 +38,24 @@ export interface ApiContext {
   readonly redisReady?: () => boolean;
   /** The parts /readyz checks (Redis, cases, storage, model, leader). Absent = /readyz checks nothing. */
   readonly readiness?: () => readonly ReadinessCheck[];
+  /** Who may do what: every request but the public ones needs a session or a token. */
+  readonly auth: AuthApiContext;
+  /** Re-reads the config file and applies it (POST /api/config/reload); absent = 503. */
+  readonly reloadConfig?: () => Promise<{ readonly cameras: number }>;
+}
+
+/** What authentication and the identity routes need. */
+export interface AuthApiContext {
+  readonly authenticator: Authenticator;
+  readonly accounts: Accounts;
+  /** The identity store (system audit). */
+  readonly store: IdentityStore;
+  /** False while no enabled admin exists: writes are refused (503 SETUP_REQUIRED). */
+  readonly adminReady: () => Promise<boolean>;
+  /** Origins besides the server's own allowed to send cookie-authenticated writes (a reverse proxy's public origin). */
+  readonly trustedOrigins?: readonly string[];
+  /** Login attempts allowed per client address per minute. Default 10. */
+  readonly loginPerMinute?: number;
 }
 
 /** What the case verification routes read and act on. */

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import type { ApiContext } from './api-context.ts';
 import { notFound, unavailable } from './api-errors.ts';
 import { ApiRoutes } from './api-routes.ts';
+import { seesGrid } from '../identity/principal.ts';
+import { principalOf } from './request-identity.ts';
+import type { Response } from 'express';
 
 /** A camera id as the config allows it. */
 export const CameraIdSchema = z
@@ -24,12 +27,15 @@ export const VisitListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(50).default(20).describe('how many recent visits, 1-50; default 20'),
 });
 
-/** /api/cameras: the camera list with health, one camera, its recent visits and latest frame. */
+/**
+ * /api/cameras: the camera list with health, one camera, its recent visits and latest frame.
+ * Grid workers see only the cameras of their grids; another grid's camera is a 404 to them.
+ */
 export function cameraRoutes(ctx: ApiContext): ApiRoutes {
   const r = new ApiRoutes('/api/cameras', 'cameras');
-  const find = (id: string) => {
+  const find = (id: string, res: Response) => {
     const cam = ctx.cameras().find((c) => c.id === id);
-    if (!cam) throw notFound(`camera "${id}"`);
+    if (!cam || !seesGrid(principalOf(res), cam.grid)) throw notFound(`camera "${id}"`);
     return cam;
   };
   const health = async () => {
@@ -49,16 +55,17 @@ export function cameraRoutes(ctx: ApiContext): ApiRoutes {
 
   r.get('/', { summary: 'cameras with health and the outcome of their last visit; URLs masked', query: CameraListQuery, responses: { 200: '`{ cameras, count }`', 503: 'Redis is not reachable' } }, async ({ query }, _req, res) => {
     const [all, last] = await Promise.all([health(), outcomes()]);
+    const p = principalOf(res);
     const list = ctx
       .cameras()
-      .filter((c) => !query.grid || c.grid === query.grid)
+      .filter((c) => (!query.grid || c.grid === query.grid) && seesGrid(p, c.grid))
       .map((c) => ({ ...c, health: all[c.id] ?? { state: 'unknown' }, lastVisit: last[c.id] ?? null }))
       .filter((c) => !query.health || c.health.state === query.health);
     res.json({ cameras: list, count: list.length });
   });
 
   r.get('/:id', { summary: 'one camera with health and last visit', params: CameraParams, responses: { 200: 'the camera', 404: 'no such camera', 503: 'Redis is not reachable' } }, async ({ params }, _req, res) => {
-    const cam = find(params.id);
+    const cam = find(params.id, res);
     const [all, last] = await Promise.all([health(), outcomes()]);
     res.json({ ...cam, health: all[cam.id] ?? { state: 'unknown' }, lastVisit: last[cam.id] ?? null });
   });
@@ -67,7 +74,7 @@ export function cameraRoutes(ctx: ApiContext): ApiRoutes {
     '/:id/visits',
     { summary: "the camera's recent visits with their detections, newest first", params: CameraParams, query: VisitListQuery, responses: { 200: '`{ cameraId, visits }`', 404: 'no such camera', 503: 'Redis is not reachable' } },
     async ({ params, query }, _req, res) => {
-      const cam = find(params.id);
+      const cam = find(params.id, res);
       const visits = await ctx.store.recentVisits(cam.id, query.limit).catch((err: unknown) => {
         throw unavailable('cannot read visits: Redis is not reachable', err);
       });
@@ -79,7 +86,7 @@ export function cameraRoutes(ctx: ApiContext): ApiRoutes {
     '/:id/latest.jpg',
     { summary: "the camera's latest frame (JPEG, full resolution)", params: CameraParams, produces: 'image/jpeg', responses: { 200: 'the JPEG', 404: 'no such camera, or not visited successfully yet' } },
     async ({ params }, _req, res) => {
-      const cam = find(params.id);
+      const cam = find(params.id, res);
       const file = join(ctx.storageDir, 'latest', `${cam.id}.jpg`);
       const info = await stat(file).catch(() => null);
       if (!info) throw notFound(`latest frame of camera "${cam.id}" (not visited successfully yet)`);

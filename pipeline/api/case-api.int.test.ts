@@ -12,6 +12,7 @@ import { PatrolStore } from '../distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import type { CaseRecord } from '../events/event-model.ts';
 import { createApiApp } from './api-app.ts';
+import { type TestAuth, testAuth } from './auth-test-kit.ts';
 import { type HttpServer, listen } from './http-server.ts';
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string; field?: string } };
@@ -25,6 +26,9 @@ describe('case verification API and /verify page on a real Redis', () => {
   let jpeg: Buffer;
   const dir = mkdtempSync(join(tmpdir(), 'gw-case-api-'));
   const cases: CaseRecord[] = [];
+  let kit: TestAuth;
+  /** Cookie header per grid worker (logged in through POST /api/login). */
+  const who: Record<string, string> = {};
 
   beforeAll(async () => {
     redis = await startLocalRedis();
@@ -43,25 +47,38 @@ describe('case verification API and /verify page on a real Redis', () => {
       const ctx = { ...testContext(s.eventType, evidence), camera: { grid: s.grid, areaType: 'street' } };
       cases.push((await store.openOrUpdate(testEvent({ cameraId: s.cameraId, eventType: s.eventType, ...(s.place ? { place: s.place } : {}) }), ctx)).case);
     }
+    kit = await testAuth(conn);
     const app = createApiApp({
+      auth: kit.auth,
       store: new PatrolStore(conn, 'gwt'),
       cameras: () => [],
       storageDir: dir,
       cases: { store, eventTypes: () => TEST_TYPES, evidenceDir: dir },
     });
     server = await listen(app, '127.0.0.1', 0);
+    for (const name of ['w1', 'w2', 'w3', 'w4']) {
+      const password = `pw-${name}-long-enough`;
+      await kit.identity.accounts.addUser({ username: name, password, role: 'grid_worker', grids: ['g1', 'g2'] }, { actor: 'test' });
+      const res = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name, password }) });
+      expect(res.status).toBe(200);
+      who[name] = res.headers.get('set-cookie')!.split(';')[0]!;
+    }
+    who.admin = await kit.bearer('admin');
   });
   afterAll(async () => {
     await server.close();
+    await kit.cleanup();
     await closeRedis(conn);
     await redis.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = async (method: string, path: string, body?: unknown) => {
+  /** Calls as a grid worker (same-origin browser request with their cookie) or as the admin token. */
+  const call = async (method: string, path: string, body?: unknown, as = 'w1') => {
+    const auth: Record<string, string> = as === 'admin' ? { authorization: who.admin! } : { cookie: who[as]!, origin: server.url };
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, json: (await res.json()) as Json };
@@ -72,13 +89,15 @@ describe('case verification API and /verify page on a real Redis', () => {
   it('lists pending cases with filters, and names bad parameters', async () => {
     const all = await call('GET', '/api/cases?status=pending');
     expect(all.status).toBe(200);
-    expect((all.json.cases as CaseRecord[]).map((c) => c.id)).toEqual([id(0), id(1), id(2), id(3)]);
+    // Ids sort by opening ms, then randomly within one ms: compare with the sorted ids.
+    expect((all.json.cases as CaseRecord[]).map((c) => c.id)).toEqual([id(0), id(1), id(2), id(3)].sort());
     const g2 = await call('GET', '/api/cases?status=pending&grid=g2&type=fire_smoke');
     expect((g2.json.cases as CaseRecord[]).map((c) => c.id)).toEqual([id(2)]);
+    const [cam1a, cam1b] = [id(0), id(3)].sort();
     const cam = await call('GET', '/api/cases?camera=cam-1&limit=1');
-    expect(cam.json).toMatchObject({ count: 1, nextCursor: id(0) });
-    const next = await call('GET', `/api/cases?camera=cam-1&limit=1&cursor=${id(0)}`);
-    expect((next.json.cases as CaseRecord[])[0]!.id).toBe(id(3));
+    expect(cam.json).toMatchObject({ count: 1, nextCursor: cam1a });
+    const next = await call('GET', `/api/cases?camera=cam-1&limit=1&cursor=${cam1a}`);
+    expect((next.json.cases as CaseRecord[])[0]!.id).toBe(cam1b);
     expect(await call('GET', '/api/cases?status=lost')).toMatchObject({ status: 400, json: { error: { code: 'BAD_REQUEST', field: 'status' } } });
     expect(await call('GET', '/api/cases?limit=1000')).toMatchObject({ status: 400, json: { error: { field: 'limit' } } });
   });
@@ -94,60 +113,64 @@ describe('case verification API and /verify page on a real Redis', () => {
 
   it('claims, confirms and resolves with idempotent repeats, 400s, 404s and 409s', async () => {
     const c = id(0);
-    expect(await call('POST', `/api/cases/${c}/claim`, {})).toMatchObject({ status: 400, json: { error: { field: 'by' } } });
+    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w2' })).toMatchObject({ status: 400, json: { error: { field: 'by' } } });
     expect(await call('POST', `/api/cases/${c}/claim`, '{"by":')).toMatchObject({ status: 400, json: { error: { code: 'BAD_JSON', field: 'body' } } });
-    expect(await call('POST', `/api/cases/${UNKNOWN}/claim`, { by: 'w1' })).toMatchObject({ status: 404 });
-    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'claimed', claimedBy: 'w1' } } });
-    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w1' })).toMatchObject({ status: 200, json: { changed: false } });
-    expect(await call('POST', `/api/cases/${c}/claim`, { by: 'w2' })).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } });
-    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w1' })).toMatchObject({ status: 409 });
+    expect(await call('POST', `/api/cases/${UNKNOWN}/claim`, {  }, 'w1')).toMatchObject({ status: 404 });
+    expect(await call('POST', `/api/cases/${c}/claim`, {  }, 'w1')).toMatchObject({ status: 200, json: { changed: true, case: { status: 'claimed', claimedBy: 'w1' } } });
+    expect(await call('POST', `/api/cases/${c}/claim`, {  }, 'w1')).toMatchObject({ status: 200, json: { changed: false } });
+    expect(await call('POST', `/api/cases/${c}/claim`, {  }, 'w2')).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, {  }, 'w1')).toMatchObject({ status: 409 });
 
-    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected' })).toMatchObject({ status: 400, json: { error: { field: 'reason' } } });
-    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' })).toMatchObject({
+    expect(await call('POST', `/api/cases/${c}/verdict`, { verdict: 'rejected' }, 'w1')).toMatchObject({ status: 400, json: { error: { field: 'reason' } } });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' }, 'w1')).toMatchObject({
       status: 400,
       json: { error: { field: 'correctType' } },
     });
-    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'illegal_parking' })).toMatchObject({
+    expect(await call('POST', `/api/cases/${c}/verdict`, { verdict: 'rejected', reason: 'wrong_event_type', correctType: 'illegal_parking' }, 'w1')).toMatchObject({
       status: 400,
       json: { error: { field: 'correctType' } },
     });
-    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'ok' })).toMatchObject({ status: 400, json: { error: { field: 'verdict' } } });
-    expect(await call('POST', `/api/cases/${UNKNOWN}/verdict`, { by: 'w1', verdict: 'confirmed' })).toMatchObject({ status: 404 });
-    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w2', verdict: 'confirmed' })).toMatchObject({ status: 409 });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { verdict: 'ok' }, 'w1')).toMatchObject({ status: 400, json: { error: { field: 'verdict' } } });
+    expect(await call('POST', `/api/cases/${UNKNOWN}/verdict`, { verdict: 'confirmed' }, 'w1')).toMatchObject({ status: 404 });
+    expect(await call('POST', `/api/cases/${c}/verdict`, { verdict: 'confirmed' }, 'w2')).toMatchObject({ status: 409 });
 
-    const first = await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'confirmed', note: 'blocking the gate' });
+    const first = await call('POST', `/api/cases/${c}/verdict`, { verdict: 'confirmed', note: 'blocking the gate' }, 'w1');
     expect(first).toMatchObject({ status: 200, json: { changed: true, case: { status: 'confirmed', verdict: { verdict: 'confirmed', by: 'w1' } } } });
-    const repeat = await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'confirmed' });
+    const repeat = await call('POST', `/api/cases/${c}/verdict`, { verdict: 'confirmed' }, 'w1');
     expect(repeat).toMatchObject({ status: 200, json: { changed: false } });
     expect(repeat.json.case).toEqual(first.json.case);
-    expect(await call('POST', `/api/cases/${c}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'duplicate' })).toMatchObject({ status: 409 });
+    const other = await call('POST', `/api/cases/${c}/verdict`, { verdict: 'confirmed' }, 'w2');
+    expect(other).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } });
+    expect(other.json.error!.message).toMatch(/already decided by w1: confirmed/);
+    expect(await call('POST', `/api/cases/${c}/verdict`, { verdict: 'rejected', reason: 'duplicate' }, 'w1')).toMatchObject({ status: 409 });
 
-    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed', extra: 1 })).toMatchObject({ status: 400, json: { error: { field: 'extra' } } });
-    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3', note: 'towed' })).toMatchObject({ status: 200, json: { changed: true, case: { status: 'resolved' } } });
-    expect(await call('POST', `/api/cases/${c}/resolve`, { by: 'w3' })).toMatchObject({ status: 200, json: { changed: false } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, { note: 'towed', extra: 1 }, 'w3')).toMatchObject({ status: 400, json: { error: { field: 'extra' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, { note: 'towed' }, 'w3')).toMatchObject({ status: 200, json: { changed: true, case: { status: 'resolved' } } });
+    expect(await call('POST', `/api/cases/${c}/resolve`, {  }, 'w3')).toMatchObject({ status: 200, json: { changed: false } });
 
     const audit = await call('GET', `/api/cases/${c}/audit`);
     expect((audit.json.audit as { action: string; by: string }[]).map((e) => `${e.action}:${e.by}`)).toEqual(['opened:system', 'claimed:w1', 'confirmed:w1', 'resolved:w3']);
   });
 
   it('rejects with a reason and a correct type', async () => {
-    const r = await call('POST', `/api/cases/${id(1)}/verdict`, { by: 'w4', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke' });
+    const r = await call('POST', `/api/cases/${id(1)}/verdict`, { verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke' }, 'w4');
     expect(r).toMatchObject({ status: 200, json: { case: { status: 'rejected', verdict: { reason: 'wrong_event_type', correctType: 'fire_smoke' } } } });
-    expect(await call('POST', `/api/cases/${id(1)}/resolve`, { by: 'w4' })).toMatchObject({ status: 409 });
+    expect(await call('POST', `/api/cases/${id(1)}/resolve`, {  }, 'w4')).toMatchObject({ status: 409 });
     expect((await call('GET', '/api/cases?status=rejected')).json).toMatchObject({ count: 1 });
   });
 
   it('serves evidence files and refuses anything that is not an evidence path', async () => {
-    const res = await fetch(`${server.url}/evidence/${evidence}`);
+    const admin = { headers: { authorization: who.admin! } };
+    const res = await fetch(`${server.url}/evidence/${evidence}`, admin);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await res.arrayBuffer())).toEqual(jpeg);
-    expect((await fetch(`${server.url}/evidence/2024-01-02/${'0'.repeat(64)}.jpg`)).status).toBe(404);
-    expect((await fetch(`${server.url}/evidence/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
-    expect((await fetch(`${server.url}/evidence/2024-01-02/x.jpg`)).status).toBe(400);
+    expect((await fetch(`${server.url}/evidence/2024-01-02/${'0'.repeat(64)}.jpg`, admin)).status).toBe(404);
+    expect((await fetch(`${server.url}/evidence/..%2F..%2Fetc%2Fpasswd`, admin)).status).toBe(400);
+    expect((await fetch(`${server.url}/evidence/2024-01-02/x.jpg`, admin)).status).toBe(400);
     // A raw request line that no client normalised.
     const raw = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/evidence/../../../etc/passwd' }, (r) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/evidence/../../../etc/passwd', headers: { authorization: who.admin! } }, (r) => {
         r.resume();
         resolve(r.statusCode ?? 0);
       });
@@ -157,39 +180,47 @@ describe('case verification API and /verify page on a real Redis', () => {
     expect(raw).toBe(400);
   });
 
-  it('serves the phone page: pending cases with evidence and verdict buttons, no external assets', async () => {
-    const res = await fetch(`${server.url}/verify?grid=g2`);
+  it('serves the phone page: pending cases with evidence and verdict buttons, no external assets, no inline script', async () => {
+    const page = { headers: { cookie: who.w3! } };
+    const res = await fetch(`${server.url}/verify?grid=g2`, page);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'nonce-/);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
     const html = await res.text();
     expect(html).toContain('<meta name="viewport"');
     expect(html).toContain(`data-id="${id(2)}"`);
     expect(html).not.toContain(`data-id="${id(0)}"`); // resolved, and in g1
     expect(html).not.toContain(`data-id="${id(1)}"`); // rejected
-    expect(html).toContain(`src="/evidence/${evidence}"`);
+    expect(html).toContain(`src="/evidence/${evidence}?case=${id(2)}"`);
+    expect(html).toContain('<script src="/verify/verify.js"></script>');
+    expect(html).not.toMatch(/<script>|<script [^>]*nonce/);
+    const js = await fetch(`${server.url}/verify/verify.js`);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await js.text()).not.toContain('by:');
     expect(html).toContain('data-verdict="confirmed"');
     expect(html).toContain('data-verdict="rejected"');
     expect(html).toContain('<option value="not_a_violation">');
     expect(html).toContain('火情烟雾');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    const all = await (await fetch(`${server.url}/verify`)).text();
+    const all = await (await fetch(`${server.url}/verify`, page)).text();
     expect(all.match(/class="case"/g)).toHaveLength(2);
-    expect((await fetch(`${server.url}/verify?limit=0`)).status).toBe(400);
+    expect((await fetch(`${server.url}/verify?limit=0`, page)).status).toBe(400);
+    const anon = await fetch(`${server.url}/verify?grid=g2`, { redirect: 'manual' });
+    expect([anon.status, anon.headers.get('location')]).toEqual([302, '/login?next=%2Fverify%3Fgrid%3Dg2']);
   });
 
   it('answers 503 when Redis is not reachable', async () => {
     const dead = createRedis('redis://127.0.0.1:1', 'producer');
     const s = await listen(
-      createApiApp({ store: new PatrolStore(dead, 'x'), cameras: () => [], storageDir: dir, cases: { store: new CaseStore(dead, { prefix: 'x' }), eventTypes: () => TEST_TYPES, evidenceDir: dir } }),
+      createApiApp({ auth: kit.auth, store: new PatrolStore(dead, 'x'), cameras: () => [], storageDir: dir, cases: { store: new CaseStore(dead, { prefix: 'x' }), eventTypes: () => TEST_TYPES, evidenceDir: dir } }),
       '127.0.0.1',
       0,
     );
     try {
-      const r = await fetch(`${s.url}/api/cases?status=pending`);
+      const r = await fetch(`${s.url}/api/cases?status=pending`, { headers: { authorization: who.admin! } });
       expect(r.status).toBe(503);
       expect(((await r.json()) as Json).error).toMatchObject({ code: 'UNAVAILABLE' });
-      expect((await fetch(`${s.url}/api/cases/${UNKNOWN}/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"w1"}' })).status).toBe(503);
+      expect((await fetch(`${s.url}/api/cases/${UNKNOWN}/claim`, { method: 'POST', headers: { authorization: who.admin! } })).status).toBe(503);
     } finally {
       await s.close();
       await closeRedis(dead);

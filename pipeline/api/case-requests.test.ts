@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-errors.ts';
-import { parseClaim, parseListQuery, parseResolve, parseVerdict } from './case-requests.ts';
+import { parseListQuery, parseNoFields, parseResolve, parseVerdict } from './case-requests.ts';
 
 const known = (id: string): boolean => id === 'fire_smoke';
 const fieldOf = (fn: () => unknown): string | undefined => {
@@ -16,10 +16,12 @@ const fieldOf = (fn: () => unknown): string | undefined => {
 
 describe('case API request parsing', () => {
   it('parses good bodies', () => {
-    expect(parseClaim({ by: 'w-17' })).toEqual({ by: 'w-17' });
-    expect(parseResolve({ by: 'w1', note: 'towed' })).toEqual({ by: 'w1', note: 'towed' });
-    expect(parseVerdict({ by: 'w1', verdict: 'confirmed' }, known)).toEqual({ by: 'w1', verdict: 'confirmed' });
-    expect(parseVerdict({ by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke', note: 'smoke' }, known)).toEqual({
+    expect(parseNoFields(undefined)).toBeUndefined();
+    expect(parseNoFields({})).toBeUndefined();
+    expect(parseResolve({ note: 'towed' })).toEqual({ note: 'towed' });
+    expect(parseResolve(undefined)).toEqual({});
+    expect(parseVerdict({ verdict: 'confirmed' }, 'w1', known)).toEqual({ by: 'w1', verdict: 'confirmed' });
+    expect(parseVerdict({ verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke', note: 'smoke' }, 'w1', known)).toEqual({
       by: 'w1',
       verdict: 'rejected',
       reason: 'wrong_event_type',
@@ -31,20 +33,25 @@ describe('case API request parsing', () => {
   it.each([
     [undefined, 'body'],
     [[], 'body'],
-    [{}, 'by'],
-    [{ by: '' }, 'by'],
-    [{ by: 'a b' }, 'by'],
-    [{ by: 'w1' }, 'verdict'],
-    [{ by: 'w1', verdict: 'maybe' }, 'verdict'],
-    [{ by: 'w1', verdict: 'rejected' }, 'reason'],
-    [{ by: 'w1', verdict: 'rejected', reason: 'ugly' }, 'reason'],
-    [{ by: 'w1', verdict: 'confirmed', reason: 'duplicate' }, 'reason'],
-    [{ by: 'w1', verdict: 'rejected', reason: 'duplicate', correctType: 'fire_smoke' }, 'correctType'],
-    [{ by: 'w1', verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' }, 'correctType'],
-    [{ by: 'w1', verdict: 'confirmed', note: 5 }, 'note'],
-    [{ by: 'w1', verdict: 'confirmed', reasn: 'x' }, 'reasn'],
+    [{}, 'verdict'],
+    [{ by: 'w1', verdict: 'confirmed' }, 'by'],
+    [{ by: 'system', verdict: 'confirmed' }, 'by'],
+    [{ verdict: 'maybe' }, 'verdict'],
+    [{ verdict: 'rejected' }, 'reason'],
+    [{ verdict: 'rejected', reason: 'ugly' }, 'reason'],
+    [{ verdict: 'confirmed', reason: 'duplicate' }, 'reason'],
+    [{ verdict: 'rejected', reason: 'duplicate', correctType: 'fire_smoke' }, 'correctType'],
+    [{ verdict: 'rejected', reason: 'wrong_event_type', correctType: 'unicorn' }, 'correctType'],
+    [{ verdict: 'confirmed', note: 5 }, 'note'],
+    [{ verdict: 'confirmed', reasn: 'x' }, 'reasn'],
   ])('verdict body %j is a 400 naming %s', (body, field) => {
-    expect(fieldOf(() => parseVerdict(body, known))).toBe(field);
+    expect(fieldOf(() => parseVerdict(body, 'w1', known))).toBe(field);
+  });
+
+  it('refuses a stated actor on every write body: identity comes from the session or token', () => {
+    expect(fieldOf(() => parseNoFields({ by: 'w2' }))).toBe('by');
+    expect(fieldOf(() => parseResolve({ by: 'w2' }))).toBe('by');
+    expect(fieldOf(() => parseNoFields({ x: 1 }))).toBe('x');
   });
 
   it('parses list queries and names bad parameters', () => {

@@ -12,22 +12,19 @@ import { badRequest } from './api-errors.ts';
 /** Reasons a grid worker can reject a case with. */
 export const REJECT_REASONS: readonly RejectReason[] = ['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation'];
 const STATUSES: readonly (CaseStatus | 'pending')[] = ['pending', 'open', 'claimed', 'confirmed', 'rejected', 'resolved'];
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const FILTER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const MAX_NOTE = 2000;
 
 type Body = Record<string, unknown>;
 
 function object(body: unknown, allowed: readonly string[]): Body {
+  // Claim and release carry nothing: no body at all is fine.
+  if (body === undefined && !allowed.includes('verdict')) return {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body', 'a JSON object is required (Content-Type: application/json)');
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw badRequest(key, `unknown field; allowed: ${allowed.join(', ')}`);
+  // Who acts is the authenticated identity, never what the client states.
+  if ('by' in body) throw badRequest('by', 'not accepted: the actor is the logged-in user or the bearer token, never a field of the request');
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw badRequest(key, `unknown field; allowed: ${allowed.join(', ') || 'none'}`);
   return body as Body;
-}
-
-function workerId(b: Body): string {
-  const by = b.by;
-  if (typeof by !== 'string' || !WORKER_ID.test(by)) throw badRequest('by', 'required: the grid worker id, 1-64 of letters, digits, ".", "_", "@", "-"');
-  return by;
 }
 
 function note(b: Body): string | undefined {
@@ -37,26 +34,25 @@ function note(b: Body): string | undefined {
   return n || undefined;
 }
 
-/** Body of POST /:id/claim: `{ by }`. */
-export function parseClaim(body: unknown): { by: string } {
-  return { by: workerId(object(body, ['by'])) };
+/** Body of POST /:id/claim and /:id/release: nothing (or `{}`). */
+export function parseNoFields(body: unknown): void {
+  object(body, []);
 }
 
-/** Body of POST /:id/resolve: `{ by, note? }`. */
-export function parseResolve(body: unknown): { by: string; note?: string } {
-  const b = object(body, ['by', 'note']);
-  const n = note(b);
-  return { by: workerId(b), ...(n ? { note: n } : {}) };
+/** Body of POST /:id/resolve: `{ note? }`. */
+export function parseResolve(body: unknown): { note?: string } {
+  const n = note(object(body ?? {}, ['note']));
+  return n ? { note: n } : {};
 }
 
 /**
- * Body of POST /:id/verdict: `{ by, verdict: confirmed|rejected, reason?, correctType?, note? }`.
- * `reason` is required with rejected and refused with confirmed; `correctType` only with reason
- * wrong_event_type, and must be a type `knownType` accepts.
+ * Body of POST /:id/verdict: `{ verdict: confirmed|rejected, reason?, correctType?, note? }`; the
+ * verdict is signed with `by`, the authenticated actor. `reason` is required with rejected and
+ * refused with confirmed; `correctType` only with reason wrong_event_type, and must be a type
+ * `knownType` accepts.
  */
-export function parseVerdict(body: unknown, knownType: (id: string) => boolean): VerdictInput {
-  const b = object(body, ['by', 'verdict', 'reason', 'correctType', 'note']);
-  const by = workerId(b);
+export function parseVerdict(body: unknown, by: string, knownType: (id: string) => boolean): VerdictInput {
+  const b = object(body, ['verdict', 'reason', 'correctType', 'note']);
   const verdict = b.verdict;
   if (verdict !== 'confirmed' && verdict !== 'rejected') throw badRequest('verdict', 'required: "confirmed" or "rejected"');
   const reason = b.reason;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.ts';
 import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.ts';
 import { type Running, startGridworker } from '../gridworker-main.ts';
 
 const waitFor = async <T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> => {
@@ -31,10 +32,11 @@ const get = async (url: string): Promise<{ status: number; body: unknown; text: 
 describe('/healthz, /readyz and a Redis killed mid-run (a redis-server this test started)', () => {
   let redis: LocalRedis;
   let running: Running | undefined;
+  let scratch: ScratchDatabase | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'gw-ready-'));
 
   beforeAll(async () => {
-    redis = await startLocalRedis();
+    [redis, scratch] = await Promise.all([startLocalRedis(), createScratchDatabase(undefined, 'ready')]);
     writeFileSync(
       join(dir, 'gridworker.yaml'),
       [
@@ -47,11 +49,12 @@ describe('/healthz, /readyz and a Redis killed mid-run (a redis-server this test
       ].join('\n'),
     );
     const config = await loadConfig(join(dir, 'gridworker.yaml'));
-    running = await startGridworker({ config, configDir: dir, roles: ['scheduler', 'api'], redisUrl: redis.url, apiPort: 0 });
+    running = await startGridworker({ config, configDir: dir, roles: ['scheduler', 'api'], redisUrl: redis.url, apiPort: 0, databaseUrl: scratch.url });
   });
   afterAll(async () => {
     await running?.close();
     await redis?.close();
+    await scratch?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -62,7 +65,7 @@ describe('/healthz, /readyz and a Redis killed mid-run (a redis-server this test
       return r.status === 200 ? r.body : undefined;
     }, 10_000, '/readyz 200');
     expect(ready).toMatchObject({ ready: true, failing: [], checks: { redis: { ok: true }, cases: { ok: true }, storage: { ok: true }, leader: { ok: true } } });
-    expect((await get(`${base}/api/cameras`)).status).toBe(200);
+    expect((await get(`${base}/api/cameras`)).status).toBe(401); // up: it answers (and wants a login)
 
     await redis.close();
 

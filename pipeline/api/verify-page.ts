@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { CaseRecord, EventTypeDef } from '../events/event-model.ts';
 import type { CaseApiContext } from './api-context.ts';
 import { route } from './api-errors.ts';
 import { caseCall } from './case-route-errors.ts';
 import { parseListQuery, REJECT_REASONS } from './case-requests.ts';
+import { listVisibleCases } from './case-visibility.ts';
+import { principalOf } from './request-identity.ts';
 
 const esc = (s: string): string => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -18,7 +19,7 @@ const REASON_TEXT: Readonly<Record<string, string>> = {
 const STYLE = `
 *{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:16px/1.4 system-ui,sans-serif;background:#f2f2f2;color:#111}
 header{position:sticky;top:0;background:#143;color:#fff;padding:.6rem .8rem;z-index:1}
-h1{font-size:1.1rem;margin:0 0 .4rem}header input{width:100%;font-size:1rem;padding:.5rem;border-radius:.3rem;border:0}
+h1{font-size:1.1rem;margin:0 0 .4rem}.who{margin:0;font-size:.85rem;opacity:.85}
 main{padding:.5rem;max-width:40rem;margin:auto}.case{background:#fff;border-radius:.5rem;margin:0 0 .8rem;overflow:hidden;box-shadow:0 1px 3px #0003}
 .case img{display:block;width:100%;height:auto;background:#ccc}.body{padding:.6rem .8rem}h2{font-size:1.05rem;margin:0 0 .2rem}
 .meta{color:#555;font-size:.85rem;margin:0 0 .5rem}.row{display:flex;gap:.5rem;margin:.4rem 0}
@@ -27,11 +28,9 @@ button.ok{background:#1a7f37;color:#fff;border:0}button.no{background:#b42318;co
 .msg{min-height:1.2em;font-size:.9rem;margin:.3rem 0 0}.done{opacity:.45}.err{color:#b42318}.empty{text-align:center;color:#555;padding:2rem}
 `;
 
-// Plain browser JS: no build step, no external assets. Verdicts go to the JSON API.
+// Plain browser JS served as /verify/verify.js (the CSP allows scripts from 'self' only, none
+// inline). Verdicts go to the JSON API with the session cookie; the server signs them.
 const SCRIPT = `
-const by = document.getElementById('by');
-by.value = localStorage.getItem('gw-worker') || '';
-by.addEventListener('change', () => localStorage.setItem('gw-worker', by.value.trim()));
 for (const t of document.querySelectorAll('time')) t.textContent = new Date(t.dateTime).toLocaleString();
 for (const sel of document.querySelectorAll('select[name=reason]')) sel.addEventListener('change', () => {
   sel.closest('.case').querySelector('.ct').hidden = sel.value !== 'wrong_event_type';
@@ -42,9 +41,7 @@ document.addEventListener('click', async (e) => {
   const card = btn.closest('.case');
   const msg = card.querySelector('.msg');
   msg.className = 'msg';
-  const who = by.value.trim();
-  if (!who) { msg.textContent = '请填写工号 Enter your worker id first'; msg.classList.add('err'); by.focus(); return; }
-  const body = { by: who, verdict: btn.dataset.verdict };
+  const body = { verdict: btn.dataset.verdict };
   if (body.verdict === 'rejected') {
     body.reason = card.querySelector('select[name=reason]').value;
     if (!body.reason) { msg.textContent = '请选择原因 Choose a reason'; msg.classList.add('err'); return; }
@@ -55,6 +52,7 @@ document.addEventListener('click', async (e) => {
   try {
     const res = await fetch('/api/cases/' + encodeURIComponent(card.dataset.id) + '/verdict', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status === 401) { location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search); return; }
     const data = await res.json();
     if (!res.ok) throw new Error(data.error ? data.error.message : res.statusText);
     msg.textContent = data.case.status === 'confirmed' ? '已确认 Confirmed' : '已驳回 Rejected';
@@ -74,9 +72,10 @@ function typeName(types: ReadonlyMap<string, EventTypeDef>, id: string): string 
 function card(c: CaseRecord, types: ReadonlyMap<string, EventTypeDef>): string {
   const reasons = REJECT_REASONS.map((r) => `<option value="${r}">${esc(REASON_TEXT[r] ?? r)}</option>`).join('');
   const others = [...types.values()].filter((t) => t.id !== c.eventType).map((t) => `<option value="${esc(t.id)}">${esc(`${t.nameZh} ${t.nameEn}`)}</option>`).join('');
+  const img = `/evidence/${esc(c.evidence.latest)}?case=${encodeURIComponent(c.id)}`;
   const where = [c.cameraId, c.zone, c.grid].filter((x): x is string => !!x).map(esc).join(' · ');
   return `<article class="case" data-id="${esc(c.id)}">
-<a href="/evidence/${esc(c.evidence.latest)}"><img src="/evidence/${esc(c.evidence.latest)}" alt="${esc(typeName(types, c.eventType))}" loading="lazy"></a>
+<a href="${img}"><img src="${img}" alt="${esc(typeName(types, c.eventType))}" loading="lazy"></a>
 <div class="body"><h2>${esc(typeName(types, c.eventType))}</h2>
 <p class="meta">${where}<br><time datetime="${new Date(c.lastSeenAt).toISOString()}">${new Date(c.lastSeenAt).toISOString()}</time> · ${Math.round(c.confidence * 100)}% · ×${c.count}${c.claimedBy ? ` · ${esc(c.claimedBy)}` : ''}</p>
 <div class="row"><button class="ok" data-verdict="confirmed">确认 Confirm</button></div>
@@ -85,23 +84,23 @@ function card(c: CaseRecord, types: ReadonlyMap<string, EventTypeDef>): string {
 <p class="msg" role="status"></p></div></article>`;
 }
 
-/** The whole page for a list of pending cases; `nonce` allows its one inline script. */
-export function renderVerifyPage(cases: readonly CaseRecord[], eventTypes: readonly EventTypeDef[], nonce: string): string {
+/** The whole page for a list of pending cases, for the user `who`. */
+export function renderVerifyPage(cases: readonly CaseRecord[], eventTypes: readonly EventTypeDef[], who: string): string {
   const types = new Map(eventTypes.map((t) => [t.id, t]));
   const list = cases.length ? cases.map((c) => card(c, types)).join('\n') : '<p class="empty">没有待核实的案件 No pending cases</p>';
   return `<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>待核实 Pending cases (${cases.length})</title><style>${STYLE}</style></head>
 <body><header><h1>待核实 Pending cases (${cases.length})</h1>
-<input id="by" placeholder="工号 Worker id" autocomplete="username" aria-label="worker id"></header>
+<p class="who">${esc(who)}</p></header>
 <main>${list}</main>
-<script nonce="${nonce}">${SCRIPT}</script></body></html>`;
+<script src="/verify/verify.js"></script></body></html>`;
 }
 
 /**
- * GET /verify: a phone-sized page listing pending cases (filters as /api/cases: grid, type, camera,
- * limit) with their evidence and confirm / reject buttons. Rendered on the server; its one inline
- * script posts verdicts to /api/cases/:id/verdict.
+ * GET /verify: a phone-sized page listing the pending cases the user may see (filters as
+ * /api/cases: grid, type, camera, limit) with their evidence and confirm / reject buttons.
+ * Rendered on the server; its script (GET /verify/verify.js) posts verdicts to /api/cases/:id/verdict.
  */
 export function verifyPageRoutes(ctx: CaseApiContext): Router {
   const r = Router();
@@ -109,13 +108,17 @@ export function verifyPageRoutes(ctx: CaseApiContext): Router {
     '/',
     route(async (req, res) => {
       const query = { ...parseListQuery(req.query as Record<string, unknown>), status: 'pending' as const };
-      const page = await caseCall('list pending cases', () => ctx.store.list(query));
-      const nonce = randomBytes(16).toString('base64');
+      const p = principalOf(res);
+      const page = await caseCall('list pending cases', () => listVisibleCases(ctx.store, p, query));
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Content-Security-Policy', `default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'`);
-      res.send(renderVerifyPage(page.cases, ctx.eventTypes(), nonce));
+      res.send(renderVerifyPage(page.cases, ctx.eventTypes(), `${p.displayName} (${p.role})`));
     }),
   );
+  r.get('/verify.js', (_req, res) => {
+    res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.send(SCRIPT);
+  });
   return r;
 }

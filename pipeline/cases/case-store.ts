@@ -15,6 +15,7 @@ import {
   markDispatched,
   mergeSighting,
   openCase,
+  releaseCase,
   resolveCase,
   type SightingContext,
   suppressSighting,
@@ -31,6 +32,8 @@ export interface CaseStoreOptions {
   readonly defaultCooldownS?: number;
   /** Compare-and-set attempts before giving up with CaseContentionError. Default 25. */
   readonly maxAttempts?: number;
+  /** How long a claim holds a case, ms. Default 15 min. */
+  readonly claimLeaseMs?: number;
   /** Clock, epoch ms. Default Date.now. */
   readonly now?: () => number;
 }
@@ -74,6 +77,8 @@ export class CaseStore {
   private readonly defaultCooldownS: number;
   private readonly maxAttempts: number;
   private readonly now: () => number;
+  /** How long a claim holds a case, ms. */
+  readonly claimLeaseMs: number;
 
   constructor(
     private readonly redis: Redis,
@@ -84,6 +89,7 @@ export class CaseStore {
     this.defaultCooldownS = options.defaultCooldownS ?? 1800;
     this.maxAttempts = options.maxAttempts ?? 25;
     this.now = options.now ?? Date.now;
+    this.claimLeaseMs = options.claimLeaseMs ?? 15 * 60_000;
   }
 
   /**
@@ -142,9 +148,14 @@ export class CaseStore {
     return { cases: records.map(([, c]) => c), nextCursor: page.nextCursor };
   }
 
-  /** A grid worker takes a pending case (repeat by the same worker: unchanged). */
+  /** A grid worker takes a pending case for the claim lease (repeat by the holder: unchanged; a lapsed claim can be taken). */
   claim(id: string, by: string): Promise<CaseUpdate> {
-    return this.mutate(id, 'claim', (c) => claimCase(c, by, this.now()));
+    return this.mutate(id, 'claim', (c) => claimCase(c, by, this.now(), this.claimLeaseMs));
+  }
+
+  /** Gives a claimed case back: by its holder, or by anyone with `force` (an operator breaking the claim). */
+  release(id: string, by: string, options: { force?: boolean } = {}): Promise<CaseUpdate> {
+    return this.mutate(id, 'release', (c) => releaseCase(c, by, this.now(), options.force ?? false));
   }
 
   /** Records a verdict; the same verdict again is unchanged, a different one a CaseConflictError. */

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../events/event-model.ts';
 import { CaseConflictError, CaseInputError } from './case-errors.ts';
 import { EVIDENCE_A, EVIDENCE_B, testContext, testEvent } from './case-test-fixtures.ts';
-import { applyVerdict, claimCase, closedAt, markDispatched, mergeSighting, openCase, resolveCase, responsibleUnitFor, suppressSighting } from './case-transitions.ts';
+import { applyVerdict, claimCase, releaseCase, closedAt, markDispatched, mergeSighting, openCase, resolveCase, responsibleUnitFor, suppressSighting } from './case-transitions.ts';
 
 const T0 = 1_700_000_000_000;
+const LEASE = 15 * 60_000;
 const opened = (): CaseRecord => openCase('c_x', testEvent(), testContext('illegal_parking', EVIDENCE_A), T0).next;
 
 describe('case transitions', () => {
@@ -37,12 +38,29 @@ describe('case transitions', () => {
   });
 
   it('claims: once per worker, conflicts for another or after a verdict', () => {
-    const claimed = claimCase(opened(), 'w1', T0)!.next;
+    const claimed = claimCase(opened(), 'w1', T0, LEASE)!.next;
     expect(claimed).toMatchObject({ status: 'claimed', claimedBy: 'w1' });
-    expect(claimCase(claimed, 'w1', T0)).toBeNull();
-    expect(() => claimCase(claimed, 'w2', T0)).toThrow(CaseConflictError);
+    expect(claimCase(claimed, 'w1', T0, LEASE)).toBeNull();
+    expect(() => claimCase(claimed, 'w2', T0, LEASE)).toThrow(CaseConflictError);
     const confirmed = applyVerdict(claimed, { verdict: 'confirmed', by: 'w1', at: T0 })!.next;
-    expect(() => claimCase(confirmed, 'w1', T0)).toThrow(/already confirmed/);
+    expect(() => claimCase(confirmed, 'w1', T0, LEASE)).toThrow(/already confirmed/);
+  });
+
+  it('claims are leases: they lapse, the holder releases, an operator breaks them', () => {
+    const claimed = claimCase(opened(), 'w1', T0, LEASE)!.next;
+    expect(claimed.claimExpiresAt).toBe(T0 + LEASE);
+    expect(() => claimCase(claimed, 'w2', T0 + LEASE - 1, LEASE)).toThrow(/claimed by w1 until/);
+    const taken = claimCase(claimed, 'w2', T0 + LEASE, LEASE)!;
+    expect(taken.next).toMatchObject({ claimedBy: 'w2', claimExpiresAt: T0 + 2 * LEASE });
+    expect(taken.audit[0]).toMatchObject({ action: 'claimed', by: 'w2', detail: { expiredClaimOf: 'w1' } });
+    expect(applyVerdict(claimed, { verdict: 'confirmed', by: 'w2', at: T0 + LEASE })!.next.verdict!.by).toBe('w2');
+    expect(() => releaseCase(claimed, 'w2', T0, false)).toThrow(/only they or an operator/);
+    const released = releaseCase(claimed, 'w1', T0, false)!;
+    expect(released.next.status).toBe('open');
+    expect(released.next.claimedBy).toBeUndefined();
+    expect(released.audit[0]).toMatchObject({ action: 'released', by: 'w1' });
+    expect(releaseCase(claimed, 'op', T0, true)!.audit[0]).toMatchObject({ action: 'claim_broken', by: 'op', detail: { holder: 'w1' } });
+    expect(releaseCase(opened(), 'w1', T0, false)).toBeNull();
   });
 
   it('verdicts: idempotent when equal, conflict when different or claimed by another', () => {
@@ -51,10 +69,12 @@ describe('case transitions', () => {
     expect(rejected.next).toMatchObject({ status: 'rejected', verdict: { reason: 'duplicate' } });
     expect(rejected.audit[0]).toMatchObject({ action: 'rejected', by: 'w1', detail: { reason: 'duplicate' } });
     expect(closedAt(rejected.next)).toBe(T0);
-    expect(applyVerdict(rejected.next, { verdict: 'rejected', reason: 'duplicate', by: 'w2', at: T0 + 5 })).toBeNull();
+    expect(applyVerdict(rejected.next, { verdict: 'rejected', reason: 'duplicate', by: 'w1', at: T0 + 5 })).toBeNull();
+    // The same verdict by someone else is not "theirs too": 409 naming who decided.
+    expect(() => applyVerdict(rejected.next, { verdict: 'rejected', reason: 'duplicate', by: 'w2', at: T0 + 5 })).toThrow(/already decided by w1: rejected/);
     expect(() => applyVerdict(rejected.next, { verdict: 'rejected', reason: 'false_detection', by: 'w1', at: T0 })).toThrow(CaseConflictError);
     expect(() => applyVerdict(rejected.next, { verdict: 'confirmed', by: 'w1', at: T0 })).toThrow(CaseConflictError);
-    const claimed = claimCase(c, 'w1', T0)!.next;
+    const claimed = claimCase(c, 'w1', T0, LEASE)!.next;
     expect(() => applyVerdict(claimed, { verdict: 'confirmed', by: 'w2', at: T0 })).toThrow(/claimed by w1/);
   });
 

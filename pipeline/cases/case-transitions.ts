@@ -99,12 +99,35 @@ export function suppressSighting(c: CaseRecord, event: ConfirmedEvent, now: numb
   return { next, audit: [{ at: now, by: 'system', action: 'suppressed', detail: { seenAt: event.at, confidence: event.confidence, place: event.place } }] };
 }
 
-/** A grid worker takes a pending case. Repeating one's own claim changes nothing. */
-export function claimCase(c: CaseRecord, by: string, now: number): Change | null {
-  if (c.status === 'claimed' && c.claimedBy === by) return null;
-  if (c.status === 'claimed') throw new CaseConflictError(`case ${c.id} is claimed by ${c.claimedBy ?? 'someone else'}`);
-  if (c.status !== 'open') throw new CaseConflictError(`case ${c.id} is already ${c.status}; only open cases can be claimed`);
-  return { next: { ...c, status: 'claimed', claimedBy: by }, audit: [{ at: now, by, action: 'claimed' }] };
+/** True while `c` is claimed and the claim's lease has not run out (a claim without a lease end is stale). */
+export function liveClaim(c: CaseRecord, now: number): boolean {
+  return c.status === 'claimed' && c.claimExpiresAt !== undefined && now < c.claimExpiresAt;
+}
+
+/**
+ * A grid worker takes a pending case for `leaseMs`. Repeating one's own live claim changes
+ * nothing; a claim whose lease ran out may be taken by anyone (audited with the previous holder).
+ */
+export function claimCase(c: CaseRecord, by: string, now: number, leaseMs: number): Change | null {
+  const live = liveClaim(c, now);
+  if (live && c.claimedBy === by) return null;
+  if (live) throw new CaseConflictError(`case ${c.id} is claimed by ${c.claimedBy ?? 'someone else'} until ${new Date(c.claimExpiresAt!).toISOString()}`);
+  if (c.status !== 'open' && c.status !== 'claimed') throw new CaseConflictError(`case ${c.id} is already ${c.status}; only open cases can be claimed`);
+  const detail = c.status === 'claimed' ? { detail: { expiredClaimOf: c.claimedBy ?? null } } : {};
+  return { next: { ...c, status: 'claimed', claimedBy: by, claimExpiresAt: now + leaseMs }, audit: [{ at: now, by, action: 'claimed', ...detail }] };
+}
+
+/**
+ * Gives a claimed case back (status open). The holder may release it; anyone else only with
+ * `force` (an operator breaking the claim: audited as claim_broken naming the holder). A case
+ * that is not claimed changes nothing.
+ */
+export function releaseCase(c: CaseRecord, by: string, now: number, force: boolean): Change | null {
+  if (c.status !== 'claimed') return null;
+  const { claimedBy: holder, claimExpiresAt: _lease, ...rest } = c;
+  if (holder !== by && !force && liveClaim(c, now)) throw new CaseConflictError(`case ${c.id} is claimed by ${holder ?? 'someone else'}; only they or an operator can release it`);
+  const action = holder === by ? 'released' : 'claim_broken';
+  return { next: { ...rest, status: 'open' }, audit: [{ at: now, by, action, detail: { holder: holder ?? null } }] };
 }
 
 const sameVerdict = (a: Verdict, b: Verdict): boolean => a.verdict === b.verdict && a.reason === b.reason && a.correctType === b.correctType;
@@ -118,16 +141,18 @@ export function checkVerdict(c: CaseRecord, v: Verdict): void {
 }
 
 /**
- * Records a verdict. The same verdict again (same outcome, reason and correct type) changes
- * nothing; a different one is a conflict, as is a verdict on a case claimed by someone else.
+ * Records a verdict. The same verdict again by the same person changes nothing; any other verdict
+ * on a decided case is a conflict naming who decided, as is a verdict on a case someone else
+ * holds a live claim on.
  */
 export function applyVerdict(c: CaseRecord, v: Verdict): Change | null {
   checkVerdict(c, v);
   if (c.verdict) {
-    if (sameVerdict(c.verdict, v)) return null;
-    throw new CaseConflictError(`case ${c.id} already has the verdict ${c.verdict.verdict}${c.verdict.reason ? ` (${c.verdict.reason})` : ''} by ${c.verdict.by}`);
+    // Only the decider's own repeat is idempotent: anyone else learns who decided, never a 200.
+    if (c.verdict.by === v.by && sameVerdict(c.verdict, v)) return null;
+    throw new CaseConflictError(`case ${c.id} was already decided by ${c.verdict.by}: ${c.verdict.verdict}${c.verdict.reason ? ` (${c.verdict.reason})` : ''}`);
   }
-  if (c.status === 'claimed' && c.claimedBy !== v.by) throw new CaseConflictError(`case ${c.id} is claimed by ${c.claimedBy ?? 'someone else'}`);
+  if (liveClaim(c, v.at) && c.claimedBy !== v.by) throw new CaseConflictError(`case ${c.id} is claimed by ${c.claimedBy ?? 'someone else'}`);
   const detail = { ...(v.reason ? { reason: v.reason } : {}), ...(v.correctType ? { correctType: v.correctType } : {}), ...(v.note ? { note: v.note } : {}) };
   return { next: { ...c, status: v.verdict, verdict: v }, audit: [{ at: v.at, by: v.by, action: v.verdict, detail }] };
 }

@@ -32,7 +32,12 @@ describe('loadConfig: good files', () => {
     });
     expect(c.patrol.timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'gridworker' });
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.api).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      claimLeaseMinutes: 15,
+      auth: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockAfterFailures: 5, lockMinutes: 15, loginPerMinute: 10, trustedOrigins: [] },
+    });
     expect(c.storage.dir).toBe(join(dir, '.gridworker', 'data'));
   });
 

@@ -46,11 +46,29 @@ export function redisSchema(env: Env) {
     .describe('Redis (queues and shared patrol state).');
 }
 
+/** Sessions, login lockout and CSRF origins of the HTTP API. */
+export const AuthSchema = z
+  .strictObject({
+    sessionIdleMinutes: z.number().min(1).max(1440).default(30).describe('A session unused this long ends, minutes 1-1440; default 30.'),
+    sessionMaxHours: z.number().min(0.1).max(720).default(12).describe('A session ends this long after login, hours 0.1-720; default 12.'),
+    lockAfterFailures: z.number().int().min(1).max(100).default(5).describe('Failed logins in a row that lock an account, 1-100; default 5.'),
+    lockMinutes: z.number().min(1).max(1440).default(15).describe('How long failures are counted and a lock lasts, minutes 1-1440; default 15.'),
+    loginPerMinute: z.number().int().min(1).max(10_000).default(10).describe('Login attempts allowed per client address per minute, 1-10000; default 10.'),
+    trustedOrigins: z
+      .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://gw.example.org (no path)'))
+      .default([])
+      .describe('Origins besides the server\'s own allowed to send cookie-authenticated writes (a reverse proxy\'s public origin); default none.'),
+  })
+  .prefault({})
+  .describe('Login sessions and protection.');
+
 /** The HTTP API. */
 export const ApiSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('Listen address; default 127.0.0.1 (local only).'),
     port: z.number().int().min(0).max(65_535).default(8080).describe('Listen port 0-65535 (0 = any free); default 8080.'),
+    claimLeaseMinutes: z.number().min(1).max(1440).default(15).describe('How long a grid worker\'s claim holds a case, minutes 1-1440; default 15.'),
+    auth: AuthSchema,
   })
   .prefault({})
   .describe('HTTP API and UI.');

@@ -175,6 +175,8 @@ export interface CaseRecord {
   readonly responsibleUnit: string;
   readonly dispatchedAt?: number;
   readonly claimedBy?: string;
+  /** Epoch ms the claim's lease runs out (with `claimedBy`); after it anyone may claim the case. */
+  readonly claimExpiresAt?: number;
   readonly verdict?: Verdict;
   readonly resolvedAt?: number;
   /** Epoch ms the thing was first seen (the first event's `firstSeenAt`); absent on older records. */

@@ -29,6 +29,7 @@ import { EventStage } from '../../pipeline/events/event-stage.ts';
 import { evaluateVisit } from '../../pipeline/events/rule-engine.ts';
 import type { FrameDetections, VisitAnalysis } from '../../pipeline/visit/camera-visitor.ts';
 import { numberIn } from '../commands/model-options.ts';
+import { testAuth } from '../../pipeline/api/auth-test-kit.ts';
 import { formatTable, quantile } from './stats.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -91,7 +92,10 @@ try {
   const stagePerS = filed / stageS;
 
   // 2. Verification API latency.
-  const api = await listen(createApiApp({ store: new PatrolStore(conn, 'bench'), cameras: () => [], storageDir: dir, cases: { store, eventTypes: () => DEFAULT_EVENT_TYPES, evidenceDir: join(dir, 'evidence') } }), '127.0.0.1', 0);
+  const kit = await testAuth(conn);
+  const admin = await kit.bearer('admin');
+  const worker = await kit.bearer('grid_worker', ['g1']);
+  const api = await listen(createApiApp({ auth: kit.auth, store: new PatrolStore(conn, 'bench'), cameras: () => [], storageDir: dir, cases: { store, eventTypes: () => DEFAULT_EVENT_TYPES, evidenceDir: join(dir, 'evidence') } }), '127.0.0.1', 0);
   const ids = (await store.list({ limit: 500 })).cases.map((c) => c.id);
   const run = async (name: string, make: (i: number) => [string, RequestInit?]): Promise<{ name: string; p50: number; p99: number; rps: number; errors: number }> => {
     const lat: number[] = [];
@@ -103,7 +107,7 @@ try {
         for (let i = next++; i < opts.requests; i = next++) {
           const [path, init] = make(i);
           const s = performance.now();
-          const r = await fetch(`${api.url}${path}`, init);
+          const r = await fetch(`${api.url}${path}`, { ...init, headers: { authorization: admin, ...(init?.headers as Record<string, string> | undefined) } });
           await r.arrayBuffer();
           if (r.status >= 400) errors++;
           lat.push(performance.now() - s);
@@ -113,14 +117,15 @@ try {
     const wall = (performance.now() - t0) / 1000;
     return { name, p50: Number(quantile(lat, 0.5).toFixed(2)), p99: Number(quantile(lat, 0.99).toFixed(2)), rps: Math.round(opts.requests / wall), errors };
   };
-  const json = { method: 'POST', headers: { 'content-type': 'application/json' } };
+  const json = { method: 'POST', headers: { 'content-type': 'application/json', authorization: worker } };
   const apiRows = [
     await run('GET /healthz (baseline)', () => ['/healthz']),
     await run('GET /api/cases?status=pending&limit=50', () => ['/api/cases?status=pending&limit=50']),
     await run('GET /api/cases/:id', (i) => [`/api/cases/${ids[i % ids.length]}`]),
-    await run('POST /api/cases/:id/verdict (repeats are idempotent)', (i) => [`/api/cases/${ids[i % ids.length]}/verdict`, { ...json, body: JSON.stringify({ by: `w${i % ids.length}`, verdict: 'confirmed' }) }]),
+    await run('POST /api/cases/:id/verdict (repeats are idempotent)', (i) => [`/api/cases/${ids[i % ids.length]}/verdict`, { ...json, body: JSON.stringify({ verdict: 'confirmed' }) }]),
   ];
   await api.close();
+  await kit.cleanup();
 
   process.stdout.write(
     `${formatTable(

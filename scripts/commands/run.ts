@@ -5,6 +5,7 @@ import { type LocalRedis, redisAnswers, startLocalRedis } from '../../pipeline/d
 import { maskRedisUrl } from '../../pipeline/distributed/redis-connection.ts';
 import { type Role, type Running, startGridworker } from '../../pipeline/gridworker-main.ts';
 import { configureLogging } from '../../pipeline/log.ts';
+import { createDemoUsers } from '../../pipeline/identity/bootstrap.ts';
 import { collect } from './model-options.ts';
 import { cleanDemoState } from './demo-state.ts';
 import { RunProgress } from './run-progress.ts';
@@ -88,6 +89,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
       modelDirs: flags.modelDir,
       ...(flags.name ? { instanceName: flags.name } : {}),
       ...(flags.port !== undefined ? { apiPort: flags.port } : {}),
+      loadConfig: () => loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } }),
     });
     say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
     if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
@@ -97,8 +99,17 @@ export async function runMain(flags: RunFlags): Promise<number> {
     }
     if (running.api) {
       say(`API: ${running.api.url}/api/patrol/status  ${running.api.url}/api/cameras  ${running.api.url}/api/cases  ${running.api.url}/api/accuracy  ${running.api.url}/metrics`);
-      say(`grid workers verify cases at ${running.api.url}/verify (phone-sized page)`);
-      say(`     pause: curl -X POST ${running.api.url}/api/patrol/pause   visit now: curl -X POST -H 'content-type: application/json' -d '{"cameraId":"${config.cameras[0]?.id ?? 'cam'}"}' ${running.api.url}/api/patrol/visit-now`);
+      say(`log in at ${running.api.url}/login; grid workers verify cases at ${running.api.url}/verify (phone-sized page)`);
+      say(`     machines: gridworker tokens create <name> --role <role>, then curl -H "Authorization: Bearer $TOKEN" ${running.api.url}/api/patrol/status`);
+      if (demo && running.identity) {
+        // The demo has no set-up: one user per role, fresh random passwords each start.
+        const grids = [...new Set(config.cameras.map((c) => c.grid))];
+        const logins = await createDemoUsers(running.identity.accounts, grids);
+        say('demo users (new passwords every start):');
+        for (const l of logins) say(`     ${l.username.padEnd(18)} ${l.password}  ${l.role}${l.grids.length ? ` (grids ${l.grids.join(', ')})` : ''}`);
+      } else if (running.admin?.state === 'missing') {
+        say(`NO ADMIN: the API refuses every write until one exists. ${running.admin.howTo}`);
+      }
     }
     if (!json) say(`logs (JSON): ${logFile}`);
     say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
@@ -109,9 +120,10 @@ export async function runMain(flags: RunFlags): Promise<number> {
     const live = running;
     process.on('SIGHUP', () => {
       loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } })
-        .then((next) => {
+        .then(async (next) => {
           live.reload(next);
           say(`SIGHUP: reloaded ${configPath}: ${next.cameras.length} cameras`);
+          await live.identity?.store.appendAudit({ at: Date.now(), actor: 'system', action: 'config.reload', detail: { via: 'SIGHUP', cameras: next.cameras.length } });
         })
         .catch((err: unknown) => say(`SIGHUP: config not reloaded, kept the running one: ${(err as Error).message}`));
     });

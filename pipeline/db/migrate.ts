@@ -1,0 +1,34 @@
+import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import type { Database } from './db-schema.ts';
+import { MigrationError } from './db-errors.ts';
+import { MIGRATIONS } from './migrations/migration-list.ts';
+
+/** What a migration run did: the migrations applied now, and every one the database now has. */
+export interface MigrationReport {
+  readonly applied: readonly string[];
+  readonly current: string | null;
+}
+
+/**
+ * Brings the database to the newest schema, one transaction per migration (Kysely's Migrator,
+ * which also takes a lock so two processes starting together migrate once). Unordered
+ * migrations are allowed: parallel branches add files whose names may sort before one a
+ * database already has, and each must still run once.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r: MigrationResult) => r.status === 'Error');
+  if (error !== undefined) throw new MigrationError(failed?.migrationName ?? '(before any migration ran)', { cause: error });
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const all = await migrator.getMigrations();
+  const done = all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+  return { applied, current: done.at(-1) ?? null };
+}
+
+/** Migrates up to and including `name` (tests: a database as an older release left it). */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateTo(name);
+  if (error !== undefined) throw new MigrationError(results?.find((r) => r.status === 'Error')?.migrationName ?? name, { cause: error });
+}
