@@ -99,10 +99,10 @@ export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
     res.json(buildOpenApi(documented.flatMap((d) => d.specs), { title: 'Gridworker HTTP API', version: API_VERSION }));
   });
   mount(service);
-  r.use('/login', loginPageRoutes());
+  mount(loginPageRoutes());
   r.use('/api', identityRoutes(ctx.auth));
   mount(patrolRoutes(ctx));
-  r.use('/api/config', configRoutes(ctx));
+  mount(configRoutes(ctx));
   mount(cameraRoutes(ctx));
   if (ctx.cases) {
     r.use('/api/cases', caseRoutes(ctx.cases));
