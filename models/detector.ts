@@ -30,6 +30,8 @@ export interface DetectResult {
  * Not re-entrant: one detect at a time per instance (the input buffer is reused).
  */
 export class Detector {
+  /** One frame at a time (see {@link FrameDetector}). */
+  readonly concurrency = 1;
   private tensor: Float32Array;
 
   private constructor(

@@ -39,3 +39,8 @@ export class DecoderError extends ModelError {
 export class ImageInputError extends ModelError {
   override readonly code = 'IMAGE_INVALID';
 }
+
+/** A detector process died or could not be started; the frames it held are lost. */
+export class DetectorProcessError extends ModelError {
+  override readonly code = 'DETECTOR_PROCESS_FAILED';
+}

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Detector } from '../models/detector.ts';
+import { availableCores, DetectorPool } from '../models/detector-pool.ts';
+import type { FrameDetector } from '../models/frame-detector.ts';
 import { resolveModel } from '../models/model-catalog.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
@@ -20,6 +22,7 @@ import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
 import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
+import { workerCapacity } from './visit/worker-capacity.ts';
 import { CaseIntake } from './cases/case-intake.ts';
 import { caseStorePrefix } from './cases/case-store-prefix.ts';
 import { CaseStore } from './cases/case-store.ts';
@@ -64,6 +67,10 @@ export interface MainOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Re-reads the config file (POST /api/config/reload); absent = that route answers 503. */
   readonly loadConfig?: () => Promise<GridworkerConfig>;
+  /** Cores this process may use (sizes the `auto` worker settings). Default `os.availableParallelism()`. */
+  readonly cores?: number;
+  /** Where frames are scaled to the model input (see StreamVisitorOptions.scaleIn). Default `ffmpeg`. */
+  readonly frameScaling?: 'ffmpeg' | 'js';
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -71,7 +78,8 @@ export interface Running {
   readonly api?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
-  readonly detector?: Detector;
+  /** The worker's detector: a pool of detector processes, or a main-thread Detector with `detectorProcesses: 0`. */
+  readonly detector?: FrameDetector;
   /** The rules -> cases -> dispatch stage (worker role only); emits 'filed' per sighting. */
   readonly events?: EventStage;
   /** Which event rules the worker's model can raise (worker role only). */
@@ -144,8 +152,11 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('worker')) await storage.probe();
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
-      const detector = await Detector.load(card);
+      const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
+      const detector: FrameDetector =
+        capacity.detectorProcesses === 0 ? await Detector.load(card) : await DetectorPool.load(card, { processes: capacity.detectorProcesses });
       closers.push({ name: 'model', run: () => detector.close() });
+      log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
       closers.push({ name: 'ffmpeg', run: () => killAll() });
       const healthRedis = createRedis(options.redisUrl, 'worker');
       closers.push({ name: 'worker redis', run: () => closeRedis(healthRedis) });
@@ -155,6 +166,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         detector,
         plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
         health: new PatrolStore(healthRedis, config.redis.prefix),
+        ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,
@@ -202,7 +214,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       void intake.redispatchUndelivered().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'redispatch of undelivered cases failed'));
       const worker = new PatrolWorker({
         ...common,
-        slots: p.visitsInFlightPerWorker,
+        slots: capacity.visitsInFlight,
         visitor,
         storageDir,
         visitTimeoutMs: p.timeouts.visitMs,

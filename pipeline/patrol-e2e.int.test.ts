@@ -89,6 +89,9 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
       '  revisitTargets: { key: 6, normal: 10, low: 20 }',
       '  dwell: { frames: 2, spacingMs: 200 }',
       '  visitsInFlightPerWorker: 2',
+      // Two worker processes share this machine's cores: one detector process each (the pool
+      // still runs out of process), so start-up does not starve the cameras' 2 s connect timeout.
+      '  detectorProcesses: 1',
       '  timeouts: { connectMs: 2000, firstFrameMs: 7000, visitMs: 10000 }',
       '  quarantine: { failuresBeforeQuarantine: 2, baseBackoffS: 30, maxBackoffS: 60 }',
       'models: { default: fastestdet-352-coco }',

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Detector } from '../models/detector.ts';
+import type { FrameDetector } from '../models/frame-detector.ts';
 import type { ReadinessCheck } from './api/readiness.ts';
 import type { CaseStore } from './cases/case-store.ts';
 import type { PatrolStore } from './distributed/patrol-store.ts';
@@ -15,7 +15,7 @@ export interface ReadinessParts {
   readonly patrolStore: Pick<PatrolStore, 'readStatus'>;
   readonly storage: StorageGuard;
   /** The loaded detector (worker role). */
-  readonly detector: Detector | undefined;
+  readonly detector: FrameDetector | undefined;
   /** Whether this process runs the worker role (then a model must be loaded). */
   readonly hasWorker: boolean;
 }

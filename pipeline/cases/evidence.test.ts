@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -52,6 +52,23 @@ describe('evidence', () => {
     await Promise.all([1, 2, 3].map(() => writeEvidence(dir, jpeg, at)));
     expect(readdirSync(join(dir, '2024-03-05'))).toEqual([rel.split('/')[1]]);
     expect(readFileSync(resolveEvidencePath(dir, rel)!)).toEqual(jpeg);
+  });
+
+  it('writes a stored file again when its size does not match (cut short by a crash)', async () => {
+    const jpeg = await renderEvidence(await grey(), [{ label: 'bus', score: 0.7, box: [0.1, 0.1, 0.5, 0.5] }]);
+    const at = Date.UTC(2024, 2, 6);
+    const rel = await writeEvidence(dir, jpeg, at);
+    writeFileSync(join(dir, rel), jpeg.subarray(0, 10));
+    expect(await writeEvidence(dir, jpeg, at)).toBe(rel);
+    expect(readFileSync(join(dir, rel))).toEqual(jpeg);
+  });
+
+  it('writes the label text into the tag above the box', async () => {
+    const out = await renderEvidence(await grey(), [{ label: 'car', score: 0.9, box: [0.3, 0.5, 0.6, 0.9] }]);
+    // The tag sits above the box's top edge (y = 180): its text pixels are dark on the class colour.
+    const colours = new Set<string>();
+    for (let x = 196; x < 280; x += 2) for (let y = 160; y < 178; y += 2) colours.add((await rgbAt(out, x, y)).map((v) => Math.round(v / 64)).join(','));
+    expect(colours.size).toBeGreaterThan(2);
   });
 
   it.each(['../etc/passwd', '2024-03-05/../../x.jpg', `2024-03-05/${'A'.repeat(64)}.jpg`, `/2024-03-05/${'a'.repeat(64)}.jpg`, `2024-03-05\\${'a'.repeat(64)}.jpg`, ''])(

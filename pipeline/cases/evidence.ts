@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { annotateJpeg } from '../../models/annotate.ts';
@@ -34,32 +34,40 @@ export async function renderEvidence(jpeg: Buffer, boxes: readonly EventBox[], z
     box: [b.box[0] * width, b.box[1] * height, b.box[2] * width, b.box[3] * height],
   }));
   const polygons = zone ? [{ label: zone.name, points: zone.points.map(([x, y]) => [x, y] as [number, number]) }] : [];
-  return annotateJpeg({ width, height, data }, detections, { quality, polygons });
+  return annotateJpeg({ width, height, data }, detections, { quality, polygons, inPlace: true });
 }
 
 /**
  * Stores a JPEG under the evidence folder as `<yyyy-mm-dd>/<sha256>.jpg` and returns that relative
  * path. The name is the content's hash, so storing the same bytes again is a no-op and a stored
- * file never changes. Written to a temporary file, fsynced, then hard-linked into place (a link
- * fails instead of replacing when the name exists, so concurrent writers of one content are safe).
+ * file never changes. Written to a temporary file, then hard-linked into place (a link fails
+ * instead of replacing when the name exists, so concurrent writers of one content are safe).
+ *
+ * Not fsynced by default (`durable`): an fsync per picture cost more than the rendering on a busy
+ * disk, and a file cut short by a power loss (the kernel writes back within seconds) is caught
+ * here: a stored file whose size differs from the content is written again and renamed over.
  */
-export async function writeEvidence(dir: string, content: Buffer, at: number): Promise<string> {
+export async function writeEvidence(dir: string, content: Buffer, at: number, options: { durable?: boolean } = {}): Promise<string> {
   const rel = evidencePathFor(createHash('sha256').update(content).digest('hex'), at);
   const file = join(dir, rel);
-  if (await stat(file).catch(() => null)) return rel;
+  const existing = await stat(file).catch(() => null);
+  if (existing?.size === content.length) return rel;
   await mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.tmp-${randomBytes(6).toString('hex')}`);
   try {
     const fh = await open(tmp, 'wx', 0o640);
     try {
       await fh.writeFile(content);
-      await fh.sync();
+      if (options.durable) await fh.sync();
     } finally {
       await fh.close();
     }
-    await link(tmp, file).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
+    if (existing) await rename(tmp, file);
+    else {
+      await link(tmp, file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
   } finally {
     await rm(tmp, { force: true });
   }

@@ -26,7 +26,8 @@ describe('loadConfig: good files', () => {
       revisitTargets: { key: 120, normal: 900, low: 1800, byAreaType: {} },
       dwell: { frames: 3, spacingMs: 500 },
       timeWindows: [],
-      visitsInFlightPerWorker: 2,
+      visitsInFlightPerWorker: 'auto',
+      detectorProcesses: 'auto',
       quarantine: { failuresBeforeQuarantine: 3, baseBackoffS: 60, maxBackoffS: 3600 },
       starvationFactor: 3,
     });

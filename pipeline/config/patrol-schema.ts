@@ -61,7 +61,18 @@ export const PatrolSchema = z.strictObject({
     .prefault({})
     .describe('What one visit looks at.'),
   timeWindows: z.array(TimeWindowSchema).max(100).default([]).describe('Time windows with their own targets; default none.'),
-  visitsInFlightPerWorker: z.number().int().min(1).max(64).default(2).describe('Visits one worker runs at once; default 2.'),
+  visitsInFlightPerWorker: z
+    .union([z.literal('auto'), z.number().int().min(1).max(64)])
+    .default('auto')
+    .describe(
+      'Visits one worker runs at once (1-64), or "auto": a number per core of the worker measured to keep its cores busy (pipeline/visit/worker-capacity.ts); default "auto".',
+    ),
+  detectorProcesses: z
+    .union([z.literal('auto'), z.number().int().min(0).max(64)])
+    .default('auto')
+    .describe(
+      'Detector processes of one worker (1-64, each runs one frame at a time), 0 to run the detector on the main thread (blocks the event loop ~35 ms a frame), or "auto": one per core; default "auto".',
+    ),
   timeouts: z
     .strictObject({
       connectMs: z.number().int().min(100).max(120_000).default(5000).describe('RTSP connect timeout, ms; default 5000.'),

@@ -68,6 +68,8 @@ describe('distributed patrol on a real Redis with BullMQ', () => {
 
       const status = await store.readStatus();
       expect(status).toMatchObject({ state: 'running', workers: 2, capacity: 4 });
+      // The visitor sees a visit before the worker records it: wait for the records, not the visits.
+      await waitFor(async () => Object.keys(await store.getLastVisits()).length >= 5, 8000);
       const last = await store.getLastVisits();
       expect(Object.keys(last).sort()).toEqual(['a', 'b', 'c', 'd', 'e']); // the dead camera never succeeded
 

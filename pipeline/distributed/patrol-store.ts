@@ -250,15 +250,42 @@ export class PatrolStore {
   }
 
   /**
-   * Takes the per-camera visit lock so no camera is visited twice at once. Returns a release
-   * function, or null when another visit holds it.
+   * Takes the per-camera visit lock so no camera is visited twice at once. The token must start
+   * with the holder's worker id and {@link LOCK_TOKEN_SEPARATOR} (see {@link lockToken}), so a
+   * lock of a dead worker can be recognised. Returns a release function (idempotent), or null
+   * when another visit holds it.
    */
   async lockCamera(cameraId: string, token: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
     const k = this.key(`lock:${cameraId}`);
     const ok = await this.redis.set(k, token, 'PX', ttlMs, 'NX');
     if (ok !== 'OK') return null;
-    return async () => {
-      await this.redis.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, k, token);
-    };
+    let released: Promise<void> | undefined;
+    return () => (released ??= this.deleteIfHeld(k, token).then(() => undefined));
+  }
+
+  /**
+   * Frees a camera lock whose holder is a worker known to be dead (no live heartbeat), so its
+   * camera need not wait for the lock's TTL. Returns true when a dead worker's lock was removed.
+   */
+  async releaseLockOfDeadWorker(cameraId: string): Promise<boolean> {
+    const k = this.key(`lock:${cameraId}`);
+    const holder = await this.redis.get(k);
+    if (holder === null) return false;
+    const sep = holder.indexOf(LOCK_TOKEN_SEPARATOR);
+    if (sep <= 0) return false;
+    const expires = await this.redis.zscore(this.key('workers'), holder.slice(0, sep));
+    if (expires !== null && Number(expires) > Date.now()) return false;
+    return this.deleteIfHeld(k, holder);
+  }
+
+  private async deleteIfHeld(k: string, token: string): Promise<boolean> {
+    const n = await this.redis.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, k, token);
+    return n === 1;
   }
 }
+
+/** Separates the worker id from the rest of a camera lock token. */
+export const LOCK_TOKEN_SEPARATOR = '|';
+
+/** The camera lock token of one visit job of one worker. */
+export const lockToken = (workerId: string, jobId: string): string => `${workerId}${LOCK_TOKEN_SEPARATOR}${jobId}`;

@@ -3,10 +3,10 @@ import { EventEmitter } from 'node:events';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../log.ts';
-import { PatrolStore, type VisitRecord } from './patrol-store.ts';
+import { lockToken, PatrolStore, type VisitRecord } from './patrol-store.ts';
 import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
 import { type VisitJobData, VisitJobDataSchema, type VisitJobResult } from './visit-job.ts';
@@ -33,8 +33,15 @@ export interface PatrolWorkerOptions {
   /** Worker id shown in status and visit records. Default host:pid:random. */
   readonly workerId?: string;
   /**
-   * The next stage (rules -> cases -> dispatch), run inside the camera lock after the visit is
-   * recorded. Its failure is logged and does not fail the visit: the next visit confirms again.
+   * How long a visit whose camera is locked by another live visit is put back (delayed) before it
+   * is tried again, ms. Its slot goes to another camera meanwhile. Default 1000.
+   */
+  readonly lockRetryMs?: number;
+  /**
+   * The next stage (rules -> cases -> dispatch), run after the visit is recorded, outside the
+   * visit slot and the camera lock: the slot takes the next camera at once. One camera's visits go
+   * through it in order. Its failure is logged and does not fail the visit: the next visit
+   * confirms again.
    */
   readonly afterVisit?: (analysis: VisitAnalysis, startedAt: number) => Promise<unknown>;
   /**
@@ -42,6 +49,11 @@ export interface PatrolWorkerOptions {
    * its `STORAGE_*` code, and the event stage is skipped for it (its evidence could not be kept).
    */
   readonly storage?: StorageGuard;
+  /**
+   * Visits whose next stage may be pending at once before a visit waits for it in its slot
+   * (back-pressure when that stage falls behind). Default 4 x slots.
+   */
+  readonly maxPendingAfterVisit?: number;
 }
 
 /**
@@ -59,6 +71,9 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   private worker: Worker<VisitJobData, VisitJobResult> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The next stage's work per camera (the tail of that camera's chain). */
+  private readonly after = new Map<string, Promise<void>>();
+  private pendingAfter = 0;
 
   constructor(private readonly options: PatrolWorkerOptions) {
     super();
@@ -71,7 +86,7 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   start(): void {
     if (this.worker || this.closed) return;
     const lockDuration = this.options.lockDurationMs ?? 10_000;
-    this.worker = new Worker<VisitJobData, VisitJobResult>(this.options.queueName, (job) => this.process(job), {
+    this.worker = new Worker<VisitJobData, VisitJobResult>(this.options.queueName, (job, token) => this.process(job, token), {
       connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
       prefix: this.options.prefix,
       concurrency: this.options.slots,
@@ -87,28 +102,32 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     this.heartbeat = setInterval(beat, 2000);
   }
 
-  private async process(job: Job<VisitJobData, VisitJobResult>): Promise<VisitJobResult> {
+  private async process(job: Job<VisitJobData, VisitJobResult>, queueToken: string | undefined): Promise<VisitJobResult> {
     const { cameraId } = VisitJobDataSchema.parse(job.data);
-    const token = `${this.workerId}:${job.id}`;
+    const token = lockToken(this.workerId, String(job.id));
     const ttl = this.options.visitTimeoutMs + 15_000;
     let release = await this.store.lockCamera(cameraId, token, ttl);
-    // Another worker still holds the camera (a retried job whose first worker is alive): wait for it.
-    for (let waited = 0; !release && waited < ttl; waited += 250) {
-      await new Promise((r) => setTimeout(r, 250));
+    // Held by a worker whose heartbeat is gone (killed mid-visit): its lock need not run out.
+    if (!release && (await this.store.releaseLockOfDeadWorker(cameraId))) {
+      this.log.info({ camera: cameraId }, 'released the camera lock of a dead worker');
       release = await this.store.lockCamera(cameraId, token, ttl);
     }
-    if (!release) throw new Error(`camera ${cameraId} stayed locked by another visit for ${ttl} ms`);
+    if (!release) {
+      // Another live visit holds the camera (a retried job whose first worker is alive): give the
+      // slot back and try again later instead of waiting inside it.
+      await job.moveToDelayed(Date.now() + (this.options.lockRetryMs ?? 1000), queueToken);
+      throw new DelayedError(`camera ${cameraId} is being visited by another worker`);
+    }
     const startedAt = Date.now();
     try {
-      const analysis = await this.options.visitor.visit(cameraId);
+      // The lock goes as soon as the stream is closed: frames are analysed without it.
+      const analysis = await this.options.visitor.visit(cameraId, { streamClosed: release });
+      await release();
       const record = await this.recordOf(job, analysis, startedAt);
       await this.store.recordVisit(record);
       this.emit('visit', record);
-      if (this.options.afterVisit && !record.errorCode?.startsWith('STORAGE_')) {
-        await this.options.afterVisit(analysis, startedAt).catch((err: unknown) => {
-          this.log.error({ camera: cameraId, err: (err as Error).message }, 'event stage failed for this visit');
-        });
-      }
+      // A storage fault: the evidence could not be kept, so the next stage does not run for this visit.
+      if (this.options.afterVisit && !record.errorCode?.startsWith('STORAGE_')) await this.queueAfterVisit(this.options.afterVisit, analysis, startedAt);
       return {
         cameraId,
         ok: record.ok,
@@ -123,6 +142,33 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     } finally {
       await release().catch(() => undefined);
     }
+  }
+
+  /**
+   * Runs the next stage outside the visit slot, after the previous visit of the same camera has
+   * gone through it. Waits in the slot only while too many visits are pending (back-pressure).
+   */
+  private async queueAfterVisit(stage: NonNullable<PatrolWorkerOptions['afterVisit']>, analysis: VisitAnalysis, startedAt: number): Promise<void> {
+    const { cameraId } = analysis;
+    const previous = this.after.get(cameraId) ?? Promise.resolve();
+    this.pendingAfter++;
+    const run = previous
+      .then(() => stage(analysis, startedAt))
+      .then(
+        () => undefined,
+        (err: unknown) => this.log.error({ camera: cameraId, err: (err as Error).message }, 'event stage failed for this visit'),
+      )
+      .finally(() => {
+        this.pendingAfter--;
+        if (this.after.get(cameraId) === run) this.after.delete(cameraId);
+      });
+    this.after.set(cameraId, run);
+    if (this.pendingAfter > (this.options.maxPendingAfterVisit ?? 4 * this.options.slots)) await run;
+  }
+
+  /** Resolves once every visit's next stage started so far has finished. */
+  async drainAfterVisit(): Promise<void> {
+    while (this.after.size > 0) await Promise.all([...this.after.values()]);
   }
 
   private async recordOf(job: Job<VisitJobData, VisitJobResult>, a: VisitAnalysis, startedAt: number): Promise<VisitRecord> {
@@ -173,6 +219,11 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     return `latest/${cameraId}.jpg`;
   }
 
+  /** Visits this worker carries at once. */
+  get slots(): number {
+    return this.options.slots;
+  }
+
   /** Health of every camera as stored in Redis (for progress displays). */
   healthSnapshot(): Promise<Record<string, StoredHealthSnapshot>> {
     return this.store.getAllHealth();
@@ -187,6 +238,7 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
       [
         // Lets running visits finish (each is bounded by the visit timeout).
         { name: 'queue worker', run: () => this.worker?.close(), force: () => this.worker?.disconnect() },
+        { name: 'event stage', run: () => this.drainAfterVisit() },
         { name: 'leave worker set', run: () => this.store.removeWorker(this.workerId) },
         { name: 'redis', run: () => closeRedis(this.redis) },
       ],

@@ -26,9 +26,18 @@ export interface VisitAnalysis {
   readonly eligibleAt: number;
 }
 
+/** Moments of a visit the caller may act on. */
+export interface VisitHooks {
+  /**
+   * Called once the camera's stream is closed (ffmpeg gone, health stored), before the frames
+   * are analysed: the camera may be visited again from here on (its lock can be released).
+   */
+  readonly streamClosed?: () => Promise<void> | void;
+}
+
 /** Does one visit: connect, take frames, detect, update health. Never throws for a camera's fault. */
 export interface CameraVisitor {
-  visit(cameraId: string): Promise<VisitAnalysis>;
+  visit(cameraId: string, hooks?: VisitHooks): Promise<VisitAnalysis>;
 }
 
 /** One frame run through the detector, for metrics: which model and how long each step took. */

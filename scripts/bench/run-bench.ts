@@ -52,7 +52,7 @@ function notesFor(options: BenchOptions, dataset: LabelledDataset, models: reado
     'COCO statistics are computed as pycocotools COCOeval (iouType bbox) computes them: 100 detections per image, area ranges small < 32², medium < 96², large.',
     `Operating point: detections scoring at least the card's threshold, matched to ground truth at IoU >= ${options.operatingIou} greedily by score per image and class (as COCOeval matches), crowd regions ignored, all classes pooled.`,
     `Threshold for target precision: the lowest score threshold at which pooled precision (IoU >= ${options.operatingIou}) is at least ${options.targetPrecision}; "not reachable" when none is.`,
-    `Speed: one image at a time with ${options.threads} onnxruntime thread(s). Decode (reading and decoding the file) is not part of the detector's time but is part of images/s.`,
+    `Speed: ${options.threads === 1 ? 'the detector in the benchmark process' : `${options.threads} detector processes`}, each one image at a time on one onnxruntime thread, with the next images read and decoded meanwhile. Decode (reading and decoding the file) is not part of the detector's time but is part of images/s.`,
     'Peak RSS is the process-wide high-water mark after each model ran: it includes the dataset and the models run before it in the same command.',
     'Precision-recall curves: precision at 101 recall points as COCOeval accumulates it (area all, 100 detections), averaged over classes with ground truth.',
   ];

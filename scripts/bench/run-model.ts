@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { Detector } from '../../models/detector.ts';
+import type { Detection } from '../../models/detections.ts';
+import type { DetectTimings } from '../../models/detector.ts';
+import type { FrameDetector } from '../../models/frame-detector.ts';
 import type { ClassMapping } from '../../models/evaluation/class-mapping.ts';
 import type { CocoResult } from '../../models/evaluation/coco-types.ts';
 import type { DatasetImage, DatasetWarning } from '../../models/evaluation/dataset-types.ts';
@@ -36,52 +38,72 @@ export interface ModelRun {
   readonly wallSeconds: number;
 }
 
+/** What one image gave: its detections and times, or why it failed. */
+type ImageOutcome = { readonly items: readonly Detection[]; readonly decodeMs: number; readonly timingsMs: DetectTimings } | { readonly error: Error };
+
 /**
- * Runs a loaded detector over the dataset's images one at a time and converts its detections to
- * COCO results ([x, y, w, h] in pixels). An image that fails to decode is recorded and left out
- * of this model's evaluation; the run goes on. `onImage` is called after each image.
+ * Runs a loaded detector over the dataset's images and converts its detections to COCO results
+ * ([x, y, w, h] in pixels). Decoding overlaps inference: up to `2 x detector.concurrency + 1`
+ * images are in flight, so the next images are read and decoded (sharp, off the event loop) while
+ * the current ones are in the detector, and a pool runs one image per process at a time. Results keep the image
+ * order. An image that fails to decode is recorded and left out of this model's evaluation; the
+ * run goes on. `onImage` is called after each image.
  */
 export async function runModel(
-  detector: Detector,
+  detector: FrameDetector,
   images: readonly DatasetImage[],
   mapping: ClassMapping,
   settings: RunSettings,
   onImage: () => void,
 ): Promise<ModelRun> {
+  const outcomes: ImageOutcome[] = new Array(images.length);
+  const one = async (image: DatasetImage): Promise<ImageOutcome> => {
+    try {
+      const t0 = performance.now();
+      const frame = await loadImageFile(image.path);
+      const decodeMs = performance.now() - t0;
+      const { detections, timingsMs } = await detector.detect(frame, { scoreThreshold: settings.conf, nmsThreshold: settings.nms, maxDetections: settings.maxDetections });
+      return { items: detections.items, decodeMs, timingsMs };
+    } catch (err) {
+      return { error: err as Error };
+    }
+  };
+  const start = performance.now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < images.length; i = next++) {
+      outcomes[i] = await one(images[i]!);
+      onImage();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(images.length, 2 * detector.concurrency + 1) }, lane));
+  const wallSeconds = (performance.now() - start) / 1000;
+
   const detections: CocoResult[] = [];
   const imageIds: number[] = [];
   const failedImages: DatasetWarning[] = [];
   const timings: RunTimings = { decode: [], preprocess: [], inference: [], postprocess: [] };
   let unmappedDetections = 0;
-  const start = performance.now();
-  for (const image of images) {
-    const t0 = performance.now();
-    try {
-      const frame = await loadImageFile(image.path);
-      const t1 = performance.now();
-      const { detections: found, timingsMs } = await detector.detect(frame, {
-        scoreThreshold: settings.conf,
-        nmsThreshold: settings.nms,
-        maxDetections: settings.maxDetections,
-      });
-      timings.decode.push(t1 - t0);
-      timings.preprocess.push(timingsMs.preprocess);
-      timings.inference.push(timingsMs.inference);
-      timings.postprocess.push(timingsMs.postprocess);
-      imageIds.push(image.id);
-      for (const d of found.items) {
-        const category = mapping.modelToCategory.get(d.classId);
-        if (category === undefined) {
-          unmappedDetections++;
-          continue;
-        }
-        const [x1, y1, x2, y2] = d.box;
-        detections.push({ image_id: image.id, category_id: category, bbox: [x1, y1, x2 - x1, y2 - y1], score: d.score });
-      }
-    } catch (err) {
-      failedImages.push({ file: image.path, problem: `${(err as Error).message}; image left out of this model's evaluation` });
+  images.forEach((image, i) => {
+    const o = outcomes[i]!;
+    if ('error' in o) {
+      failedImages.push({ file: image.path, problem: `${o.error.message}; image left out of this model's evaluation` });
+      return;
     }
-    onImage();
-  }
-  return { detections, unmappedDetections, imageIds, failedImages, timings, wallSeconds: (performance.now() - start) / 1000 };
+    timings.decode.push(o.decodeMs);
+    timings.preprocess.push(o.timingsMs.preprocess);
+    timings.inference.push(o.timingsMs.inference);
+    timings.postprocess.push(o.timingsMs.postprocess);
+    imageIds.push(image.id);
+    for (const d of o.items) {
+      const category = mapping.modelToCategory.get(d.classId);
+      if (category === undefined) {
+        unmappedDetections++;
+        continue;
+      }
+      const [x1, y1, x2, y2] = d.box;
+      detections.push({ image_id: image.id, category_id: category, bbox: [x1, y1, x2 - x1, y2 - y1], score: d.score });
+    }
+  });
+  return { detections, unmappedDetections, imageIds, failedImages, timings, wallSeconds };
 }

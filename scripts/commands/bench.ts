@@ -95,6 +95,7 @@ export function registerBench(program: Command): void {
       .option('--limit <n>', 'use only the first N images', positiveInt('--limit'))
       .option('--out <dir>', 'write report.json, report.md, report.html and precision-recall PNGs here')
       .option('--json', 'print report.json to stdout instead of the table'),
+    'detector processes for the speed run (1: in this process); decoding always overlaps inference',
   ).action(async (flags: BenchFlags) => {
     process.exitCode = await runBenchCommand(flags);
   });

@@ -14,9 +14,9 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Adds the options every model-running command shares. */
-export function addModelOptions(cmd: Command): Command {
+/** Adds the options every model-running command shares; `threadsHelp` says what --threads means there. */
+export function addModelOptions(cmd: Command, threadsHelp = 'onnxruntime intra-op threads'): Command {
   return cmd
     .option('--model-dir <dir>', 'folder to look in for model files a card names (repeatable)', collect, [])
-    .option('--threads <n>', 'onnxruntime intra-op threads', numberIn(1, 64, '--threads'), 1);
+    .option('--threads <n>', threadsHelp, numberIn(1, 64, '--threads'), 1);
 }

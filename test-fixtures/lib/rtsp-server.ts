@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type BuiltStream, DEFAULT_STREAMS, type StreamSpec, buildStreams } from './rtsp-streams.ts';
 
-export { DEFAULT_STREAMS, buildStreams, cocoImage, type BuiltStream, type StreamSource, type StreamSpec } from './rtsp-streams.ts';
+export { DEFAULT_STREAMS, HD_STREAMS, buildStreams, cocoImage, type BuiltStream, type StreamSource, type StreamSpec } from './rtsp-streams.ts';
 
 /** The interpreter with GStreamer's bindings (the first `python3` on PATH may lack them). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';

@@ -71,6 +71,18 @@ export const DEFAULT_STREAMS: readonly StreamSpec[] = [
   { path: 'secure', source: { kind: 'still', image: cocoImage('000000000641') }, ...WIDE },
 ];
 
+/**
+ * Real 1080p cameras (1920x1080 H.264, 25 fps) for ingest measurements: a window panning over a
+ * committed photo, so every frame differs and the decoder does real work. Three with a 1 s GOP,
+ * one with a 4 s GOP. Built on first use (a few seconds each, cached like the others).
+ */
+export const HD_STREAMS: readonly StreamSpec[] = [
+  { path: 'hd-bus', source: { kind: 'pan', image: cocoImage('000000000641') }, width: 1920, height: 1080, gopSeconds: 1 },
+  { path: 'hd-cars', source: { kind: 'pan', image: cocoImage('000000000540') }, width: 1920, height: 1080, gopSeconds: 1 },
+  { path: 'hd-crowd', source: { kind: 'pan', image: cocoImage('000000000544') }, width: 1920, height: 1080, gopSeconds: 1 },
+  { path: 'hd-gop4', source: { kind: 'pan', image: cocoImage('000000000073') }, width: 1920, height: 1080, gopSeconds: 4 },
+];
+
 const even = (n: number): number => Math.max(2, Math.floor(n / 2) * 2);
 
 async function frameSize(spec: StreamSpec): Promise<{ width: number; height: number }> {

@@ -1,0 +1,109 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Detector } from './detector.ts';
+import { DetectorPool } from './detector-pool.ts';
+import { DetectorProcessError, ImageInputError, ModelIntegrityError } from './errors.ts';
+import { loadModelCard } from './model-card.ts';
+import { resolveModel } from './model-catalog.ts';
+import { loadImageFile } from './preprocess/image-file.ts';
+import type { RgbFrame } from './preprocess/frame.ts';
+
+const images = ['000000000009', '000000000025', '000000000073', '000000000641'].map((id) =>
+  join(import.meta.dirname, '..', 'test-fixtures', 'coco', 'images', `${id}.jpg`),
+);
+
+describe('DetectorPool: the detector in child processes', () => {
+  let pool: DetectorPool;
+  let single: Detector;
+  let frames: RgbFrame[];
+  beforeAll(async () => {
+    const card = await resolveModel('picodet-s-416-coco');
+    [pool, single, frames] = await Promise.all([DetectorPool.load(card, { processes: 2 }), Detector.load(card), Promise.all(images.map(loadImageFile))]);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await single?.close();
+  });
+
+  it('finds exactly what the main-thread detector finds, with every frame in flight at once', async () => {
+    expect(pool.size).toBe(2);
+    expect(pool.concurrency).toBe(2);
+    const want = [];
+    for (const f of frames) want.push((await single.detect(f)).detections);
+    // Twice each, all at once: more frames than threads, so some queue.
+    const got = await Promise.all([...frames, ...frames].map((f) => pool.detect(f)));
+    expect(got.map((r) => r.detections)).toEqual([...want, ...want]);
+    expect(want.some((d) => d.items.length > 0)).toBe(true);
+    for (const r of got) expect(r.timingsMs.inference).toBeGreaterThan(0);
+  });
+
+  it('leaves the caller\'s frame untouched and passes per-call thresholds on', async () => {
+    const frame = frames[3]!;
+    const before = Buffer.from(frame.data);
+    const strict = await pool.detect(frame, { scoreThreshold: 0.9 });
+    const loose = await pool.detect(frame, { scoreThreshold: 0.2 });
+    expect(Buffer.from(frame.data).equals(before)).toBe(true);
+    expect(loose.detections.items.length).toBeGreaterThan(strict.detections.items.length);
+  });
+
+  it('rejects a malformed frame with a typed error naming the problem, and keeps serving', async () => {
+    const err = await pool.detect({ width: 10, height: 10, data: new Uint8Array(7) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageInputError);
+    expect((err as Error).message).toMatch(/needs 300 bytes/);
+    expect((await pool.detect(frames[0]!)).detections.width).toBe(frames[0]!.width);
+  });
+});
+
+describe('DetectorPool lifecycle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-pool-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports a model that fails to load in its processes with the same typed error as in-process', async () => {
+    const zoo = join(import.meta.dirname, 'zoo');
+    const bytes = readFileSync(join(zoo, 'fastestdet_352_coco.onnx'));
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
+    writeFileSync(join(dir, 'corrupt.onnx'), bytes);
+    copyFileSync(join(zoo, 'fastestdet_352_coco.json'), join(dir, 'card.json'));
+    const card = await loadModelCard(join(dir, 'card.json'), join(dir, 'corrupt.onnx'));
+    const err = await DetectorPool.load(card, { processes: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelIntegrityError);
+    expect((err as Error).message).toContain('corrupt.onnx');
+  });
+
+  it('rejects frames after close; close is safe twice', async () => {
+    const pool = await DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 1 });
+    const frame = await loadImageFile(images[0]!);
+    const inFlight = pool.detect(frame).then(() => 'done', (e: unknown) => e);
+    await pool.close();
+    await pool.close();
+    // The frame in flight either finished before close or was rejected, never left hanging.
+    const outcome = await inFlight;
+    if (outcome !== 'done') expect(outcome).toBeInstanceOf(DetectorProcessError);
+    await expect(pool.detect(frame)).rejects.toBeInstanceOf(DetectorProcessError);
+  });
+
+  it('replaces a detector process that dies: the frame it held fails typed, the next ones are served', async () => {
+    const pool = await DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 1 });
+    try {
+      const frame = await loadImageFile(images[0]!);
+      const [pid] = pool.pids;
+      const held = pool.detect(frame).then(() => 'done', (e: unknown) => e);
+      process.kill(pid!, 'SIGKILL');
+      const outcome = await held;
+      // Killed before or after it answered: either way nothing hangs.
+      if (outcome !== 'done') expect(outcome).toBeInstanceOf(DetectorProcessError);
+      const again = await pool.detect(frame);
+      expect(again.detections.width).toBe(frame.width);
+      expect(pool.pids).toHaveLength(1);
+      expect(pool.pids[0]).not.toBe(pid);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a process count out of range', async () => {
+    await expect(DetectorPool.load(await resolveModel('fastestdet-352-coco'), { processes: 0 })).rejects.toBeInstanceOf(RangeError);
+  });
+});

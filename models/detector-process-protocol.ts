@@ -1,0 +1,37 @@
+/** Messages between `DetectorPool` and its detector processes (IPC with `advanced` serialization). */
+import type { DetectOptions, DetectTimings } from './detector.ts';
+import type { Detections } from './detections.ts';
+import type { ModelCard } from './model-card.ts';
+
+/** The first message a detector process gets: what to load. */
+export interface DetectorInit {
+  readonly kind: 'init';
+  readonly card: ModelCard;
+  /** onnxruntime intra-op threads of this process's session. */
+  readonly sessionThreads: number;
+  readonly skipIntegrityCheck: boolean;
+}
+
+/** One frame to detect: exactly width*height*3 bytes of packed RGB. */
+export interface DetectRequest {
+  readonly kind: 'detect';
+  readonly id: number;
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+  readonly options?: DetectOptions;
+}
+
+/** An error as it crosses the process boundary. */
+export interface WireError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What a detector process sends back. */
+export type DetectorReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'load-error'; readonly error: WireError }
+  | { readonly kind: 'result'; readonly id: number; readonly detections: Detections; readonly timingsMs: DetectTimings }
+  | { readonly kind: 'error'; readonly id: number; readonly error: WireError };

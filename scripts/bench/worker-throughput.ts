@@ -1,0 +1,300 @@
+/**
+ * Worker throughput benchmark (not a test): visits per minute of ONE all-in-one process
+ * (`startGridworker` with the scheduler, a worker and the API: real ffmpeg over RTSP from the
+ * fixture server, the real detector, Redis, the events stage) per setting, interleaved round by
+ * round so every ratio compares runs of the same minutes. Per setting it reports visits/min, the
+ * CPU seconds per visit of ffmpeg (reaped children) and of this process (inference, its threads,
+ * Redis and the rest), the ceiling those allow on this machine's cores, how close the worker
+ * came, and the event-loop delay p99 (perf_hooks monitorEventLoopDelay) while patrolling.
+ *
+ *   npx tsx scripts/bench/worker-throughput.ts [--seconds 30] [--rounds 2] [--sets 640,1080]
+ *       [--settings main:2,auto] [--out bench-results/worker-throughput.json]
+ *
+ * A setting is `auto` (the defaults), `main:N` (detector on the main thread, N visits in flight:
+ * the behaviour before the detector pool) or `T:N` (T detector threads, N visits); a `/js` suffix
+ * scales frames in JS instead of ffmpeg. The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
+ * and 4 s) built from committed photos.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Command } from 'commander';
+import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
+import { parseConfig } from '../../pipeline/config/load-config.ts';
+import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
+import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
+import { startGridworker } from '../../pipeline/gridworker-main.ts';
+import { configureLogging } from '../../pipeline/log.ts';
+import { DEFAULT_STREAMS, HD_STREAMS, type RtspTestServer, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
+import { numberIn } from '../commands/model-options.ts';
+import { formatTable, median } from './stats.ts';
+import { workersNeeded } from './workers-needed.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const program = new Command('worker-throughput')
+  .option('--seconds <n>', 'measured seconds per setting and round', numberIn(5, 3600, '--seconds'), 30)
+  .option('--warmup <n>', 'seconds before measuring (model load, first connections)', numberIn(1, 600, '--warmup'), 8)
+  .option('--rounds <n>', 'rounds (each runs every setting once, in turn)', numberIn(1, 20, '--rounds'), 2)
+  .option('--sets <list>', 'camera sets: 640 (fixture cameras), 1080 (1920x1080)', '640,1080')
+  .option('--settings <list>', 'settings, comma-separated (see the file comment)', 'main:2,auto')
+  .option('--cameras <n>', 'cameras (spread over the set\'s streams)', numberIn(1, 200, '--cameras'), 24)
+  .option('--model <spec>', 'detector', 'picodet-s-416-coco')
+  .option('--no-simulate', 'skip the workers-needed simulation')
+  .option('--out <file>', 'JSON output', join(root, 'bench-results', 'worker-throughput.json'))
+  .option('--child <json>', '(internal) run one measurement in this process and print its row')
+  .parse();
+const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; child?: string }>();
+
+interface Setting {
+  readonly name: string;
+  readonly detectorProcesses: number | 'auto';
+  readonly visits: number | 'auto';
+  readonly scaleIn: 'ffmpeg' | 'js';
+}
+
+function parseSetting(text: string): Setting {
+  const [main = '', suffix] = text.split('/');
+  const scaleIn = suffix === 'js' ? 'js' : 'ffmpeg';
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn };
+  const m = /^(main|\d+):(\d+)$/.exec(main);
+  if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js)`);
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn };
+}
+
+/** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
+async function procCpuS(pid: number | 'self'): Promise<{ own: number; children: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return { own: 0, children: 0 };
+  // Fields after "(comm) ": state is field 3; utime, stime, cutime, cstime are fields 14-17.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { own: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
+}
+
+interface Row {
+  set: string;
+  setting: string;
+  round: number;
+  detectorProcesses: number;
+  visitsInFlight: number;
+  visits: number;
+  visitsPerMinute: number;
+  medianVisitS: number;
+  medianFirstFrameS: number;
+  ffmpegCpuSPerVisit: number;
+  processCpuSPerVisit: number;
+  /** Visits a minute the cores allow at the measured CPU per visit. */
+  ceilingPerMinute: number;
+  /** visitsPerMinute / ceilingPerMinute. */
+  ofCeiling: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
+  idleControlLoopP99Ms: number;
+  load1: number;
+}
+
+const cores = availableCores();
+configureLogging({ level: process.env.LOG_LEVEL ?? 'warn' });
+
+/**
+ * An idle Node process measuring its own event-loop delay for `seconds`: on a shared machine the
+ * OS alone delays timers (a runnable process waits for a core), and this control, measured in the
+ * same window, shows how much of the patrol process's delay is that.
+ */
+function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: number }> {
+  const code = `const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setTimeout(()=>{h.disable();process.stdout.write(JSON.stringify({p99Ms:h.percentile(99)/1e6,maxMs:h.max/1e6}))},${Math.round(seconds * 1000)});`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => resolve(JSON.parse(out) as { p99Ms: number; maxMs: number }));
+  });
+}
+
+/** One measurement, run in a fresh process of its own (its memory, CPU and event loop alone). */
+interface ChildJob {
+  readonly set: string;
+  readonly setting: string;
+  readonly round: number;
+  /** rtsp://127.0.0.1:port/ of the set's server and its camera paths. */
+  readonly urls: readonly string[];
+  readonly redisUrl: string;
+  readonly dir: string;
+}
+
+function configText(job: ChildJob, s: Setting, prefix: string, storage: string): string {
+  const cams = Array.from({ length: opts.cameras }, (_, i) => {
+    const url = job.urls[i % job.urls.length]!;
+    return `  - { id: c${i}, name: c${i}, url: "${url}", areaType: street, grid: g${job.set}, priority: key }`;
+  });
+  return [
+    'cameras:',
+    ...cams,
+    'patrol:',
+    // Every camera is always due (5 s < a visit cycle): the worker never idles for lack of work.
+    '  revisitTargets: { key: 5, normal: 5, low: 5 }',
+    '  leadFraction: 0.5',
+    '  dwell: { frames: 3, spacingMs: 500 }',
+    `  visitsInFlightPerWorker: ${s.visits}`,
+    `  detectorProcesses: ${s.detectorProcesses}`,
+    '  timeouts: { connectMs: 5000, firstFrameMs: 8000, visitMs: 20000 }',
+    `models: { default: ${opts.model} }`,
+    `redis: { url: "${job.redisUrl}", prefix: ${prefix} }`,
+    'api: { host: 127.0.0.1, port: 0 }',
+    `storage: { dir: "${storage}" }`,
+  ].join('\n');
+}
+
+async function measure(job: ChildJob): Promise<Row> {
+  const s = parseSetting(job.setting);
+  const prefix = `wtp${job.set}r${job.round}${s.name.replace(/\W/g, '')}${process.pid}`;
+  const storage = join(job.dir, prefix);
+  const config = parseConfig(configText(job, s, prefix, storage), join(job.dir, `${prefix}.yaml`));
+  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn });
+  const done: VisitRecord[] = [];
+  let measuring = false;
+  running.worker!.on('visit', (v) => {
+    if (measuring) done.push(v);
+  });
+  const pool = running.detector instanceof DetectorPool ? running.detector : undefined;
+  const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
+    const self = await procCpuS('self');
+    const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
+    // Reaped children of this process are the ffmpeg runs (detector processes live until close).
+    return { ffmpeg: self.children, process: self.own + detectors.reduce((a, d) => a + d.own, 0) };
+  };
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  try {
+    await new Promise((r) => setTimeout(r, opts.warmup * 1000));
+    const c0 = await cpu();
+    delay.enable();
+    measuring = true;
+    const control = controlLoopDelay(opts.seconds);
+    await new Promise((r) => setTimeout(r, opts.seconds * 1000));
+    measuring = false;
+    delay.disable();
+    const idle = await control;
+    const c1 = await cpu();
+    const ok = done.filter((v) => v.ok);
+    const n = Math.max(1, done.length);
+    const ffmpegPer = (c1.ffmpeg - c0.ffmpeg) / n;
+    const processPer = (c1.process - c0.process) / n;
+    const ceiling = (cores * 60) / (ffmpegPer + processPer);
+    const perMinute = (ok.length * 60) / opts.seconds;
+    return {
+      set: job.set,
+      setting: s.name,
+      round: job.round,
+      detectorProcesses: pool?.concurrency ?? 0,
+      visitsInFlight: running.worker!.slots,
+      visits: ok.length,
+      visitsPerMinute: Number(perMinute.toFixed(1)),
+      medianVisitS: Number((median(ok.map((v) => v.finishedAt - v.startedAt)) / 1000).toFixed(2)),
+      medianFirstFrameS: Number((median(ok.map((v) => v.firstFrameMs ?? 0)) / 1000).toFixed(2)),
+      ffmpegCpuSPerVisit: Number(ffmpegPer.toFixed(3)),
+      processCpuSPerVisit: Number(processPer.toFixed(3)),
+      ceilingPerMinute: Number(ceiling.toFixed(0)),
+      ofCeiling: Number((perMinute / ceiling).toFixed(2)),
+      eventLoopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
+      eventLoopMaxMs: Number((delay.max / 1e6).toFixed(1)),
+      idleControlLoopP99Ms: Number(idle.p99Ms.toFixed(1)),
+      load1: Number(loadavg()[0]!.toFixed(2)),
+    };
+  } finally {
+    running.beginShutdown();
+    await running.close();
+  }
+}
+
+/** Runs one measurement in a child process (same flags) and returns its row. */
+function measureInChild(job: ChildJob): Promise<Row> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, '--child', JSON.stringify(job)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Row) : reject(new Error(`measurement ${job.set} ${job.setting} exited with ${code}`))));
+  });
+}
+
+if (opts.child) {
+  process.stdout.write(JSON.stringify(await measure(JSON.parse(opts.child) as ChildJob)));
+  process.exit(0);
+}
+
+const redis = await startLocalRedis();
+const servers = new Map<string, RtspTestServer>();
+const dir = await mkdtemp(join(tmpdir(), 'gw-worker-tp-'));
+const sets = opts.sets.split(',').map((s) => s.trim());
+const settings = opts.settings.split(',').map((s) => parseSetting(s.trim()));
+const rows: Row[] = [];
+try {
+  for (const set of sets) {
+    if (set !== '640' && set !== '1080') throw new Error(`--sets: unknown set "${set}" (640 or 1080)`);
+    const streams = set === '640' ? DEFAULT_STREAMS : HD_STREAMS;
+    servers.set(set, await startRtspServer({ streams, auth: null }));
+  }
+  process.stderr.write(`${cores} cores (${cpus()[0]?.model ?? '?'}), load before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const set of sets) {
+      for (const s of settings) {
+        const server = servers.get(set)!;
+        const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
+        const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
+        rows.push(row);
+        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms), load ${row.load1}\n`);
+      }
+    }
+  }
+  const summary = sets.flatMap((set) =>
+    settings.map((s) => {
+      const mine = rows.filter((r) => r.set === set && r.setting === s.name);
+      const avg = (f: (r: Row) => number): number => mine.reduce((a, r) => a + f(r), 0) / mine.length;
+      return {
+        set,
+        setting: s.name,
+        detectorProcesses: mine[0]!.detectorProcesses,
+        visitsInFlight: mine[0]!.visitsInFlight,
+        visitsPerMinute: Number(avg((r) => r.visitsPerMinute).toFixed(1)),
+        medianVisitS: Number(avg((r) => r.medianVisitS).toFixed(2)),
+        medianFirstFrameS: Number(avg((r) => r.medianFirstFrameS).toFixed(2)),
+        ffmpegCpuSPerVisit: Number(avg((r) => r.ffmpegCpuSPerVisit).toFixed(3)),
+        processCpuSPerVisit: Number(avg((r) => r.processCpuSPerVisit).toFixed(3)),
+        ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
+        ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
+        eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
+        load1: Number(avg((r) => r.load1).toFixed(1)),
+      };
+    }),
+  );
+  const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
+  process.stdout.write(
+    `${formatTable(
+      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.load1]),
+    )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
+  );
+  let simulation: unknown;
+  if (opts.simulate) {
+    simulation = summary.map((r) => ({ set: r.set, setting: r.setting, ...workersNeeded(r.visitsPerMinute, r.visitsInFlight) }));
+    process.stdout.write(
+      `\nworkers for 11,000 cameras (10 % key at 120 s, the rest at 900 s; p95 interval within target), from the measured visit model:\n${formatTable(
+        ['set', 'setting', 'slots', 'effective visit s', 'workers'],
+        (simulation as { set: string; setting: string; effectiveVisitS: number; workers: number | null }[]).map((s, i) => [s.set, s.setting, summary[i]!.visitsInFlight, s.effectiveVisitS, s.workers ?? '> 64']),
+      )}\nsame as: gridworker simulate --cameras 11000 --workers W --slots-per-worker <slots> --visit-ms-median <effective visit s x 1000> --hours 1\n`,
+    );
+  }
+  await mkdir(dirname(opts.out), { recursive: true });
+  await writeFile(opts.out, `${JSON.stringify({ cores, seconds: opts.seconds, rounds: opts.rounds, model: opts.model, rows, summary, simulation }, null, 2)}\n`);
+  process.stdout.write(`wrote ${opts.out}\n`);
+} finally {
+  for (const s of servers.values()) await s.close();
+  await redis.close();
+  await rm(dir, { recursive: true, force: true });
+}
