@@ -100,7 +100,7 @@ export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
   });
   mount(service);
   mount(loginPageRoutes());
-  r.use('/api', identityRoutes(ctx.auth));
+  mount(identityRoutes(ctx.auth));
   mount(patrolRoutes(ctx));
   mount(configRoutes(ctx));
   mount(cameraRoutes(ctx));

@@ -5,12 +5,12 @@
  * and feeds the OpenAPI document (openapi.ts), so the documentation cannot drift from what is
  * validated.
  */
-import { type Request, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { badRequest, route } from './api-errors.ts';
 
 /** HTTP methods the API uses. */
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** A route as documented. */
 export interface RouteSpec {
@@ -36,6 +36,8 @@ export interface RouteDeclaration<P extends z.ZodObject | undefined, Q extends z
   readonly body?: B;
   readonly responses: Readonly<Record<number, string>>;
   readonly produces?: string;
+  /** Middleware run before the input is parsed (a rate limiter, say). */
+  readonly before?: readonly RequestHandler[];
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -108,6 +110,22 @@ export class ApiRoutes {
     this.add('put', path, decl, handler);
   }
 
+  patch<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    path: string,
+    decl: RouteDeclaration<P, Q, B>,
+    handler: (input: RouteInput<P, Q, B>, req: Request, res: Response) => Promise<void>,
+  ): void {
+    this.add('patch', path, decl, handler);
+  }
+
+  delete<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined>(
+    path: string,
+    decl: RouteDeclaration<P, Q, undefined>,
+    handler: (input: RouteInput<P, Q, undefined>, req: Request, res: Response) => Promise<void>,
+  ): void {
+    this.add('delete', path, decl, handler);
+  }
+
   private add<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefined, B extends z.ZodType | undefined>(
     method: HttpMethod,
     path: string,
@@ -127,6 +145,7 @@ export class ApiRoutes {
     });
     this.router[method](
       path,
+      ...(decl.before ?? []),
       route(async (req, res) => {
         const input = {
           params: (decl.params ? parseInput(decl.params, req.params, 'path') : undefined) as Out<P>,
