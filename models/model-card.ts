@@ -30,6 +30,34 @@ export const OutputSpec = z.strictObject({
   shape: z.array(z.number().int().positive()).min(1),
 });
 
+/** Validation figures measured at the end of training (COCOeval, as `bench` computes them). */
+export const TrainingScore = z.strictObject({
+  data: z.string().min(1).describe('The validation images the figures come from.'),
+  images: z.number().int().min(0),
+  map: z.number().describe('COCO mAP@0.5:0.95 (-1 when nothing to average).'),
+  ap50: z.number().describe('AP at IoU 0.5 over all classes.'),
+  perClass: z.array(z.strictObject({ name: z.string(), ap: z.number(), ap50: z.number(), gtCount: z.number().int().min(0) })),
+  bestF1: z
+    .strictObject({ threshold: z.number(), precision: z.number(), recall: z.number(), f1: z.number() })
+    .nullable()
+    .default(null)
+    .describe('Best-F1 operating point at IoU 0.5 over all classes; the card\'s thresholds.score is set from it.'),
+});
+
+/** How a model made by `gridworker train` came to be. */
+export const TrainingRecord = z.strictObject({
+  method: z.string().min(1).describe('What was trained and how (assignment, loss, optimiser).'),
+  base: z.strictObject({ id: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).describe('The frozen base model.'),
+  data: z.string().min(1).describe('Training images (folder as given).'),
+  images: z.number().int().min(0).describe('Training images used.'),
+  heldOutNegatives: z.number().int().min(0).default(0).describe('Images without objects kept out of training (listed beside the card).'),
+  dataLicence: z.string().min(1).describe('Licence and attribution of the training data.'),
+  epochs: z.number().int().positive(),
+  seed: z.number().int(),
+  trainSeconds: z.number().min(0).describe('Wall time, seconds: feature caching (of the last run) plus every epoch (validation included).'),
+  validation: TrainingScore.optional(),
+});
+
 export const ModelCardSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case id: letters, digits, . _ -').describe('Stable model id.'),
   version: z.string().min(1).describe('Model version recorded with every detection and event.'),
@@ -63,6 +91,7 @@ export const ModelCardSchema = z.strictObject({
     .default({ score: 0.35, nms: 0.45, maxDetections: 100 }),
   licence: z.strictObject({ name: z.string().min(1), file: z.string().min(1).optional() }),
   source: z.string().min(1).describe('Where the weights come from.'),
+  training: TrainingRecord.optional().describe('For models made by `gridworker train`: how, from what data, and what it measured.'),
 });
 export type ModelCardData = z.infer<typeof ModelCardSchema>;
 

@@ -12,6 +12,7 @@ import { registerRun } from './commands/run.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerUsers } from './commands/users.ts';
+import { registerTrain } from './commands/train.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** The version in package.json. */
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerAccuracy(program);
   registerExportVerified(program);
+  registerTrain(program);
   return program;
 }
 

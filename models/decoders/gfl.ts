@@ -41,7 +41,7 @@ function checkGfl(outputs: readonly Shape[], ctx: DecodeContext): string | null 
 }
 
 /** Expected bin index of one side's distribution (softmax over `bins` logits starting at `at`). */
-function expectedBin(reg: Float32Array, at: number, bins: number): number {
+export function expectedBin(reg: Float32Array, at: number, bins: number): number {
   let max = -Infinity;
   for (let j = 0; j < bins; j++) max = Math.max(max, reg[at + j]!);
   let sum = 0;

@@ -23,11 +23,11 @@ function problems(text: string): string[] {
 }
 
 describe('config events: defaults and overrides', () => {
-  it('ships the six event types and rules when the file has no events section', async () => {
+  it('ships the seven event types and rules when the file has no events section', async () => {
     const c = await loadConfig(join(dir, 'minimal.yaml'), { env: {} });
     expect(c.events.catalogue).toEqual(DEFAULT_EVENT_TYPES);
     expect(c.events.rules).toEqual(DEFAULT_RULES);
-    expect(c.events.catalogue.map((t) => t.id)).toEqual(['illegal_parking', 'disorderly_bikes', 'street_vending', 'crowd_gathering', 'fire_smoke', 'exposed_garbage']);
+    expect(c.events.catalogue.map((t) => t.id)).toEqual(['illegal_parking', 'disorderly_bikes', 'street_vending', 'crowd_gathering', 'fire_smoke', 'exposed_garbage', 'overflowing_bin']);
   });
 
   it('merges the demo overrides field by field over the shipped rules', async () => {
@@ -41,12 +41,12 @@ describe('config events: defaults and overrides', () => {
     expect(rules.get('disorderly_bikes')).toMatchObject({ minCount: 2, classes: ['bicycle', 'motorcycle'] });
     const byCamera = Object.fromEntries(c.cameras.map((cam) => [cam.id, rules.forCamera(cam).map((r) => r.id)]));
     expect(byCamera).toMatchObject({
-      'school-gate': ['crowd_gathering', 'fire_smoke', 'exposed_garbage'],
-      'transit-hub-bus': ['illegal_parking', 'disorderly_bikes', 'street_vending', 'fire_smoke', 'exposed_garbage'],
-      'main-st-pavement': ['disorderly_bikes', 'fire_smoke', 'exposed_garbage'],
-      'night-market': ['street_vending', 'fire_smoke', 'exposed_garbage'],
+      'school-gate': ['crowd_gathering', 'fire_smoke', 'exposed_garbage', 'overflowing_bin'],
+      'transit-hub-bus': ['illegal_parking', 'disorderly_bikes', 'street_vending', 'fire_smoke', 'exposed_garbage', 'overflowing_bin'],
+      'main-st-pavement': ['disorderly_bikes', 'fire_smoke', 'exposed_garbage', 'overflowing_bin'],
+      'night-market': ['street_vending', 'fire_smoke', 'exposed_garbage', 'overflowing_bin'],
       'rail-overpass': ['fire_smoke'],
-      'offline-camera': ['fire_smoke', 'exposed_garbage'],
+      'offline-camera': ['fire_smoke', 'exposed_garbage', 'overflowing_bin'],
     });
   });
 
@@ -80,7 +80,7 @@ describe('config events: defaults and overrides', () => {
       persistence: { kind: 'visits', minDurationS: 120, minIou: 0.5, maxGapS: 1800 },
     });
     expect(c.events.rules.map((r) => r.id)).not.toContain('exposed_garbage');
-    expect(new RuleSet(c.events.rules).forCamera(c.cameras[0]!).map((r) => r.id)).toEqual(['illegal_parking', 'fire_smoke', 'hydrant_blocked']);
+    expect(new RuleSet(c.events.rules).forCamera(c.cameras[0]!).map((r) => r.id)).toEqual(['illegal_parking', 'fire_smoke', 'overflowing_bin', 'hydrant_blocked']);
   });
 });
 
@@ -90,7 +90,7 @@ describe('config events: every cross-check problem at its key path', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const issues = (err as ConfigError).issues;
     expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'cameras.0.rules.1: unknown rule "no_such_rule" (rules: illegal_parking, disorderly_bikes, street_vending, crowd_gathering, exposed_garbage, blocked_exit_boxes)',
+      'cameras.0.rules.1: unknown rule "no_such_rule" (rules: illegal_parking, disorderly_bikes, street_vending, crowd_gathering, exposed_garbage, overflowing_bin, blocked_exit_boxes)',
       'cameras.0.rules.2: rule illegal_parking needs a zone of kind no_parking and the camera has none',
       'cameras.0.rules.3: rule "fire_smoke" is disabled in events.rules',
       'events.catalogue.0.responsibleUnit: needs a `default` unit for the other area types',

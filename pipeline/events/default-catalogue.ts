@@ -5,8 +5,9 @@
  * Category codes follow the "major-minor" layout of the national digital city management
  * standard's event classes (GB/T 30428.2: 01 city appearance, 04 emergencies, 05 street order);
  * a district maps them onto its own code table by overriding `category` in config.
- * Default rules name COCO-80 labels where COCO has the class; fire, smoke and garbage need a
- * detector trained on them and stay idle on a COCO model (see rule-model-check.ts).
+ * Default rules name COCO-80 labels where COCO has the class; fire, smoke, garbage and
+ * overflowing bins need a detector trained on them (`gridworker train`; models/zoo ships one for
+ * garbage and one for fire / smoke) and stay idle on a COCO model (see rule-model-check.ts).
  */
 import type { EventTypeDef, RuleDef } from './event-model.ts';
 
@@ -83,6 +84,20 @@ export const DEFAULT_EVENT_TYPES: readonly EventTypeDef[] = [
       residential: '物业服务中心 (property management office)',
     },
   },
+  {
+    // Same major class as exposed garbage (01, city appearance); the minor code 03 is this
+    // catalogue's choice, not read from the standard's table: districts override `category`.
+    id: 'overflowing_bin',
+    nameZh: '垃圾满溢',
+    nameEn: 'Overflowing garbage bin',
+    category: '01-03',
+    severity: 'low',
+    deadlineMinutes: 240,
+    responsibleUnit: {
+      default: '环卫所 (sanitation station, urban management bureau)',
+      residential: '物业服务中心 (property management office)',
+    },
+  },
 ];
 
 /** The shipped rules, one per shipped event type, same ids. */
@@ -143,6 +158,18 @@ export const DEFAULT_RULES: readonly RuleDef[] = [
     id: 'exposed_garbage',
     eventType: 'exposed_garbage',
     classes: ['garbage', 'trash', 'litter', 'rubbish', 'garbage bag'],
+    zoneKinds: [],
+    minScore: 0.4,
+    minArea: 0.001,
+    minCount: 1,
+    persistence: { kind: 'visits', minDurationS: 600, minIou: 0.3, maxGapS: 3600 },
+  },
+  {
+    // "overflow" is the label of the bundled garbage model (models/zoo, trained by `gridworker
+    // train` on the garbage-overflow photos): a bin with garbage spilling over or piled beside it.
+    id: 'overflowing_bin',
+    eventType: 'overflowing_bin',
+    classes: ['overflow', 'overflowing bin', 'full bin'],
     zoneKinds: [],
     minScore: 0.4,
     minArea: 0.001,

@@ -13,11 +13,11 @@ const fireCard = join(root, 'test-fixtures', 'models', 'fire-smoke-card.json');
 const cocoCard = join(root, 'models', 'zoo', 'picodet_s_416_coco.json');
 
 describe('checkRulesAgainstModel', () => {
-  it('a COCO model leaves fire_smoke and exposed_garbage idle, with an info line each', async () => {
+  it('a COCO model leaves fire_smoke, exposed_garbage and overflowing_bin idle, with an info line each', async () => {
     const coco = await loadModelCard(cocoCard);
     const report = checkRulesAgainstModel(DEFAULT_RULES, coco);
     expect(report.enabled.map((r) => r.id)).toEqual(['illegal_parking', 'disorderly_bikes', 'street_vending', 'crowd_gathering']);
-    expect(report.disabled.map((n) => n.ruleId)).toEqual(['fire_smoke', 'exposed_garbage']);
+    expect(report.disabled.map((n) => n.ruleId)).toEqual(['fire_smoke', 'exposed_garbage', 'overflowing_bin']);
     expect(report.disabled[0]!.message).toBe('rule fire_smoke is idle on model picodet-s-416-coco: the model has none of fire, smoke, flame');
     expect(report.partial).toEqual([]);
   });

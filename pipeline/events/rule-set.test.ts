@@ -17,10 +17,10 @@ describe('RuleSet', () => {
   const set = new RuleSet(DEFAULT_RULES);
 
   it.each<[string, RuleCamera, string[]]>([
-    ['no zones: whole-frame rules only', cam([]), ['fire_smoke', 'exposed_garbage']],
-    ['a no-parking zone', cam(['no_parking']), ['illegal_parking', 'fire_smoke', 'exposed_garbage']],
-    ['a sidewalk: bikes and vending', cam(['sidewalk']), ['disorderly_bikes', 'street_vending', 'fire_smoke', 'exposed_garbage']],
-    ['a zone without a kind', { ...cam([]), zones: [{ name: 'x' }] }, ['fire_smoke', 'exposed_garbage']],
+    ['no zones: whole-frame rules only', cam([]), ['fire_smoke', 'exposed_garbage', 'overflowing_bin']],
+    ['a no-parking zone', cam(['no_parking']), ['illegal_parking', 'fire_smoke', 'exposed_garbage', 'overflowing_bin']],
+    ['a sidewalk: bikes and vending', cam(['sidewalk']), ['disorderly_bikes', 'street_vending', 'fire_smoke', 'exposed_garbage', 'overflowing_bin']],
+    ['a zone without a kind', { ...cam([]), zones: [{ name: 'x' }] }, ['fire_smoke', 'exposed_garbage', 'overflowing_bin']],
     ['named rules, in the camera order', cam(['crowd_watch'], { rules: ['fire_smoke', 'crowd_gathering'] }), ['fire_smoke', 'crowd_gathering']],
     ['an empty list: none', cam(['no_parking'], { rules: [] }), []],
   ])('%s', (_what, camera, expected) => {

@@ -131,4 +131,24 @@ describe('identity on real PostgreSQL (users, tokens, audit) and Redis (sessions
     await expect(auth.login(demo[0]!.username, demo[0]!.password)).rejects.toBeInstanceOf(AuthenticationError);
     expect((await auth.login(again[0]!.username, again[0]!.password)).user.role).toBe('admin');
   });
+
+  it('another API process (its own store) sees a revocation and a disable within the 1 s reuse window', async () => {
+    const other = new Authenticator(new RecordIdentityStore(record.db, redis, prefix), { now, sessionIdleMs: 30 * 60_000 });
+    await accounts.addUser({ username: 'remote', password: PW, role: 'viewer' }, by);
+    const session = await auth.login('remote', PW);
+    const { token, record: rec } = await accounts.createToken({ name: 'remote-token', role: 'viewer' }, by);
+    expect(await other.fromToken(token)).not.toBeNull();
+    expect(await other.fromSession(session.sessionId)).not.toBeNull();
+    await accounts.revokeToken(rec.id, by);
+    await accounts.setDisabled('remote', true, by);
+    // This process: at once.
+    expect(await auth.fromToken(token)).toBeNull();
+    expect(await auth.fromSession(session.sessionId)).toBeNull();
+    // The other one: as soon as its reused reads lapse (bounded wait, no timing asserted).
+    const deadline = Date.now() + 5000;
+    while ((await other.fromToken(token)) !== null || (await other.fromSession(session.sessionId)) !== null) {
+      if (Date.now() > deadline) throw new Error('the other process still accepts a revoked token or a disabled user after 5 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
 });

@@ -13,7 +13,8 @@ import {
 } from './identity-records.ts';
 import type { IdentityStore } from './identity-store.ts';
 import type { IdentityTables } from './identity-tables.ts';
-import { RedisSessions } from './redis-sessions.ts';
+import { RedisSessions, SESSION_CACHE_MS } from './redis-sessions.ts';
+import { ShortCache } from './short-cache.ts';
 
 type Row<T extends keyof IdentityTables> = { [K in keyof IdentityTables[T]]: unknown };
 
@@ -59,6 +60,8 @@ const toToken = (r: Row<'service_tokens'>): TokenRecord =>
 export class RecordIdentityStore implements IdentityStore {
   private readonly db: Kysely<Database & IdentityTables>;
   private readonly sessions: RedisSessions;
+  // Token rows are read on every bearer request: reused briefly (revocation here: at once; elsewhere within SESSION_CACHE_MS).
+  private readonly tokens = new ShortCache<TokenRecord>(SESSION_CACHE_MS);
 
   constructor(db: Kysely<Database>, redis: Redis, redisPrefix: string) {
     this.db = db.withTables<IdentityTables>();
@@ -92,8 +95,13 @@ export class RecordIdentityStore implements IdentityStore {
   }
 
   async getToken(id: string): Promise<TokenRecord | null> {
+    const hit = this.tokens.get(id);
+    if (hit) return hit;
     const row = await this.db.selectFrom('service_tokens').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toToken(row) : null;
+    if (!row) return null;
+    const token = toToken(row);
+    this.tokens.set(id, token);
+    return token;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
@@ -101,6 +109,7 @@ export class RecordIdentityStore implements IdentityStore {
   }
 
   async putToken(t: TokenRecord): Promise<void> {
+    this.tokens.delete(t.id);
     const values = {
       id: t.id,
       name: t.name,
@@ -118,6 +127,7 @@ export class RecordIdentityStore implements IdentityStore {
       .values(values)
       .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: values.expires_at, revoked_at: values.revoked_at, revoked_by: values.revoked_by }))
       .execute();
+    this.tokens.delete(t.id);
   }
 
   putSession(idDigest: string, session: SessionRecord, ttlMs: number): Promise<void> {

@@ -113,7 +113,7 @@ describe('RTSP test server', () => {
   });
 
   it('serves the default cameras', () => {
-    expect(rtsp.paths).toEqual(['street-bus', 'street-cars', 'umbrellas', 'crowd', 'gop4', 'motion', 'secure']);
+    expect(rtsp.paths).toEqual(['street-bus', 'street-cars', 'umbrellas', 'crowd', 'gop4', 'motion', 'secure', 'overflowing-bin', 'smoke']);
     expect(stream('street-bus')).toMatchObject({ width: 640, height: 428, fps: 25, gopSeconds: 1 });
     expect(stream('gop4')).toMatchObject({ width: 564, height: 640, gopSeconds: 4 });
     expect(stream('motion')).toMatchObject({ width: 1280, height: 720 });

@@ -15,6 +15,9 @@ const images = join(import.meta.dirname, '..', 'coco', 'images');
 /** A committed COCO photo by its 12-digit id, e.g. `cocoImage('000000000641')`. */
 export const cocoImage = (id: string): string => join(images, `${id}.jpg`);
 
+/** A committed scene photo for the trained models' demos (test-fixtures/scenes, CC BY 4.0, see its notice). */
+export const sceneImage = (name: string): string => join(import.meta.dirname, '..', 'scenes', `${name}.jpg`);
+
 /** What a clip shows. */
 export type StreamSource =
   /** The photo, unchanged in every frame (P-frames are nearly empty). */
@@ -58,8 +61,9 @@ const WIDE = { width: 1280, height: 720 } as const;
 
 /**
  * The default cameras: four street stills at the photos' own sizes (so the committed COCO labels
- * stay valid in frame pixels), a portrait still with a 4 s GOP, a 720p pan with motion, and a 720p
- * still behind credentials (see {@link DEFAULT_AUTH}).
+ * stay valid in frame pixels), a portrait still with a 4 s GOP, a 720p pan with motion, a 720p
+ * still behind credentials (see {@link DEFAULT_AUTH}), and an overflowing bin and a smoke scene
+ * for the trained models.
  */
 export const DEFAULT_STREAMS: readonly StreamSpec[] = [
   { path: 'street-bus', source: { kind: 'still', image: cocoImage('000000000641') } },
@@ -69,6 +73,9 @@ export const DEFAULT_STREAMS: readonly StreamSpec[] = [
   { path: 'gop4', source: { kind: 'still', image: cocoImage('000000000073') }, gopSeconds: 4 },
   { path: 'motion', source: { kind: 'pan', image: cocoImage('000000000071') }, ...WIDE },
   { path: 'secure', source: { kind: 'still', image: cocoImage('000000000641') }, ...WIDE },
+  // For the trained garbage and fire / smoke models (demo-garbage.yaml, demo-fire.yaml).
+  { path: 'overflowing-bin', source: { kind: 'still', image: sceneImage('overflowing-bin') } },
+  { path: 'smoke', source: { kind: 'still', image: sceneImage('smoke') } },
 ];
 
 /**

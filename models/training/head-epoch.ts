@@ -1,0 +1,102 @@
+import type { Random } from '../../pipeline/patrol/simulation/random.ts';
+import type { AnchorGrid } from './anchor-grid.ts';
+import { adamStep, type AdamOptions, type AdamState } from './adam.ts';
+import { anchorBackward, anchorLogits, headScratch, isDecayed, isPointwise, type ClassHead } from './class-head.ts';
+import type { CachedImage } from './feature-cache.ts';
+import { qualityFocalLoss } from './quality-focal-loss.ts';
+
+/** What one pass over the training images gave. */
+export interface EpochResult {
+  /** Mean over batches of the summed quality focal loss divided by the batch's positive anchors. */
+  readonly meanLoss: number;
+  readonly batches: number;
+}
+
+/**
+ * Which background anchors a step looks at. Anchors that are positive or whose centre lies in a
+ * labelled box are always used; of the others a seeded fraction `keep` is, each weighted 1 / keep
+ * (an unbiased estimate of the full loss at a fraction of the cost). keep = 1 uses every anchor.
+ */
+export interface NegativeSampling {
+  readonly keep: number;
+  readonly random: Random;
+}
+
+/**
+ * Loss and gradient of one batch of cached images, added into `grad`; returns the summed loss
+ * and the number of positive anchors (the normaliser, as in GFL).
+ */
+export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling): { loss: number; positives: number } {
+  const { classes, features } = head;
+  const logits = new Float64Array(classes);
+  const g = new Float64Array(classes);
+  const scratch = headScratch(head);
+  const targetClass = new Int32Array(grid.count);
+  const targetQuality = new Float32Array(grid.count);
+  const keep = sampling?.keep ?? 1;
+  let loss = 0;
+  let positives = 0;
+  for (const image of images) {
+    targetClass.fill(-1);
+    const t = image.targets;
+    for (let i = 0; i < t.anchors.length; i++) {
+      targetClass[t.anchors[i]!] = t.classes[i]!;
+      targetQuality[t.anchors[i]!] = t.quality[i]!;
+    }
+    positives += t.anchors.length;
+    const x = image.features;
+    for (let a = 0; a < grid.count; a++) {
+      const cls = targetClass[a]!;
+      let weight = 1;
+      if (keep < 1 && cls < 0 && !image.inBox[a]) {
+        if (sampling!.random() >= keep) continue;
+        weight = 1 / keep;
+      }
+      const level = grid.level[a]!;
+      anchorLogits(head, level, x, a * features, logits, scratch);
+      for (let k = 0; k < classes; k++) {
+        const r = qualityFocalLoss(logits[k]!, k === cls ? targetQuality[a]! : 0);
+        loss += r.loss * weight;
+        g[k] = r.grad;
+      }
+      if (grad) anchorBackward(head, level, x, a * features, g, weight, grad, scratch);
+    }
+  }
+  return { loss, positives };
+}
+
+/** Settings of one epoch. */
+export interface EpochOptions extends AdamOptions {
+  readonly batchImages: number;
+  /** Learning rate of the tuned pointwise conv, relative to `learningRate`. Default 0.1. */
+  readonly pointwiseRate?: number;
+  readonly sampling?: NegativeSampling;
+}
+
+/** One epoch of AdamW over `order` (image indices), `batchImages` images per step. */
+export function trainEpoch(
+  head: ClassHead,
+  grid: AnchorGrid,
+  images: readonly CachedImage[],
+  order: readonly number[],
+  state: AdamState,
+  options: EpochOptions,
+  onBatch: (done: number, total: number, loss: number) => void = () => {},
+): EpochResult {
+  const grad = new Float64Array(head.params.length);
+  const pointwiseRate = options.pointwiseRate ?? 0.1;
+  const rate = (i: number): number => (isPointwise(head, i) ? pointwiseRate : 1);
+  const total = Math.ceil(order.length / options.batchImages);
+  let lossSum = 0;
+  for (let b = 0; b < total; b++) {
+    grad.fill(0);
+    const batch = order.slice(b * options.batchImages, (b + 1) * options.batchImages).map((i) => images[i]!);
+    const { loss, positives } = batchLoss(head, grid, batch, grad, options.sampling);
+    const norm = Math.max(1, positives);
+    for (let i = 0; i < grad.length; i++) grad[i]! /= norm;
+    adamStep(head.params, grad, state, options, (i) => isDecayed(head, i), rate);
+    lossSum += loss / norm;
+    onBatch(b + 1, total, lossSum / (b + 1));
+  }
+  return { meanLoss: total ? lossSum / total : 0, batches: total };
+}

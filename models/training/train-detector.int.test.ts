@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Detector } from '../detector.ts';
+import { loadModelCard, type ModelCard } from '../model-card.ts';
+import { resolveModel } from '../model-catalog.ts';
+import { iou } from '../nms.ts';
+import { loadImageFile } from '../preprocess/image-file.ts';
+import { sha256Hex } from '../onnx-session.ts';
+import { cacheFeatures } from './feature-cache.ts';
+import { FeatureExtractor } from './feature-extractor.ts';
+import { headDetections } from './head-evaluation.ts';
+import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
+import { trainDetector, type TrainOptions, type TrainResult } from './train-detector.ts';
+import { TrainingInputError } from './training-errors.ts';
+
+const DATA = join(import.meta.dirname, '..', '..', 'test-fixtures', 'datasets', 'garbage-mini');
+const dir = mkdtempSync(join(tmpdir(), 'gw-train-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let base: ModelCard;
+let first: TrainResult;
+const options = (out: string, extra: Partial<TrainOptions> = {}): TrainOptions => ({
+  data: DATA, base, out: join(dir, out), id: 'garbage-test', epochs: 4, seed: 7, batchImages: 2, ...extra,
+});
+const onnxSha = (r: TrainResult): string => sha256Hex(readFileSync(r.model.onnxPath));
+
+beforeAll(async () => {
+  base = await resolveModel('picodet-s-416-coco');
+  first = await trainDetector(options('first'));
+});
+
+describe('gridworker train on eight fixture photos', () => {
+  it('lowers the loss epoch after epoch and reports validation AP each epoch', () => {
+    const losses = first.history.map((h) => h.loss);
+    expect(losses).toHaveLength(4);
+    expect(losses[3]!).toBeLessThan(losses[0]! * 0.8);
+    expect(first.history.every((h) => h.valAp50 !== null && h.valAp50 >= 0)).toBe(true);
+    expect(first.trainImages).toBe(8);
+  });
+
+  it('exports one ONNX file whose card (sha256, labels, data licence) the detector loads, and which detects what the head scored', async () => {
+    const card = await loadModelCard(first.model.cardPath);
+    expect(card.sha256).toBe(onnxSha(first));
+    expect(card.labels).toEqual(['garbage', 'garbage_bin', 'overflow']);
+    expect(card.outputs.slice(0, 4).map((o) => o.shape[2])).toEqual([3, 3, 3, 3]);
+    expect(card.training?.dataLicence).toContain('CC BY 4.0');
+    expect(card.training?.validation?.images).toBe(3);
+    expect(readFileSync(join(dir, 'first', card.licence.file!), 'utf8')).toContain('project-shb1t');
+
+    await expectGraphMatchesHead(first, false);
+  });
+
+  it('tuned-pointwise: the grafted separate class branch gives what the tuned head scored', async () => {
+    const tuned = await trainDetector(options('tuned', { method: 'tuned-pointwise', epochs: 3, negativeKeep: 0.5 }));
+    expect(tuned.head.hidden).toBe(96);
+    expect(tuned.history.at(-1)!.loss).toBeLessThan(tuned.history[0]!.loss);
+    const card = await loadModelCard(tuned.model.cardPath);
+    expect(card.training?.method).toMatch(/^tuned-pointwise/);
+    await expectGraphMatchesHead(tuned, true);
+  });
+
+  it('is deterministic with a seed, and the seed matters', async () => {
+    const again = await trainDetector(options('again'));
+    expect(onnxSha(again)).toBe(onnxSha(first));
+    expect(again.history.map((h) => h.loss)).toEqual(first.history.map((h) => h.loss));
+    const other = await trainDetector(options('other-seed', { seed: 8 }));
+    expect(onnxSha(other)).not.toBe(onnxSha(first));
+  });
+
+  it('resumes from its checkpoint after an interruption and ends where an uninterrupted run ends', async () => {
+    const stop = new Error('interrupted');
+    await expect(
+      trainDetector(options('resumed'), { epoch: (r) => { if (r.epoch === 2) throw stop; } }),
+    ).rejects.toBe(stop);
+    const resumedAt: number[] = [];
+    const resumed = await trainDetector(options('resumed', { resume: true }), { resumed: (e) => resumedAt.push(e) });
+    expect(resumedAt).toEqual([2]);
+    expect(resumed.history.map((h) => h.loss)).toEqual(first.history.map((h) => h.loss));
+    expect(onnxSha(resumed)).toBe(onnxSha(first));
+  });
+
+  it('refuses a checkpoint of another run and a base model without a GFL head', async () => {
+    await expect(trainDetector(options('resumed', { resume: true, seed: 9 }))).rejects.toThrow(/different run/);
+    const fastest = await resolveModel('fastestdet-352-coco');
+    await expect(trainDetector(options('bad-base', { base: fastest }))).rejects.toThrow(TrainingInputError);
+  });
+});
+
+/**
+ * The grafted graph, run by the real runtime through the card (sha256 checked), must give what
+ * training's own decode of the cached features gives: same boxes, same scores (to float rounding).
+ */
+async function expectGraphMatchesHead(trained: TrainResult, beforePointwise: boolean): Promise<void> {
+  const card = await loadModelCard(trained.model.cardPath);
+  const detector = await Detector.load(card);
+  const extractor = await FeatureExtractor.load(base, 1, beforePointwise);
+  try {
+    const valSet = await loadYoloDataset(join(DATA, 'images', 'val'), { names: join(DATA, 'data.yaml') });
+    const cached = await cacheFeatures(valSet, extractor);
+    const expected = headDetections(trained.head, extractor.grid, cached, { scoreThreshold: 0.05 });
+    let compared = 0;
+    for (const image of valSet.images) {
+      const { detections } = await detector.detect(await loadImageFile(image.path), { scoreThreshold: 0.05 });
+      const want = expected.filter((r) => r.image_id === image.id);
+      expect(detections.items.length).toBe(want.length);
+      for (const d of detections.items) {
+        const box = (r: (typeof want)[number]): number[] => [r.bbox[0], r.bbox[1], r.bbox[0] + r.bbox[2], r.bbox[1] + r.bbox[3]];
+        const match = want.find((w) => w.category_id === d.classId && Math.abs(w.score - d.score) < 1e-4 && iou(d.box, box(w)) > 0.999);
+        expect(match, `${d.label} ${d.score} at ${d.box.map(Math.round).join(',')}`).toBeDefined();
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  } finally {
+    await detector.close();
+    await extractor.close();
+  }
+}

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { seededRandom } from '../../pipeline/patrol/simulation/random.ts';
+import type { LabelledDataset } from '../evaluation/dataset-types.ts';
+import { findClassNames } from '../evaluation/class-names.ts';
+import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
+import type { ModelCard } from '../model-card.ts';
+import { adamState } from './adam.ts';
+import { initClassHead, type ClassHead } from './class-head.ts';
+import { loadCheckpoint, saveCheckpoint, type EpochRecord } from './checkpoint.ts';
+import { findDataLicence, readDataNotices, resolveSplits } from './dataset-splits.ts';
+import { exportTrainedModel, type ExportedModel } from './export-trained-model.ts';
+import { cacheFeatures, type CachedImage } from './feature-cache.ts';
+import { FeatureExtractor } from './feature-extractor.ts';
+import { trainEpoch } from './head-epoch.ts';
+import { scoreHead, type HeadScore } from './head-evaluation.ts';
+import { TrainingInputError } from './training-errors.ts';
+
+/** Settings of one training run. Defaults are what the shipped models were trained with. */
+export interface TrainOptions {
+  /** YOLO dataset folder (with images/train and images/val, or a folder of images and labels). */
+  readonly data: string;
+  /** Validation folder; default images/val of `data` when it has one. */
+  readonly val?: string;
+  readonly base: ModelCard;
+  /** Output folder for the ONNX file, card, licence notice and checkpoint. */
+  readonly out: string;
+  /** Card id of the new model. */
+  readonly id: string;
+  /** Passes over the training images. Default 12. */
+  readonly epochs?: number;
+  /** Seeds initialisation, shuffling and the held-out negatives. Default 1. */
+  readonly seed?: number;
+  /** Continue from `out`'s checkpoint. */
+  readonly resume?: boolean;
+  /** Images per optimiser step. Default 8. */
+  readonly batchImages?: number;
+  /** Peak AdamW learning rate (cosine decay per epoch). Default 0.01. */
+  readonly learningRate?: number;
+  /** AdamW weight decay on weights (not biases). Default 1e-4. */
+  readonly weightDecay?: number;
+  /** Images without objects kept out of training for a false-alarm measurement. Default 0. */
+  readonly holdOutNegatives?: number;
+  /** onnxruntime threads for feature caching. Default 1 (deterministic). */
+  readonly threads?: number;
+  /** Use only the first N training images (tests). */
+  readonly limit?: number;
+  /** "linear" (default): a new 1x1 class conv on the head's features. "tuned-pointwise": also a tuned copy of the tower's last pointwise conv for the class branch. */
+  readonly method?: TrainMethod;
+  /** Fraction of far-from-any-box background anchors used per step (weighted up to stay unbiased). Default 1 for linear, 0.25 for tuned-pointwise. */
+  readonly negativeKeep?: number;
+}
+
+/** The two head-training methods. */
+export type TrainMethod = 'linear' | 'tuned-pointwise';
+
+/** What a run reports as it goes (the CLI draws it). */
+export interface TrainEvents {
+  stage?(name: 'cache-train' | 'cache-val' | 'train', total: number): void;
+  tick?(loss?: number): void;
+  epoch?(record: EpochRecord, score: HeadScore | null): void;
+  resumed?(epoch: number): void;
+}
+
+/** The outcome of a run. */
+export interface TrainResult {
+  readonly model: ExportedModel;
+  readonly history: readonly EpochRecord[];
+  readonly validation: HeadScore | null;
+  readonly head: ClassHead;
+  readonly trainImages: number;
+  readonly seconds: number;
+}
+
+const METHOD: Record<TrainMethod, string> = {
+  linear:
+    'linear: frozen base (backbone, neck, class-agnostic GFL box regression); features feeding the head conv cached once per image; ' +
+    'new per-level 1x1 class conv trained with quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes (top-9 closest per level, mean + std, centre inside), soft target = that IoU; AdamW, cosine decay',
+  'tuned-pointwise':
+    'tuned-pointwise: frozen base (backbone, neck, class-agnostic GFL box regression); input of the tower\'s last pointwise conv cached once per image; ' +
+    'per level a copy of that conv (started from its weights, tuned at 0.1x the rate) + hard-swish + new 1x1 class conv, grafted as a separate class branch; quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes, soft target = that IoU; background anchors outside every box subsampled per step and weighted up; AdamW, cosine decay',
+};
+
+/** Trains a new class head on a frozen base detector and exports the grafted model. */
+export async function trainDetector(options: TrainOptions, events: TrainEvents = {}): Promise<TrainResult> {
+  const started = performance.now();
+  const epochs = options.epochs ?? 12;
+  const seed = options.seed ?? 1;
+  const batchImages = options.batchImages ?? 8;
+  const learningRate = options.learningRate ?? 0.01;
+  const weightDecay = options.weightDecay ?? 1e-4;
+  const method = options.method ?? 'linear';
+  const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
+  if (!(negativeKeep > 0 && negativeKeep <= 1)) throw new TrainingInputError(`negative keep fraction must be in (0, 1], got ${negativeKeep}`);
+  const splits = resolveSplits(options.data, options.val);
+  const { names, source: namesSource } = await findClassNames(splits.root).catch(() => findClassNames(splits.train));
+  const trainSet = await loadYoloDataset(splits.train, { names: namesSource, ...(options.limit === undefined ? {} : { limit: options.limit }) });
+  const { kept: trainImages, heldOut } = holdOutNegatives(trainSet, options.holdOutNegatives ?? 0, seed);
+  if (!trainImages.images.length) throw new TrainingInputError(`no training images in ${splits.train}`);
+  const valSet = splits.val ? await loadYoloDataset(splits.val, { names: namesSource }) : undefined;
+
+  await mkdir(options.out, { recursive: true });
+  const checkpointPath = join(options.out, 'checkpoint.json');
+  const runKey = createHash('sha256')
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }) }))
+    .digest('hex');
+  const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, method === 'tuned-pointwise');
+  try {
+    const random = seededRandom(seed);
+    const pointwise = extractor.towers.map((t) => ({ weight: t.weight, bias: t.bias }));
+    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise);
+    const state = adamState(head.params.length);
+    let history: EpochRecord[] = [];
+    if (options.resume && existsSync(checkpointPath)) {
+      const cp = await loadCheckpoint(checkpointPath, runKey, head.params.length);
+      head.params.set(cp.params);
+      state.m.set(cp.adam.m);
+      state.v.set(cp.adam.v);
+      state.step = cp.adam.step;
+      history = cp.history;
+      events.resumed?.(cp.epoch);
+    }
+    events.stage?.('cache-train', trainImages.images.length);
+    const train = await cacheFeatures(trainImages, extractor, () => events.tick?.());
+    let val: CachedImage[] = [];
+    if (valSet) {
+      events.stage?.('cache-val', valSet.images.length);
+      val = await cacheFeatures(valSet, extractor, () => events.tick?.());
+    }
+    const cacheSeconds = (performance.now() - started) / 1000;
+    const score = (): HeadScore | null => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }) : null);
+    let last: HeadScore | null = null;
+    for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      const lr = learningRate * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
+      events.stage?.('train', Math.ceil(train.length / batchImages));
+      const order = shuffled(train.length, seededRandom(seed * 1000003 + epoch));
+      const result = trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}) }, (_d, _t, loss) => events.tick?.(loss));
+      last = score();
+      const record: EpochRecord = { epoch, loss: result.meanLoss, learningRate: lr, valAp50: last?.ap50 ?? null, valMap: last?.map ?? null, seconds: (performance.now() - t0) / 1000 };
+      history.push(record);
+      await saveCheckpoint(checkpointPath, { version: 1, runKey, epoch, params: Array.from(head.params), adam: { step: state.step, m: Array.from(state.m), v: Array.from(state.v) }, history });
+      events.epoch?.(record, last);
+    }
+    last ??= score();
+    const seconds = (performance.now() - started) / 1000;
+    if (heldOut.length) await writeFile(join(options.out, `${options.id}.held-out-negatives.txt`), `${heldOut.join('\n')}\n`);
+    const model = await exportTrainedModel(options.out, options.base, extractor, head, {
+      id: options.id,
+      name: `${options.base.name.replace(/\s*\(.*\)$/, '')} + trained head (${names.join(', ')})`,
+      labels: names,
+      // QFL scores estimate box IoU, so they run lower than a COCO model's: operate at the
+      // validation's best-F1 threshold rather than the base model's.
+      ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
+      dataNotice: readDataNotices(splits.root),
+      training: {
+        method: METHOD[method],
+        base: { id: options.base.id, sha256: options.base.sha256 },
+        data: options.data,
+        images: trainImages.images.length,
+        heldOutNegatives: heldOut.length,
+        dataLicence: findDataLicence(splits.root) ?? 'not stated in the data folder: add its licence before sharing this model',
+        epochs,
+        seed,
+        // Epochs run before a resume count with their recorded time; the cache is rebuilt each run.
+        trainSeconds: Math.round(cacheSeconds + history.reduce((n, h) => n + h.seconds, 0)),
+        ...(last && splits.val ? { validation: { data: splits.val, images: val.length, map: last.map, ap50: last.ap50, perClass: [...last.perClass], bestF1: last.bestF1 } } : {}),
+      },
+    });
+    return { model, history, validation: last, head, trainImages: train.length, seconds };
+  } finally {
+    await extractor.close();
+  }
+}
+
+/** Fisher-Yates shuffle of 0..n-1 with a seeded source. */
+export function shuffled(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Keeps `count` images without objects (chosen with the seed) out of the training set. */
+function holdOutNegatives(dataset: LabelledDataset, count: number, seed: number): { kept: LabelledDataset; heldOut: string[] } {
+  if (count <= 0) return { kept: dataset, heldOut: [] };
+  const withObjects = new Set(dataset.groundTruth.annotations.map((a) => a.image_id));
+  const negatives = dataset.images.filter((i) => !withObjects.has(i.id));
+  if (negatives.length < count) throw new TrainingInputError(`cannot hold out ${count} negatives: ${dataset.source} has ${negatives.length} images without objects`);
+  const order = shuffled(negatives.length, seededRandom(seed ^ 0x5eed));
+  const out = new Set(order.slice(0, count).map((i) => negatives[i]!.id));
+  const heldOut = dataset.images.filter((i) => out.has(i.id)).map((i) => i.path);
+  return { kept: { ...dataset, images: dataset.images.filter((i) => !out.has(i.id)) }, heldOut };
+}
