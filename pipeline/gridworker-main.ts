@@ -15,7 +15,9 @@ import { maskUrl } from './config/mask-credentials.ts';
 import { PatrolLeader } from './distributed/patrol-leader.ts';
 import { PatrolStore } from './distributed/patrol-store.ts';
 import { PatrolWorker } from './distributed/patrol-worker.ts';
-import { closeRedis, createRedis } from './distributed/redis-connection.ts';
+import { closeRedis, createRedis, redisReady } from './distributed/redis-connection.ts';
+import { type CloseStep, closeAll } from './lifecycle/close-all.ts';
+import { readinessChecks } from './readiness-checks.ts';
 import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
@@ -34,6 +36,8 @@ import { liveRoutes } from './api/live-routes.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { LivePublisher, liveCase } from './live/live-publisher.ts';
 import { liveVisibility } from './api/live-visibility.ts';
+import { StorageGuard } from './storage/storage-guard.ts';
+import { countCases } from './metrics/case-gauges.ts';
 import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
 import { type Identity, openIdentity } from './identity/open-identity.ts';
 import { databaseTarget } from './db/database-target.ts';
@@ -85,6 +89,8 @@ export interface Running {
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
+  /** The storage folder's guard: its faults for the console, readiness and metrics. */
+  readonly storage: StorageGuard;
   /** Users, tokens and sessions (api role only). */
   readonly identity?: Identity;
   /** Whether an admin existed at start, was created, or is missing (api role only). */
@@ -126,22 +132,18 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const common = { redisUrl: options.redisUrl, prefix: config.redis.prefix, queueName: options.queueName ?? 'patrol' };
   const metrics = new GridworkerMetrics();
   const storageDir = resolve(options.configDir, config.storage.dir);
-  const closers: (() => Promise<void>)[] = [];
+  const closers: CloseStep[] = [];
   const onShutdown: (() => void)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
   let current = config;
   const evidenceDir = join(storageDir, 'evidence');
   const casePrefix = caseStorePrefix(config.redis.prefix);
-  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
+  const storage = new StorageGuard(storageDir, { minFreeBytes: config.storage.minFreeMb * 1024 * 1024 });
+  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics, storage };
+  metrics.observeStorage(storage);
   const close = async (): Promise<void> => {
-    for (const step of closers.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'shutdown step failed');
-      }
-    }
+    await closeAll(closers.splice(0).reverse(), log, 20_000);
   };
   const reload = (next: GridworkerConfig): void => {
     current = next;
@@ -151,16 +153,18 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
   try {
+    // Refuse to start on a storage folder that cannot be written: every visit would fail.
+    if (options.roles.includes('worker')) await storage.probe();
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
       const detector: FrameDetector =
         capacity.detectorProcesses === 0 ? await Detector.load(card) : await DetectorPool.load(card, { processes: capacity.detectorProcesses });
-      closers.push(() => detector.close());
+      closers.push({ name: 'model', run: () => detector.close() });
       log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
-      closers.push(() => killAll());
+      closers.push({ name: 'ffmpeg', run: () => killAll() });
       const healthRedis = createRedis(options.redisUrl, 'worker');
-      closers.push(() => closeRedis(healthRedis));
+      closers.push({ name: 'worker redis', run: () => closeRedis(healthRedis) });
       const p = config.patrol;
       const visitor = new StreamCameraVisitor({
         cameras: () => sources,
@@ -175,8 +179,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       onShutdown.push(() => visitor.beginShutdown());
+      metrics.observeFrames(visitor);
       const caseRedis = createRedis(options.redisUrl, 'producer');
-      closers.push(() => closeRedis(caseRedis));
+      closers.push({ name: 'case redis', run: () => closeRedis(caseRedis) });
       const caseStore = new CaseStore(caseRedis, { prefix: casePrefix });
       const dispatcher = new Dispatcher({
         redisUrl: options.redisUrl,
@@ -184,7 +189,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         spoolDir: join(storageDir, 'spool', `${hostname()}-${options.instanceName ?? 'main'}`),
         onDelivered: (id, at) => caseStore.markDispatched(id, at),
       });
-      closers.push(() => dispatcher.close());
+      closers.push({ name: 'dispatcher', run: () => dispatcher.close() });
       const intake = new CaseIntake({
         store: caseStore,
         dispatcher,
@@ -226,29 +231,36 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           await live.visited(analysis).catch(livePublishFailed);
           return stage.onVisit(analysis, startedAt);
         },
+        storage,
       });
-      worker.on('visit', (v) => metrics.onVisit(v));
+      metrics.observeVisits(worker);
       worker.start();
-      closers.push(() => worker.close());
+      closers.push({ name: 'patrol worker', run: () => worker.close() });
       running.worker = worker;
       running.detector = detector;
     }
     if (options.roles.includes('scheduler')) {
       const leader = new PatrolLeader({ ...common, cameras: schedulerCameras(config), plan: schedulerPlan(config) });
       leader.start();
-      closers.push(() => leader.close());
+      closers.push({ name: 'patrol leader', run: () => leader.close() });
       running.leader = leader;
     }
     if (options.roles.includes('api')) {
-      const apiRedis = createRedis(options.redisUrl, 'producer');
-      closers.push(() => closeRedis(apiRedis));
+      // Requests fail at once while Redis is away (no offline queue): a plain 503, never a hang.
+      const apiRedis = createRedis(options.redisUrl, 'request', (err) => log.debug({ err: err.message }, 'api redis connection error'));
+      closers.push({ name: 'api redis', run: () => closeRedis(apiRedis) });
+      await redisReady(apiRedis);
       const caseStore = new CaseStore(apiRedis, { prefix: casePrefix, claimLeaseMs: config.api.claimLeaseMinutes * 60_000 });
+      const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
+      metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
+      // The case store counts by listing; a store with its own counting implements caseGauges directly.
+      metrics.observeCases({ caseGauges: (now) => countCases(allCases(caseStore), now) });
       const env = options.env ?? process.env;
       // The record (users, tokens, system audit). One handle per process: the case store moves onto it too (issue 9).
       const record = await openDatabase(
         databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split: !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r)) }),
       );
-      closers.push(() => record.close());
+      closers.push({ name: 'record', run: () => record.close() });
       const a = config.api.auth;
       const identity = openIdentity(record.db, apiRedis, config.redis.prefix, {
         sessionIdleMs: a.sessionIdleMinutes * 60_000,
@@ -284,19 +296,21 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
                 },
               }
             : {}),
-          store: new PatrolStore(apiRedis, config.redis.prefix),
+          store: patrolStore,
           cameras: () => cameras,
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
           live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
+          redisReady: () => apiRedis.status === 'ready',
+          readiness: () => readinessChecks({ redis: apiRedis, caseStore, patrolStore, storage, detector: running.detector, hasWorker: options.roles.includes('worker') }),
         },
         metrics.registry,
       );
       const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
-      closers.push(() => api.close());
+      closers.push({ name: 'http', run: () => api.close() });
       // Closed before the server: it ends the open live-feed streams, so the server stops at once.
-      closers.push(() => hub.close());
+      closers.push({ name: 'live feed', run: () => hub.close() });
       hub.start();
       running.api = api;
     }
@@ -307,5 +321,5 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };
-  return { ...running, metrics, reload, beginShutdown, close } as Running;
+  return { ...running, metrics, storage, reload, beginShutdown, close } as Running;
 }

@@ -21,10 +21,12 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   need+=(python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
     gstreamer1.0-libav)
-# The console's browser tests (`setup.sh --test`) drive Debian's chromium (playwright-core, no
-# downloaded browser) and need a CJK font so Chinese text renders (WenQuanYi Micro Hei: 1.6 MB,
-# against 56 MB for Noto CJK). `npm start` needs neither: the console is served to any browser.
+# promtool (Debian's prometheus package) checks the metrics and alert rules in the tests only:
+# `setup.sh --test` (what `npm test` runs) installs it; `npm start` does not need it.
 if [ "${1:-}" = "--test" ]; then
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  # The console's browser tests drive Debian's chromium (playwright-core, no downloaded browser) and
+  # need a CJK font so Chinese text renders (WenQuanYi Micro Hei: 1.6 MB, against 56 MB for Noto CJK).
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk|noto serif cjk' || need+=(fonts-wqy-microhei)
 fi
@@ -38,6 +40,10 @@ if ((${#need[@]})); then
   echo "gridworker setup: installing Debian packages: ${need[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # The tests only want promtool: do not leave the Prometheus server the package starts running.
+  if [[ " ${need[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # PostgreSQL for the tests (`setup.sh --test`): the record's tests run against a real server at

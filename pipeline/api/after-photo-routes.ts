@@ -1,10 +1,12 @@
-import express, { Router } from 'express';
+import express from 'express';
+import { z } from 'zod';
 import sharp from 'sharp';
 import { isCaseId } from '../cases/case-id.ts';
 import { seesGrid } from '../identity/principal.ts';
 import { writeEvidence } from '../cases/evidence.ts';
 import type { CaseApiContext } from './api-context.ts';
-import { ApiError, badRequest, notFound, route } from './api-errors.ts';
+import { ApiError, badRequest, notFound } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { caseCall } from './case-route-errors.ts';
 import { principalOf } from './request-identity.ts';
 
@@ -23,13 +25,18 @@ const MAX_SIDE = 1920;
  * Interim: the durable case record (issue 9) links the photo to the case itself; until then the
  * worker app puts the returned path in the resolve note.
  */
-export function afterPhotoRoutes(ctx: CaseApiContext): Router {
-  const r = Router();
+export function afterPhotoRoutes(ctx: CaseApiContext): ApiRoutes {
+  const r = new ApiRoutes('/api/cases', 'cases');
   r.post(
     '/:id/after-photo',
-    express.raw({ type: 'image/*', limit: MAX_AFTER_PHOTO_BYTES }),
-    route(async (req, res) => {
-      const id = String(req.params.id);
+    {
+      summary: "a grid worker's after-photo (body: the image, Content-Type image/*, at most 8 MB), stored as evidence",
+      params: z.object({ id: z.string() }),
+      before: [express.raw({ type: 'image/*', limit: MAX_AFTER_PHOTO_BYTES })],
+      responses: { 201: '`{ caseId, path }`', 400: 'not a readable image', 404: 'unknown case', 413: 'too large' },
+    },
+    async ({ params }, req, res) => {
+      const id = params.id;
       if (!isCaseId(id)) throw notFound(`case "${id.slice(0, 64)}"`);
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('body', 'the photo itself, with Content-Type image/jpeg (or another image type)');
       const found = await caseCall('read the case', () => ctx.store.get(id));
@@ -47,7 +54,7 @@ export function afterPhotoRoutes(ctx: CaseApiContext): Router {
       }
       const path = await writeEvidence(ctx.evidenceDir, jpeg, Date.now());
       res.status(201).json({ caseId: id, path });
-    }),
+    },
   );
   return r;
 }

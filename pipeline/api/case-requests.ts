@@ -77,8 +77,18 @@ function filter(q: Query, key: string): string | undefined {
   return v;
 }
 
+/** The filters GET /api/cases knows; any other key is a 400 (never silently ignored). */
+const LIST_KEYS = ['status', 'grid', 'type', 'camera', 'limit', 'cursor', 'order'] as const;
+/** Keys people reach for, and the one this API uses instead. */
+const DID_YOU_MEAN: Readonly<Record<string, string>> = { cameraId: 'camera', eventType: 'type', event_type: 'type', camera_id: 'camera' };
+
 /** Query of GET /api/cases: status, grid, type, camera, limit (1-200, default 50), cursor, order. */
 export function parseListQuery(q: Query): CaseListQuery {
+  for (const key of Object.keys(q)) {
+    if ((LIST_KEYS as readonly string[]).includes(key)) continue;
+    const hint = DID_YOU_MEAN[key];
+    throw badRequest(key.slice(0, 64), `unknown filter${hint ? `: use "${hint}"` : ''}; filters are ${LIST_KEYS.join(', ')}`);
+  }
   const status = filter(q, 'status');
   if (status !== undefined && !STATUSES.includes(status as CaseStatus)) throw badRequest('status', `one of ${STATUSES.join(', ')}`);
   const rawLimit = q.limit;

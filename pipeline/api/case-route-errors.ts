@@ -29,7 +29,7 @@ export async function caseCall<T>(what: string, fn: () => Promise<T>): Promise<T
       if (err.status === 409) throw conflict(err.message);
       throw new ApiError(err.status, err.code, err.message, undefined, { cause: err });
     }
-    if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable (${(err as Error).message})`, err);
+    if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable`, err);
     throw err;
   }
 }

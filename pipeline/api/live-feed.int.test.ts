@@ -71,9 +71,9 @@ describe('live feed: Redis stream -> SSE with Last-Event-ID resume', () => {
     hub = new LiveHub({ redisUrl: REDIS_URL, prefix, log: createLogger('live-test') });
     hub.start();
     const app = express();
-    app.use('/api/live', liveRoutes({ hub, redis, heartbeatMs: 60_000 }));
+    app.use('/api/live', liveRoutes({ hub, redis, heartbeatMs: 60_000 }).router);
     // As a grid worker would get it: only events of cameras in their grid (here: cam-2's).
-    app.use('/api/live-scoped', liveRoutes({ hub, redis, visibleTo: () => (e) => 'cameraId' in e && e.cameraId === 'cam-2' }));
+    app.use('/api/live-scoped', liveRoutes({ hub, redis, visibleTo: () => (e) => 'cameraId' in e && e.cameraId === 'cam-2' }).router);
     app.use(errorMiddleware(createLogger('live-test')));
     server = await listen(app, '127.0.0.1', 0);
     publisher = new LivePublisher({ redis, prefix });
@@ -167,7 +167,7 @@ describe('live feed: overdue notices', () => {
     });
     hub.start();
     const app = express();
-    app.use('/api/live', liveRoutes({ hub, redis }));
+    app.use('/api/live', liveRoutes({ hub, redis }).router);
     server = await listen(app, '127.0.0.1', 0);
   });
   afterAll(async () => {

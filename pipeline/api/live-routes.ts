@@ -1,9 +1,11 @@
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import type { LiveEvent } from '../live/live-event.ts';
 import { isNewer, type LiveEntry, type LiveHub } from '../live/live-hub.ts';
 import { STREAM_ID } from '../live/stream-id.ts';
-import { badRequest, route, unavailable } from './api-errors.ts';
+import { badRequest, unavailable } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 
 /** Options of {@link liveRoutes}. */
 export interface LiveRouteOptions {
@@ -21,6 +23,8 @@ export interface LiveRouteOptions {
   readonly visibleTo?: (req: Request, res: Response) => (event: LiveEvent) => boolean;
 }
 
+const LiveQuery = z.object({ lastEventId: z.string().max(40).optional().describe('resume after this event id (instead of the Last-Event-ID header)') });
+
 const frame = (e: LiveEntry): string => `${e.id ? `id: ${e.id}\n` : ''}event: ${e.event.kind}\ndata: ${JSON.stringify(e.event)}\n\n`;
 
 /**
@@ -29,12 +33,18 @@ const frame = (e: LiveEntry): string => `${e.id ? `id: ${e.id}\n` : ''}event: ${
  * `Last-Event-ID` header (or `?lastEventId=`) first gets what it missed. 400 for a malformed id,
  * 503 when Redis cannot be read for the replay.
  */
-export function liveRoutes(options: LiveRouteOptions): Router {
-  const r = Router();
+export function liveRoutes(options: LiveRouteOptions): ApiRoutes {
+  const r = new ApiRoutes('/api/live', 'live');
   r.get(
     '/',
-    route(async (req, res) => {
-      const given = req.header('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+    {
+      summary: 'the live feed, Server-Sent Events: case, visit, health, overdue; resumes after Last-Event-ID',
+      query: LiveQuery,
+      produces: 'text/event-stream',
+      responses: { 200: 'the event stream', 400: 'malformed Last-Event-ID', 503: 'Redis is not reachable for the replay' },
+    },
+    async ({ query }, req, res) => {
+      const given = req.header('last-event-id') ?? query.lastEventId;
       if (given !== undefined && given !== '' && !STREAM_ID.test(given)) throw badRequest('Last-Event-ID', `"${given.slice(0, 40)}" is not a live feed event id`);
       // Listen first and hold what arrives while the replay is read, so nothing falls in between.
       const held: LiveEntry[] = [];
@@ -73,7 +83,7 @@ export function liveRoutes(options: LiveRouteOptions): Router {
         clearInterval(beat);
         unsubscribe();
       });
-    }),
+    },
   );
   return r;
 }

@@ -33,6 +33,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/logout', allow: ['self'] },
   { method: 'GET', path: '/api/me', allow: ['self'] },
   { method: 'GET', path: '/metrics', allow: ['metrics:read'] },
+  // The API's own description: any signed-in identity (it holds no data).
+  { method: 'GET', path: '/api/openapi.json', allow: ['self'] },
 
   { method: 'GET', path: '/api/patrol/status', allow: ['patrol:read'] },
   { method: 'POST', path: '/api/patrol/start', allow: ['patrol:control'] },

@@ -1,8 +1,10 @@
-import { type Response, Router } from 'express';
+import type { Response } from 'express';
+import { z } from 'zod';
 import { seesGrid } from '../identity/principal.ts';
 import type { VisitRecord } from '../distributed/patrol-store.ts';
 import type { ApiContext } from './api-context.ts';
-import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+import { badRequest, notFound, unavailable } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { cameraGroups } from './camera-groups.ts';
 import { principalOf } from './request-identity.ts';
 
@@ -25,28 +27,28 @@ export interface WallTile {
 }
 
 const MAX_TILES = 36;
+const TilesQuery = z.object({ cameras: z.string().min(1).max(4000).describe('comma-separated camera ids, at most 36') });
 
 /**
  * /api/wall: what the 一键轮巡 wall shows.
  * - GET /groups: camera groups (key areas, all, by area type, grid, priority).
  * - GET /tiles?cameras=a,b,c: one tile per camera (at most 36), in the order given.
  */
-export function wallRoutes(ctx: ApiContext): Router {
-  const r = Router();
+export function wallRoutes(ctx: ApiContext): ApiRoutes {
+  const r = new ApiRoutes('/api/wall', 'wall');
   // A grid worker sees only the cameras of their grids (as on /api/cameras).
   const visible = (res: Response) => {
     const p = principalOf(res);
     return ctx.cameras().filter((c) => seesGrid(p, c.grid));
   };
-  r.get('/groups', (_req, res) => {
+  r.get('/groups', { summary: 'camera groups of the wall: key areas, all, per area type, grid and priority', responses: { 200: '`{ groups }`' } }, async (_input, _req, res) => {
     res.json({ groups: cameraGroups(visible(res)) });
   });
   r.get(
     '/tiles',
-    route(async (req, res) => {
-      const raw = req.query.cameras;
-      if (typeof raw !== 'string' || raw === '') throw badRequest('cameras', 'a comma-separated list of camera ids');
-      const ids = raw.split(',');
+    { summary: "per camera, its latest frame's URL and detections (0-1 boxes) and its health", query: TilesQuery, responses: { 200: '`{ tiles, now }`', 400: 'bad camera list', 404: 'unknown camera', 503: 'Redis is not reachable' } },
+    async ({ query }, _req, res) => {
+      const ids = query.cameras.split(',');
       if (ids.length > MAX_TILES) throw badRequest('cameras', `at most ${MAX_TILES} cameras per request`);
       const all = visible(res);
       const cams = ids.map((id) => {
@@ -54,10 +56,10 @@ export function wallRoutes(ctx: ApiContext): Router {
         if (!c) throw notFound(`camera "${id.slice(0, 64)}"`);
         return c;
       });
-      let health: Record<string, Record<string, unknown>>;
+      let health: Awaited<ReturnType<typeof ctx.store.getAllHealth>>;
       let visits: VisitRecord[][];
       try {
-        [health, visits] = await Promise.all([ctx.store.getAllHealth<Record<string, unknown>>(), Promise.all(cams.map((c) => ctx.store.recentVisits(c.id, 5)))]);
+        [health, visits] = await Promise.all([ctx.store.getAllHealth(), Promise.all(cams.map((c) => ctx.store.recentVisits(c.id, 5)))]);
       } catch (err) {
         throw unavailable(`cannot read the wall: Redis is not reachable (${(err as Error).message})`, err);
       }
@@ -79,7 +81,7 @@ export function wallRoutes(ctx: ApiContext): Router {
         };
       });
       res.json({ tiles, now: Date.now() });
-    }),
+    },
   );
   return r;
 }

@@ -19,9 +19,10 @@ export function webRoutes(dist: string = WEB_DIST): Router {
   const r = Router();
   const index = join(dist, 'index.html');
   // Pre-compressed twins (setup.sh writes <file>.gz beside each script and style sheet).
-  r.get('/assets/{*file}', (req, res, next) => {
+  // A middleware, not a route: static files are not API routes (the OpenAPI check lists routes).
+  r.use('/assets', (req, res, next) => {
     const ext = extname(req.path);
-    if (!GZIPPED[ext] || !req.acceptsEncodings('gzip')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !GZIPPED[ext] || !req.acceptsEncodings('gzip')) return next();
     const gz = join(dist, 'assets', `${basename(req.path)}.gz`);
     if (!existsSync(gz)) return next();
     res.setHeader('Content-Encoding', 'gzip');

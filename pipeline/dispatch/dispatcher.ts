@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
+import { closeAll } from '../lifecycle/close-all.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { DispatchPayloadV1 } from './dispatch-payload.ts';
 import { assertDispatchPayload, dispatchPayloadProblems } from './payload-validator.ts';
@@ -142,19 +143,16 @@ export class Dispatcher {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearTimeout(this.timer);
-      const steps: [string, () => Promise<unknown>][] = [
-        ['spool load', () => this.loaded],
-        ['flush', () => this.flushing ?? Promise.resolve()],
-        ['queue', () => withTimeout(this.queue.close(), 2000)],
-        ['redis', () => closeRedis(this.redis)],
-      ];
-      for (const [what, step] of steps) {
-        try {
-          await step();
-        } catch (err) {
-          this.log.warn({ err: (err as Error).message }, `dispatcher close: ${what} failed`);
-        }
-      }
+      await closeAll(
+        [
+          { name: 'dispatch spool load', run: () => this.loaded },
+          { name: 'dispatch flush', run: () => this.flushing },
+          { name: 'dispatch queue', run: () => this.queue.close(), force: () => this.queue.disconnect() },
+          { name: 'dispatch redis', run: () => closeRedis(this.redis) },
+        ],
+        this.log,
+        2000,
+      );
     })();
     return this.closing;
   }
