@@ -3,6 +3,17 @@
 # Run:    docker run --rm -e REDIS_URL=redis://redis:6379 -v $PWD/config:/config -v gw-data:/data \
 #           gridworker run --config /config/gridworker.yaml --role worker      (set storage.dir: /data)
 # The bundled demo (run --demo) also needs GStreamer's RTSP server and is meant for a Debian host (npm start).
+# The console (web/ -> web/dist) is built in a throw-away stage with the dev dependencies (Vite,
+# Preact, uPlot); the image gets only the built files, served by the API role at `/`.
+FROM node:20-bookworm-slim AS console
+WORKDIR /app
+ENV ONNXRUNTIME_NODE_INSTALL=skip
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY web ./web
+RUN npx vite build web --logLevel warn \
+ && find web/dist/assets -type f \( -name '*.js' -o -name '*.css' \) -exec gzip -9 -k -f {} +
+
 FROM node:20-bookworm-slim
 
 RUN apt-get update \
@@ -24,6 +35,7 @@ COPY streams ./streams
 COPY scripts ./scripts
 COPY test-fixtures ./test-fixtures
 COPY schemas ./schemas
+COPY --from=console /app/web/dist ./web/dist
 
 # The worker writes evidence, latest frames and its dispatch spool under storage.dir: mount a
 # volume there (shared between API and worker containers when they run apart).

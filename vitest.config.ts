@@ -8,14 +8,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{models,pipeline,streams,scripts}/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', 'node_modules/**'],
+          include: ['{models,pipeline,streams,scripts,web}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', 'web/dist/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['{models,pipeline,streams,scripts,test}/**/*.int.test.ts'],
+          include: ['{models,pipeline,streams,scripts,test,web}/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', 'web/dist/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -14,7 +14,9 @@ import { maskUrl } from './config/mask-credentials.ts';
 import { PatrolLeader } from './distributed/patrol-leader.ts';
 import { PatrolStore } from './distributed/patrol-store.ts';
 import { PatrolWorker } from './distributed/patrol-worker.ts';
-import { closeRedis, createRedis } from './distributed/redis-connection.ts';
+import { closeRedis, createRedis, redisReady } from './distributed/redis-connection.ts';
+import { type CloseStep, closeAll } from './lifecycle/close-all.ts';
+import { readinessChecks } from './readiness-checks.ts';
 import { createLogger } from './log.ts';
 import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
@@ -35,6 +37,11 @@ import { EventStage } from './events/event-stage.ts';
 import { RuleSet } from './events/rule-set.ts';
 import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-model-check.ts';
 import { accuracyRoutes } from './api/accuracy-routes.ts';
+import { liveRoutes } from './api/live-routes.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { LivePublisher, liveCase } from './live/live-publisher.ts';
+import { liveVisibility } from './api/live-visibility.ts';
+import { StorageGuard } from './storage/storage-guard.ts';
 import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
 import { type Identity, openIdentity } from './identity/open-identity.ts';
 
@@ -92,6 +99,8 @@ export interface Running {
   /** Which event rules the worker's model can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
+  /** The storage folder's guard: its faults for the console, readiness and metrics. */
+  readonly storage: StorageGuard;
   /** Users, tokens and sessions (api role only). */
   readonly identity?: Identity;
   /** Whether an admin existed at start, was created, or is missing (api role only). */
@@ -116,6 +125,7 @@ export function apiCameras(config: GridworkerConfig): ApiCamera[] {
     priority: c.priority,
     enabled: c.enabled,
     url: maskUrl(c.url),
+    ...(c.location ? { location: c.location } : {}),
     zones: c.zones.map((z) => ({ name: z.name, kind: z.kind, points: z.points })),
   }));
 }
@@ -132,22 +142,18 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const common = { redisUrl: options.redisUrl, prefix: config.redis.prefix, queueName: options.queueName ?? 'patrol' };
   const metrics = new GridworkerMetrics();
   const storageDir = resolve(options.configDir, config.storage.dir);
-  const closers: (() => Promise<void>)[] = [];
+  const closers: CloseStep[] = [];
   const onShutdown: (() => void)[] = [];
   const onReload: ((config: GridworkerConfig) => void)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
   let current = config;
   const evidenceDir = join(storageDir, 'evidence');
-  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics };
+  const storage = new StorageGuard(storageDir, { minFreeBytes: config.storage.minFreeMb * 1024 * 1024 });
+  const running: { -readonly [K in keyof Running]?: Running[K] } = { metrics, storage };
+  metrics.observeStorage(storage);
   const close = async (): Promise<void> => {
-    for (const step of closers.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'shutdown step failed');
-      }
-    }
+    await closeAll(closers.splice(0).reverse(), log, 20_000);
   };
   const env = options.env ?? process.env;
   let database: DatabaseHandle | undefined;
@@ -160,11 +166,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     log.info({ cameras: next.cameras.length }, 'config reloaded');
   };
   try {
+    // Refuse to start on a storage folder that cannot be written: every visit would fail.
+    if (options.roles.includes('worker')) await storage.probe();
     if (options.roles.includes('worker') || options.roles.includes('api')) {
       const split = !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r));
       database = await openDatabase({ ...databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split }), migrate: true });
       const db = database;
-      closers.push(() => db.close());
+      closers.push({ name: 'record', run: () => db.close() });
       running.database = database;
       log.info({ database: database.where, kind: database.kind, applied: database.migration?.applied }, 'record open');
     }
@@ -173,11 +181,11 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
       const detector: FrameDetector =
         capacity.detectorProcesses === 0 ? await Detector.load(card) : await DetectorPool.load(card, { processes: capacity.detectorProcesses });
-      closers.push(() => detector.close());
+      closers.push({ name: 'model', run: () => detector.close() });
       log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
-      closers.push(() => killAll());
+      closers.push({ name: 'ffmpeg', run: () => killAll() });
       const healthRedis = createRedis(options.redisUrl, 'worker');
-      closers.push(() => closeRedis(healthRedis));
+      closers.push({ name: 'worker redis', run: () => closeRedis(healthRedis) });
       const p = config.patrol;
       const visitor = new StreamCameraVisitor({
         cameras: () => sources,
@@ -192,6 +200,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       onShutdown.push(() => visitor.beginShutdown());
+      metrics.observeFrames(visitor);
       let catalogueVersion = await recordCatalogueVersion(database!.db, current.events.catalogue, Date.now());
       onReload.push((next) => {
         recordCatalogueVersion(database!.db, next.events.catalogue, Date.now()).then(
@@ -202,6 +211,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         );
       });
       const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id), catalogueVersion: () => catalogueVersion });
+      const liveRedis = createRedis(options.redisUrl, 'producer');
+      closers.push({ name: 'live redis', run: () => closeRedis(liveRedis) });
       const intake = new CaseIntake({
         store: caseStore,
         evidenceDir,
@@ -222,7 +233,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       relay.start();
-      closers.push(() => relay.close());
+      closers.push({ name: 'outbox relay', run: () => relay.close() });
       running.relay = relay;
       const overdueTimer = setInterval(() => {
         caseStore.flagOverdue().then(
@@ -233,7 +244,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         );
       }, options.overdueEveryMs ?? 60_000);
       overdueTimer.unref();
-      closers.push(async () => clearInterval(overdueTimer));
+      closers.push({ name: 'overdue timer', run: async () => clearInterval(overdueTimer) });
       const retentionMs = (options.evidenceRetentionDays ?? 90) * 86_400_000;
       const retentionTimer = setInterval(() => {
         applyRetention(database!.db, evidenceDir, retentionMs, Date.now()).then(
@@ -244,7 +255,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         );
       }, 3_600_000);
       retentionTimer.unref();
-      closers.push(async () => clearInterval(retentionTimer));
+      closers.push({ name: 'retention timer', run: async () => clearInterval(retentionTimer) });
       const report = checkRulesAgainstModel(current.events.rules, card);
       running.rules = report;
       for (const note of report.disabled) log.info({ rule: note.ruleId }, note.message);
@@ -265,6 +276,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
+      // The console's live feed observes the stage; a failed publish never fails a visit.
+      const live = new LivePublisher({ redis: liveRedis, prefix: config.redis.prefix });
+      const livePublishFailed = (err: unknown): void => log.warn({ err: (err as Error).message }, 'live feed publish failed');
+      stage.on('filed', (r) => void live.caseFiled(r).catch(livePublishFailed));
       running.events = stage;
       const worker = new PatrolWorker({
         ...common,
@@ -272,27 +287,37 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         visitor,
         storageDir,
         visitTimeoutMs: p.timeouts.visitMs,
-        afterVisit: (analysis, startedAt) => stage.onVisit(analysis, startedAt),
+        afterVisit: async (analysis, startedAt) => {
+          await live.visited(analysis).catch(livePublishFailed);
+          return stage.onVisit(analysis, startedAt);
+        },
+        storage,
       });
-      worker.on('visit', (v) => metrics.onVisit(v));
+      metrics.observeVisits(worker);
       worker.start();
-      closers.push(() => worker.close());
+      closers.push({ name: 'patrol worker', run: () => worker.close() });
       running.worker = worker;
       running.detector = detector;
     }
     if (options.roles.includes('scheduler')) {
       const leader = new PatrolLeader({ ...common, cameras: schedulerCameras(config), plan: schedulerPlan(config) });
       leader.start();
-      closers.push(() => leader.close());
+      closers.push({ name: 'patrol leader', run: () => leader.close() });
       running.leader = leader;
     }
     if (options.roles.includes('api')) {
-      const apiRedis = createRedis(options.redisUrl, 'producer');
-      closers.push(() => closeRedis(apiRedis));
+      // Requests fail at once while Redis is away (no offline queue): a plain 503, never a hang.
+      const apiRedis = createRedis(options.redisUrl, 'request', (err) => log.debug({ err: err.message }, 'api redis connection error'));
+      closers.push({ name: 'api redis', run: () => closeRedis(apiRedis) });
+      await redisReady(apiRedis);
       const caseStore = new CaseStore(database!.db, {
         eventType: (id) => current.events.catalogue.find((t) => t.id === id),
         claimLeaseMs: config.api.claimLeaseMinutes * 60_000,
       });
+      const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
+      metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
+      // Cases by status, overdue and the outbox backlog: SQL counts on the record.
+      metrics.observeCases(caseStore);
       const a = config.api.auth;
       // Users, tokens and the system audit live on the same record handle as the cases (one PGlite per folder).
       const identity = openIdentity(database!.db, apiRedis, config.redis.prefix, {
@@ -307,6 +332,16 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       running.identity = identity;
       running.admin = admin;
       const loadNext = options.loadConfig;
+      const hub = new LiveHub({
+        redisUrl: options.redisUrl,
+        prefix: config.redis.prefix,
+        log: createLogger('live'),
+        overdue: async () => {
+          const now = Date.now();
+          const page = await caseStore.list({ overdue: true, limit: 200 });
+          return page.cases.filter((c) => c.deadline < now).map(liveCase);
+        },
+      });
       const app = createApiApp(
         {
           auth: { ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins, loginPerMinute: a.loginPerMinute },
@@ -319,16 +354,22 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
                 },
               }
             : {}),
-          store: new PatrolStore(apiRedis, config.redis.prefix),
+          store: patrolStore,
           cameras: () => cameras,
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
+          live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
+          redisReady: () => apiRedis.status === 'ready',
+          readiness: () => readinessChecks({ redis: apiRedis, caseStore, patrolStore, storage, detector: running.detector, hasWorker: options.roles.includes('worker') }),
         },
         metrics.registry,
       );
       const api = await listen(app, config.api.host, options.apiPort ?? config.api.port);
-      closers.push(() => api.close());
+      closers.push({ name: 'http', run: () => api.close() });
+      // Closed before the server: it ends the open live-feed streams, so the server stops at once.
+      closers.push({ name: 'live feed', run: () => hub.close() });
+      hub.start();
       running.api = api;
     }
   } catch (err) {
@@ -338,5 +379,5 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const beginShutdown = (): void => {
     for (const f of onShutdown) f();
   };
-  return { ...running, metrics, reload, beginShutdown, close } as Running;
+  return { ...running, metrics, storage, reload, beginShutdown, close } as Running;
 }

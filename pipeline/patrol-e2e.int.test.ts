@@ -142,12 +142,12 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
     await waitFor(
       'failing cameras offline',
       async () => {
-        const health = await store.getAllHealth<{ state: string; lastError?: { code: string } }>();
+        const health = await store.getAllHealth();
         return Object.keys(expected).every((id) => health[id]?.state === 'offline') && health;
       },
       90_000,
     );
-    const health = await store.getAllHealth<{ state: string; lastError?: { code: string; message: string }; quarantinedUntil?: number }>();
+    const health = await store.getAllHealth();
     for (const [id, code] of Object.entries(expected)) {
       expect(health[id]?.lastError?.code, id).toBe(code);
       expect(health[id]?.quarantinedUntil ?? 0).toBeGreaterThan(Date.now());

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerAccuracy } from './commands/accuracy.ts';
 import { registerBench } from './commands/bench.ts';
@@ -14,10 +16,17 @@ import { registerUsers } from './commands/users.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerValidate } from './commands/validate.ts';
 
+/** The version in package.json. */
+export function gridworkerVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 /** Builds the `gridworker` command tree. Each subcommand lives in scripts/commands/. */
 export function buildProgram(): Command {
   const program = new Command('gridworker')
     .description('AI grid worker for city camera networks')
+    .version(gridworkerVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);

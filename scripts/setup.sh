@@ -21,6 +21,15 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   need+=(python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
     gstreamer1.0-libav)
+# promtool (Debian's prometheus package) checks the metrics and alert rules in the tests only:
+# `setup.sh --test` (what `npm test` runs) installs it; `npm start` does not need it.
+if [ "${1:-}" = "--test" ]; then
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  # The console's browser tests drive Debian's chromium (playwright-core, no downloaded browser) and
+  # need a CJK font so Chinese text renders (WenQuanYi Micro Hei: 1.6 MB, against 56 MB for Noto CJK).
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk|noto serif cjk' || need+=(fonts-wqy-microhei)
+fi
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
@@ -31,6 +40,10 @@ if ((${#need[@]})); then
   echo "gridworker setup: installing Debian packages: ${need[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # The tests only want promtool: do not leave the Prometheus server the package starts running.
+  if [[ " ${need[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # PostgreSQL for the tests (`setup.sh --test`): the record's tests run against a real server at
@@ -71,4 +84,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "gridworker setup: installing npm packages (npm ci)" >&2
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
+fi
+
+# The console (web/ -> web/dist, Vite): rebuilt only when its sources or the lock file changed.
+web_stamp=web/dist/.gridworker-build.sha256
+web_want=$( (find web/src web/public web/index.html web/vite.config.ts -type f | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)
+if [ ! -f web/dist/index.html ] || [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_want" ]; then
+  echo "gridworker setup: building the console (web/ -> web/dist)" >&2
+  npx vite build web --logLevel warn
+  # Served as-is to browsers that accept gzip (pipeline/api/web-routes.ts): no compression per request.
+  find web/dist/assets -type f \( -name '*.js' -o -name '*.css' \) -exec gzip -9 -k -f {} +
+  echo "$web_want" > "$web_stamp"
 fi

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * Health of one camera, from the outcomes of its visits: pure, time passed in (ms since the
  * epoch or any monotonic origin, as long as it is the same one).
@@ -83,6 +84,26 @@ export interface CameraHealthSnapshot {
   readonly visits: number;
   readonly failures: number;
 }
+
+/**
+ * {@link CameraHealthSnapshot} as read back from storage (JSON drops undefined fields, so those
+ * are optional here). `CameraHealth.restore` still clamps the values it takes over.
+ */
+export const CameraHealthSnapshotSchema = z.object({
+  cameraId: z.string(),
+  state: z.enum(['unknown', 'online', 'degraded', 'offline']),
+  consecutiveFailures: z.number(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.number() }).optional(),
+  lastSuccessAt: z.number().optional(),
+  lastFailureAt: z.number().optional(),
+  quarantinedUntil: z.number().optional(),
+  backoffMs: z.number(),
+  visits: z.number(),
+  failures: z.number(),
+});
+
+/** A snapshot as stored and read back. */
+export type StoredHealthSnapshot = z.infer<typeof CameraHealthSnapshotSchema>;
 
 const MAX_MESSAGE = 500;
 const STATES: readonly CameraHealthState[] = ['unknown', 'online', 'degraded', 'offline'];

@@ -17,13 +17,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import type { TimeoutPhase } from './errors.ts';
 import { baselineArgs, evidenceOutputArgs, globalArgs, rawVideoOutputArgs, rtspInputArgs } from './ffmpeg-args.ts';
 import { FfmpegLogParser } from './ffmpeg-log.ts';
 import { registerFfmpeg, stopFfmpeg } from './ffmpeg-registry.ts';
 import { FrameSlicer } from './frame-slicer.ts';
+import { stdinInput } from './stdin-input.ts';
 import type { VisitOptions, VisitPlan } from './visit-plan.ts';
 
 /** ffmpeg's own socket timeout is connectMs plus this, so that the visit's watchdog decides first. */
@@ -107,15 +108,25 @@ export class FfmpegRun {
         cb();
       },
     });
-    const cmd = ffmpeg();
+    let input: string[];
+    let output: string[];
     if (this.options.flags === 'baseline') {
       const b = baselineArgs({ socketTimeoutMs, width: plan.outWidth, height: plan.outHeight, frames: plan.frames, spacingMs: plan.spacingMs });
-      cmd.input(this.url).inputOptions(...globalArgs(), ...b.input).output(sink).outputOptions(...b.output);
+      input = b.input;
+      output = b.output;
     } else {
-      const input = rtspInputArgs({ socketTimeoutMs, keyframesOnly: plan.keyframesOnly ?? false, ...(this.options.decoderThreads !== undefined ? { decoderThreads: this.options.decoderThreads } : {}) });
-      const raw = rawVideoOutputArgs({ width: plan.outWidth, height: plan.outHeight, frames: plan.frames, spacingMs: plan.spacingMs });
-      cmd.input(this.url).inputOptions(...globalArgs(), ...input).output(sink).outputOptions(...raw);
+      input = rtspInputArgs({ socketTimeoutMs, keyframesOnly: plan.keyframesOnly ?? false, ...(this.options.decoderThreads !== undefined ? { decoderThreads: this.options.decoderThreads } : {}) });
+      output = rawVideoOutputArgs({ width: plan.outWidth, height: plan.outHeight, frames: plan.frames, spacingMs: plan.spacingMs });
     }
+    const cmd = ffmpeg();
+    if (this.options.urlOnCommandLine === true) {
+      cmd.input(this.url).inputOptions(...globalArgs(), ...input);
+    } else {
+      // The URL (with its credentials) goes through stdin, never into argv (see stdin-input.ts).
+      const via = stdinInput(this.url, input);
+      cmd.input(Readable.from([via.script])).inputOptions(...globalArgs(), ...via.args);
+    }
+    cmd.output(sink).outputOptions(...output);
     if (this.jpegPath !== undefined) cmd.output(this.jpegPath).outputOptions(...evidenceOutputArgs());
     return cmd;
   }

@@ -100,4 +100,9 @@ export interface VisitOptions {
   readonly decoderThreads?: number;
   /** Called with the pid once ffmpeg runs (benchmarks read its CPU time from /proc). */
   readonly onSpawn?: (pid: number) => void;
+  /**
+   * Put the URL on ffmpeg's command line (`-i <url>`) instead of feeding it through stdin.
+   * Benchmarks only: the credentials are then visible to every local user (`ps`). Default false.
+   */
+  readonly urlOnCommandLine?: boolean;
 }

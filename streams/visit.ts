@@ -19,6 +19,7 @@ import {
   VisitAbortedError,
 } from './errors.ts';
 import { evidencePath, readEvidence, removeEvidence } from './evidence-file.ts';
+import { hasControlCharacter } from './stdin-input.ts';
 import { FfmpegRun, type RunOutcome, SOCKET_TIMEOUT_MARGIN_MS, type StopReason } from './ffmpeg-run.ts';
 import type { FrameSlicer } from './frame-slicer.ts';
 import { jpegSize } from './jpeg-size.ts';
@@ -48,6 +49,7 @@ export async function visitCamera(source: CameraSource, plan: VisitPlan, signal?
   } catch {
     throw new CameraConfigError(ctx, 'cannot add the credentials to the URL (no scheme://host)');
   }
+  if (hasControlCharacter(url)) throw new CameraConfigError(ctx, 'the URL holds a control character (a line break?)');
   const jpegPath = plan.evidence ? await evidencePath(source.id) : undefined;
   try {
     const outcome = await new FfmpegRun(url, plan, jpegPath, signal, options, t0).run();

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { z } from 'zod';
 import { AccuracyOptionError } from '../accuracy/accuracy-errors.ts';
 import { type AccuracyOptions, DEFAULT_TARGET_PRECISION, accuracyReport } from '../accuracy/accuracy-report.ts';
 import { type CaseSource, collectCases } from '../accuracy/case-source.ts';
 import { parseSince } from '../accuracy/since-date.ts';
 import type { CaseRecord } from '../cases/case-model.ts';
 import { systemTimeZone } from '../patrol/zoned-time.ts';
-import { badRequest, route, unavailable } from './api-errors.ts';
+import { badRequest, unavailable } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 
 /** Options of {@link accuracyRoutes}. */
 export interface AccuracyRouteOptions {
@@ -19,18 +20,15 @@ export interface AccuracyRouteOptions {
   readonly now?: () => number;
 }
 
-const single = (value: unknown, field: string): string | undefined => {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badRequest(field, 'give it once, as a plain value');
-  return value;
-};
-
-function parseTarget(raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = raw.trim() === '' ? Number.NaN : Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw badRequest('target', `must be a number from 0 to 1, got "${raw.slice(0, 32)}"`);
-  return n;
-}
+/** Query of GET /api/accuracy. */
+export const AccuracyQuery = z.strictObject({
+  target: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1')
+    .optional()
+    .describe('precision target, 0-1; default 0.8'),
+  since: z.string().min(1).max(64).optional().describe('only cases opened since: YYYY-MM-DD (local midnight) or an ISO date-time with offset'),
+});
 
 /**
  * /api/accuracy: GET / returns the accuracy report (AccuracyReport JSON) over every case the
@@ -38,30 +36,26 @@ function parseTarget(raw: string | undefined, fallback: number): number {
  * date-time with offset; filters on the opening time). 400 names the bad field; 503 when the
  * source (the case store) cannot be read. Mount with `app.use('/api/accuracy', accuracyRoutes(...))`.
  */
-export function accuracyRoutes(source: CaseSource, options: AccuracyRouteOptions = {}): Router {
-  const r = Router();
+export function accuracyRoutes(source: CaseSource, options: AccuracyRouteOptions = {}): ApiRoutes {
+  const r = new ApiRoutes('/api/accuracy', 'accuracy');
   const timezone = options.timezone ?? systemTimeZone();
   const now = options.now ?? Date.now;
-  r.get(
-    '/',
-    route(async (req, res) => {
-      const target = parseTarget(single(req.query.target, 'target'), options.targetPrecision ?? DEFAULT_TARGET_PRECISION);
-      const sinceText = single(req.query.since, 'since');
-      let since: number | undefined;
-      try {
-        since = sinceText === undefined ? undefined : parseSince(sinceText, timezone);
-      } catch (err) {
-        if (err instanceof AccuracyOptionError) throw badRequest(err.field, err.reason);
-        throw err;
-      }
-      let cases: CaseRecord[];
-      try {
-        cases = await collectCases(source);
-      } catch (err) {
-        throw unavailable(`cannot read cases: ${(err as Error).message}`, err);
-      }
-      res.json(accuracyReport(cases, { ...options.report, targetPrecision: target, timezone, now: now(), ...(since === undefined ? {} : { since }) }));
-    }),
-  );
+  r.get('/', { summary: 'precision of the AI hits over every verified case, overall and per type, camera, model, confidence bin and day', query: AccuracyQuery, responses: { 200: 'the AccuracyReport', 503: 'the case store cannot be read' } }, async ({ query }, _req, res) => {
+    const target = query.target === undefined ? (options.targetPrecision ?? DEFAULT_TARGET_PRECISION) : Number(query.target);
+    let since: number | undefined;
+    try {
+      since = query.since === undefined ? undefined : parseSince(query.since, timezone);
+    } catch (err) {
+      if (err instanceof AccuracyOptionError) throw badRequest(err.field, err.reason);
+      throw err;
+    }
+    let cases: CaseRecord[];
+    try {
+      cases = await collectCases(source);
+    } catch (err) {
+      throw unavailable('cannot read cases: Redis is not reachable', err);
+    }
+    res.json(accuracyReport(cases, { ...options.report, targetPrecision: target, timezone, now: now(), ...(since === undefined ? {} : { since }) }));
+  });
   return r;
 }

@@ -85,7 +85,7 @@ describe('HTTP control API on a real Redis', () => {
   });
 
   it('lists cameras with health and masked URLs, filters by grid, and 404s unknown routes', async () => {
-    await store.setHealth('cam-1', { state: 'online', consecutiveFailures: 0 });
+    await store.setHealth('cam-1', { cameraId: 'cam-1', state: 'online', consecutiveFailures: 0, backoffMs: 0, visits: 1, failures: 0 });
     const list = await call('GET', '/api/cameras');
     expect(list.status).toBe(200);
     const cams = (list.json as { cameras: { id: string; url: string; health: { state: string } }[] }).cameras;
@@ -94,7 +94,11 @@ describe('HTTP control API on a real Redis', () => {
     const g2 = await call('GET', '/api/cameras?grid=g2');
     expect((g2.json as { count: number }).count).toBe(1);
     expect(await call('GET', '/api/cameras/cam-9')).toMatchObject({ status: 404 });
-    expect(await call('GET', '/api/cameras/bad%20id')).toMatchObject({ status: 400, json: { error: { field: 'cameraId' } } });
+    expect(await call('GET', '/api/cameras/bad%20id')).toMatchObject({ status: 400, json: { error: { field: 'id' } } });
+    // Every filter is validated: a bad value or an unknown key is a 400 naming it, never an empty 200.
+    expect(await call('GET', '/api/cameras?health=bogus')).toMatchObject({ status: 400, json: { error: { field: 'health' } } });
+    expect(await call('GET', '/api/cameras?cameraId=cam-1')).toMatchObject({ status: 400, json: { error: { field: 'cameraId', message: 'cameraId: unknown query parameter cameraId' } } });
+    expect((await call('GET', '/api/cameras?health=online')).json).toMatchObject({ count: 1 });
     expect(await call('GET', '/api/cameras/cam-1/visits?limit=0')).toMatchObject({ status: 400, json: { error: { field: 'limit' } } });
     expect(await call('GET', '/api/nothing')).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
   });

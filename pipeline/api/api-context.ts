@@ -1,10 +1,11 @@
-import type { Router } from 'express';
+import type { ApiRoutes } from './api-routes.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
 import type { Accounts } from '../identity/accounts.ts';
 import type { Authenticator } from '../identity/authenticator.ts';
 import type { IdentityStore } from '../identity/identity-store.ts';
+import type { ReadinessCheck } from './readiness.ts';
 
 /** A camera as the API shows it: never with credentials. */
 export interface ApiCamera {
@@ -16,6 +17,8 @@ export interface ApiCamera {
   readonly enabled: boolean;
   /** Stream URL with credentials masked. */
   readonly url: string;
+  /** Where the camera is on the district map (config `location`), when given. */
+  readonly location?: { readonly x: number; readonly y: number };
   readonly zones: readonly { readonly name: string; readonly kind?: string | undefined; readonly points: readonly (readonly number[])[] }[];
 }
 
@@ -28,8 +31,17 @@ export interface ApiContext {
   readonly storageDir: string;
   /** Case verification (/api/cases, /evidence, /verify); absent = those routes are not mounted. */
   readonly cases?: CaseApiContext;
-  /** The accuracy report router (GET /api/accuracy); absent = not mounted. */
-  readonly accuracy?: Router;
+  /** The accuracy report routes (GET /api/accuracy); absent = not mounted. */
+  readonly accuracy?: ApiRoutes;
+  /**
+   * True while the API's Redis connection is up. When it returns false every /api call answers a
+   * plain 503 at once instead of waiting on a dead connection. Absent = no gate.
+   */
+  readonly redisReady?: () => boolean;
+  /** The parts /readyz checks (Redis, cases, storage, model, leader). Absent = /readyz checks nothing. */
+  readonly readiness?: () => readonly ReadinessCheck[];
+  /** The live feed router (GET /api/live, Server-Sent Events); absent = not mounted. */
+  readonly live?: ApiRoutes;
   /** Who may do what: every request but the public ones needs a session or a token. */
   readonly auth: AuthApiContext;
   /** Re-reads the config file and applies it (POST /api/config/reload); absent = 503. */

@@ -53,7 +53,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     } else {
       api = new ApiError(500, 'INTERNAL', 'internal error', undefined, { cause: err });
     }
-    if (api.status === 503) log.warn({ err: api.message, path: req.path }, 'dependency unavailable');
+    // The answer stays plain; the cause (an ioredis message, say) goes to the log only.
+    if (api.status === 503) log.warn({ err: api.message, cause: api.cause instanceof Error ? api.cause.message : undefined, path: req.path }, 'dependency unavailable');
     else if (api.status >= 500) log.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed');
     res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.field ? { field: api.field } : {}) } });
   };

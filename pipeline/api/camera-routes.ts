@@ -1,77 +1,92 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Response, Router } from 'express';
+import { z } from 'zod';
 import type { ApiContext } from './api-context.ts';
-import { badRequest, notFound, route, unavailable } from './api-errors.ts';
+import { notFound, unavailable } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { seesGrid } from '../identity/principal.ts';
 import { principalOf } from './request-identity.ts';
+import type { Response } from 'express';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A camera id as the config allows it. */
+export const CameraIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'not a valid camera id')
+  .describe('camera id (from the config)');
+const CameraParams = z.strictObject({ id: CameraIdSchema });
+
+/** Filters of GET /api/cameras. */
+export const CameraListQuery = z.strictObject({
+  grid: z.string().min(1).max(128).optional().describe('only cameras of this grid'),
+  health: z.enum(['unknown', 'online', 'degraded', 'offline']).optional().describe('only cameras in this health state (unknown: never visited)'),
+});
+
+/** Query of GET /api/cameras/:id/visits. */
+export const VisitListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(50).default(20).describe('how many recent visits, 1-50; default 20'),
+});
 
 /**
  * /api/cameras: the camera list with health, one camera, its recent visits and latest frame.
  * Grid workers see only the cameras of their grids; another grid's camera is a 404 to them.
  */
-export function cameraRoutes(ctx: ApiContext): Router {
-  const r = Router();
+export function cameraRoutes(ctx: ApiContext): ApiRoutes {
+  const r = new ApiRoutes('/api/cameras', 'cameras');
   const find = (id: string, res: Response) => {
-    if (!ID.test(id)) throw badRequest('cameraId', `"${id.slice(0, 64)}" is not a valid camera id`);
     const cam = ctx.cameras().find((c) => c.id === id);
     if (!cam || !seesGrid(principalOf(res), cam.grid)) throw notFound(`camera "${id}"`);
     return cam;
   };
   const health = async () => {
     try {
-      return await ctx.store.getAllHealth<Record<string, unknown>>();
+      return await ctx.store.getAllHealth();
     } catch (err) {
-      throw unavailable(`cannot read camera health: Redis is not reachable (${(err as Error).message})`, err);
+      throw unavailable('cannot read camera health: Redis is not reachable', err);
+    }
+  };
+  const outcomes = async () => {
+    try {
+      return await ctx.store.getLastOutcomes();
+    } catch (err) {
+      throw unavailable('cannot read visit outcomes: Redis is not reachable', err);
     }
   };
 
-  r.get(
-    '/',
-    route(async (req, res) => {
-      const all = await health();
-      const grid = typeof req.query.grid === 'string' ? req.query.grid : undefined;
-      const state = typeof req.query.health === 'string' ? req.query.health : undefined;
-      const p = principalOf(res);
-      const list = ctx
-        .cameras()
-        .filter((c) => (!grid || c.grid === grid) && seesGrid(p, c.grid))
-        .map((c) => ({ ...c, health: all[c.id] ?? { state: 'unknown' } }))
-        .filter((c) => !state || (c.health as { state?: string }).state === state);
-      res.json({ cameras: list, count: list.length });
-    }),
-  );
+  r.get('/', { summary: 'cameras with health and the outcome of their last visit; URLs masked', query: CameraListQuery, responses: { 200: '`{ cameras, count }`', 503: 'Redis is not reachable' } }, async ({ query }, _req, res) => {
+    const [all, last] = await Promise.all([health(), outcomes()]);
+    const p = principalOf(res);
+    const list = ctx
+      .cameras()
+      .filter((c) => (!query.grid || c.grid === query.grid) && seesGrid(p, c.grid))
+      .map((c) => ({ ...c, health: all[c.id] ?? { state: 'unknown' }, lastVisit: last[c.id] ?? null }))
+      .filter((c) => !query.health || c.health.state === query.health);
+    res.json({ cameras: list, count: list.length });
+  });
 
-  r.get(
-    '/:id',
-    route(async (req, res) => {
-      const cam = find(String(req.params.id), res);
-      const all = await health();
-      res.json({ ...cam, health: all[cam.id] ?? { state: 'unknown' } });
-    }),
-  );
+  r.get('/:id', { summary: 'one camera with health and last visit', params: CameraParams, responses: { 200: 'the camera', 404: 'no such camera', 503: 'Redis is not reachable' } }, async ({ params }, _req, res) => {
+    const cam = find(params.id, res);
+    const [all, last] = await Promise.all([health(), outcomes()]);
+    res.json({ ...cam, health: all[cam.id] ?? { state: 'unknown' }, lastVisit: last[cam.id] ?? null });
+  });
 
   r.get(
     '/:id/visits',
-    route(async (req, res) => {
-      const cam = find(String(req.params.id), res);
-      const raw = req.query.limit;
-      const limit = raw === undefined ? 20 : Number(raw);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw badRequest('limit', 'an integer from 1 to 50');
-      const visits = await ctx.store.recentVisits(cam.id, limit).catch((err: unknown) => {
-        throw unavailable(`cannot read visits: Redis is not reachable (${(err as Error).message})`, err);
+    { summary: "the camera's recent visits with their detections, newest first", params: CameraParams, query: VisitListQuery, responses: { 200: '`{ cameraId, visits }`', 404: 'no such camera', 503: 'Redis is not reachable' } },
+    async ({ params, query }, _req, res) => {
+      const cam = find(params.id, res);
+      const visits = await ctx.store.recentVisits(cam.id, query.limit).catch((err: unknown) => {
+        throw unavailable('cannot read visits: Redis is not reachable', err);
       });
       res.json({ cameraId: cam.id, visits });
-    }),
+    },
   );
 
   r.get(
     '/:id/latest.jpg',
-    route(async (req, res) => {
-      const cam = find(String(req.params.id), res);
+    { summary: "the camera's latest frame (JPEG, full resolution)", params: CameraParams, produces: 'image/jpeg', responses: { 200: 'the JPEG', 404: 'no such camera, or not visited successfully yet' } },
+    async ({ params }, _req, res) => {
+      const cam = find(params.id, res);
       const file = join(ctx.storageDir, 'latest', `${cam.id}.jpg`);
       const info = await stat(file).catch(() => null);
       if (!info) throw notFound(`latest frame of camera "${cam.id}" (not visited successfully yet)`);
@@ -79,7 +94,7 @@ export function cameraRoutes(ctx: ApiContext): Router {
       res.setHeader('Last-Modified', info.mtime.toUTCString());
       res.setHeader('Cache-Control', 'no-cache');
       createReadStream(file).pipe(res);
-    }),
+    },
   );
   return r;
 }

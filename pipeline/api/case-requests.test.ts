@@ -63,7 +63,7 @@ describe('case API request parsing', () => {
 
   it('parses list queries and names bad parameters', () => {
     expect(parseListQuery({})).toEqual({ limit: 50 });
-    expect(parseListQuery({ status: 'pending', grid: 'g1', type: 'fire_smoke', camera: 'cam-1', limit: '5', order: 'desc', other: 'ignored' })).toEqual({
+    expect(parseListQuery({ status: 'pending', grid: 'g1', type: 'fire_smoke', camera: 'cam-1', limit: '5', order: 'desc' })).toEqual({
       status: 'pending',
       grid: 'g1',
       type: 'fire_smoke',
@@ -77,5 +77,9 @@ describe('case API request parsing', () => {
     expect(fieldOf(() => parseListQuery({ cursor: 'abc' }))).toBe('cursor');
     expect(fieldOf(() => parseListQuery({ grid: ['a', 'b'] }))).toBe('grid');
     expect(fieldOf(() => parseListQuery({ order: 'up' }))).toBe('order');
+    // Unknown filters are refused, not ignored (an ignored cameraId answered every camera's cases).
+    expect(fieldOf(() => parseListQuery({ other: 'x' }))).toBe('other');
+    expect(fieldOf(() => parseListQuery({ cameraId: 'cam-1' }))).toBe('cameraId');
+    expect(() => parseListQuery({ eventType: 'fire_smoke' })).toThrow(/use "type"/);
   });
 });

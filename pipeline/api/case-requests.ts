@@ -1,7 +1,7 @@
 /**
  * Parsing of the case API's request bodies and query strings into typed inputs. Every problem
  * is a 400 naming the field. Bodies are strict (an unknown key is an error: a typo such as
- * "reasn" must not pass silently); query strings ignore keys they do not know.
+ * "reasn" must not pass silently); so are query strings (an unknown filter is a 400).
  */
 import { isCaseId } from '../cases/case-id.ts';
 import type { CaseListQuery } from '../cases/case-list.ts';
@@ -46,8 +46,8 @@ export function parseBreak(body: unknown): { reason?: string } {
   return r ? { reason: r } : {};
 }
 
-/** Largest after-photo accepted, bytes (decoded). */
-export const MAX_PHOTO_BYTES = 6 * 1024 * 1024;
+/** Largest after-photo accepted, bytes (decoded): 8 MB, as the worker app and POST /:id/after-photo allow. */
+export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
 /** Body of POST /:id/handle (and its old name /resolve): `{ note?, photoJpegBase64? }`. */
 export function parseHandle(body: unknown): { note?: string; photo?: Buffer } {
@@ -105,8 +105,18 @@ function filter(q: Query, key: string): string | undefined {
   return v;
 }
 
+/** The filters GET /api/cases knows; any other key is a 400 (never silently ignored). */
+const LIST_KEYS = ['status', 'grid', 'type', 'camera', 'unit', 'overdue', 'limit', 'cursor', 'order'] as const;
+/** Keys people reach for, and the one this API uses instead. */
+const DID_YOU_MEAN: Readonly<Record<string, string>> = { cameraId: 'camera', eventType: 'type', event_type: 'type', camera_id: 'camera' };
+
 /** Query of GET /api/cases: status, grid, type, camera, unit, overdue, limit (1-200, default 50), cursor, order. */
 export function parseListQuery(q: Query): CaseListQuery {
+  for (const key of Object.keys(q)) {
+    if ((LIST_KEYS as readonly string[]).includes(key)) continue;
+    const hint = DID_YOU_MEAN[key];
+    throw badRequest(key.slice(0, 64), `unknown filter${hint ? `: use "${hint}"` : ''}; filters are ${LIST_KEYS.join(', ')}`);
+  }
   const status = filter(q, 'status');
   if (status !== undefined && !STATUSES.includes(status as CaseStatus)) throw badRequest('status', `one of ${STATUSES.join(', ')}`);
   const rawLimit = q.limit;

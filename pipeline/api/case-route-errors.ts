@@ -34,7 +34,7 @@ export async function caseCall<T>(what: string, fn: () => Promise<T>): Promise<T
     }
     const db = toDatabaseError(err, 'the record');
     if (db instanceof DatabaseError) throw unavailable(`cannot ${what}: ${db.message}`, err);
-    if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable (${(err as Error).message})`, err);
+    if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable`, err);
     throw err;
   }
 }

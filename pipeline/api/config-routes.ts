@@ -1,14 +1,15 @@
-import { Router } from 'express';
 import type { ApiContext } from './api-context.ts';
-import { ApiError, route } from './api-errors.ts';
+import { ApiError } from './api-errors.ts';
 import { auditRequest } from './api-audit.ts';
+import { ApiRoutes } from './api-routes.ts';
 
 /** POST /api/config/reload: re-reads the config file and applies it (admins; audited). */
-export function configRoutes(ctx: ApiContext): Router {
-  const r = Router();
+export function configRoutes(ctx: ApiContext): ApiRoutes {
+  const r = new ApiRoutes('/api/config', 'patrol');
   r.post(
     '/reload',
-    route(async (req, res) => {
+    { summary: 're-read the config file (cameras, plan) like SIGHUP; audited', responses: { 200: '`{ reloaded: true, cameras }`', 400: 'the file does not load: the running config is kept', 503: 'no config file to reload' } },
+    async (_input, req, res) => {
       const reload = ctx.reloadConfig;
       if (!reload) throw new ApiError(503, 'UNAVAILABLE', 'this process cannot reload its config (no config file)');
       let result: { cameras: number };
@@ -20,7 +21,7 @@ export function configRoutes(ctx: ApiContext): Router {
       }
       await auditRequest(ctx.auth.store, req, res, 'config.reload', undefined, { cameras: result.cameras });
       res.json({ reloaded: true, cameras: result.cameras });
-    }),
+    },
   );
   return r;
 }

@@ -1,19 +1,12 @@
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { rateLimit } from 'express-rate-limit';
 import { IdentityError, IdentityInputError } from '../identity/identity-errors.ts';
-import { checkRole } from '../identity/identity-input.ts';
-import { ROLE_PERMISSIONS } from '../identity/roles.ts';
+import { ROLE_PERMISSIONS, ROLES, type Role } from '../identity/roles.ts';
 import type { AuthApiContext } from './api-context.ts';
-import { ApiError, badRequest, route } from './api-errors.ts';
+import { ApiError, badRequest } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { principalOf, requestActor, SESSION_COOKIE, sameOriginWrite } from './request-identity.ts';
-
-type Body = Record<string, unknown>;
-
-function object(body: unknown, allowed: readonly string[]): Body {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body', 'a JSON object is required (Content-Type: application/json)');
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw badRequest(key, `unknown field; allowed: ${allowed.join(', ')}`);
-  return body as Body;
-}
 
 /** Runs an identity call and turns its typed errors into API errors (429s carry Retry-After). */
 async function identityCall<T>(res: Response, fn: () => Promise<T>): Promise<T> {
@@ -30,11 +23,21 @@ async function identityCall<T>(res: Response, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-const str = (b: Body, key: string): string => {
-  const v = b[key];
-  if (typeof v !== 'string' || v === '') throw badRequest(key, 'required, a string');
-  return v;
-};
+const RoleSchema = z.enum(ROLES as [Role, ...Role[]]).describe(`one of ${ROLES.join(', ')}`);
+const Grids = z.array(z.string().min(1).max(128)).max(1000).describe('grids a grid worker (or a token) is limited to');
+
+/** Body of POST /api/login. */
+export const LoginBody = z.strictObject({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024) });
+/** Body of POST /api/users. */
+export const AddUserBody = z.strictObject({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024), role: RoleSchema, grids: Grids.default([]), displayName: z.string().max(128).optional() });
+/** Body of PATCH /api/users/:username (at least one field). */
+export const PatchUserBody = z.strictObject({ disabled: z.boolean().optional(), role: RoleSchema.optional(), grids: Grids.optional(), password: z.string().min(1).max(1024).optional() });
+/** Body of POST /api/tokens. */
+export const CreateTokenBody = z.strictObject({ name: z.string().min(1).max(128), role: RoleSchema, grids: Grids.default([]), expiresAt: z.number().int().positive().optional().describe('epoch milliseconds') });
+/** Query of GET /api/audit. */
+export const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100).describe('how many entries, newest first; 1-1000, default 100') });
+const UserParams = z.strictObject({ username: z.string().min(1).max(128) });
+const TokenParams = z.strictObject({ id: z.string().min(1).max(128) });
 
 /**
  * Login, logout, me; and for admins users, tokens and the system audit:
@@ -46,8 +49,8 @@ const str = (b: Body, key: string): string => {
  * - GET/POST /api/tokens (the token string is in the POST answer only), DELETE /api/tokens/:id
  * - GET /api/audit?limit=
  */
-export function identityRoutes(ctx: AuthApiContext): Router {
-  const r = Router();
+export function identityRoutes(ctx: AuthApiContext): ApiRoutes {
+  const r = new ApiRoutes('/api', 'identity');
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: ctx.loginPerMinute ?? 10,
@@ -64,111 +67,74 @@ export function identityRoutes(ctx: AuthApiContext): Router {
 
   r.post(
     '/login',
-    limiter,
-    route(async (req, res) => {
+    { summary: 'log in: sets the gw_session cookie (public)', body: LoginBody, before: [limiter], responses: { 200: '`{ user }`', 401: 'wrong user name or password', 403: 'cross-origin login', 429: 'address rate limit or account locked (Retry-After)' } },
+    async ({ body }, req, res) => {
       // Login CSRF: a browser posting from another origin is refused; clients without Origin (curl) pass.
       if (req.get('origin') !== undefined || req.get('sec-fetch-site') !== undefined) {
         const check = sameOriginWrite(req, ctx.trustedOrigins ?? []);
         if (!check.ok) throw new ApiError(403, 'CSRF', `cross-origin login refused: ${check.why}`);
       }
-      const b = object(req.body, ['username', 'password']);
-      const [username, password] = [str(b, 'username'), str(b, 'password')];
-      const result = await identityCall(res, () => ctx.authenticator.login(username, password, req.ip ? { ip: req.ip } : {}));
+      const result = await identityCall(res, () => ctx.authenticator.login(body.username, body.password, req.ip ? { ip: req.ip } : {}));
       res.cookie(SESSION_COOKIE, result.sessionId, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: new Date(result.expiresAt) });
       res.setHeader('Cache-Control', 'no-store');
       res.json({ user: { ...result.user, permissions: [...ROLE_PERMISSIONS[result.user.role]] } });
-    }),
+    },
   );
 
-  r.post(
-    '/logout',
-    route(async (_req, res) => {
-      const p = principalOf(res);
-      if (p.sessionDigest) await ctx.authenticator.logout(p.sessionDigest);
-      res.clearCookie(SESSION_COOKIE, { path: '/' });
-      res.status(204).end();
-    }),
-  );
+  r.post('/logout', { summary: 'end this session', responses: { 204: 'logged out' } }, async (_input, _req, res) => {
+    const p = principalOf(res);
+    if (p.sessionDigest) await ctx.authenticator.logout(p.sessionDigest);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
 
-  r.get('/me', (_req, res) => {
+  r.get('/me', { summary: 'who is asking: user or token, role, grids, permissions', responses: { 200: '`{ user }`' } }, async (_input, _req, res) => {
     const p = principalOf(res);
     res.json({ user: { username: p.name, displayName: p.displayName, role: p.role, grids: p.grids, kind: p.kind, permissions: [...ROLE_PERMISSIONS[p.role]] } });
   });
 
-  r.get(
-    '/users',
-    route(async (_req, res) => {
-      res.json({ users: await ctx.accounts.listUsers() });
-    }),
-  );
+  r.get('/users', { summary: 'every user (admin)', responses: { 200: '`{ users }`' } }, async (_input, _req, res) => {
+    res.json({ users: await ctx.accounts.listUsers() });
+  });
 
-  r.post(
-    '/users',
-    route(async (req, res) => {
-      const b = object(req.body, ['username', 'password', 'role', 'grids', 'displayName']);
-      const user = await identityCall(res, () =>
-        ctx.accounts.addUser(
-          { username: str(b, 'username'), password: str(b, 'password'), role: checkRole(b.role), grids: (b.grids ?? []) as string[], ...(typeof b.displayName === 'string' ? { displayName: b.displayName } : {}) },
-          requestActor(req, res),
-        ),
-      );
-      res.status(201).json({ user });
-    }),
-  );
+  r.post('/users', { summary: 'add a user (admin); audited', body: AddUserBody, responses: { 201: '`{ user }`', 409: 'the user exists' } }, async ({ body }, req, res) => {
+    const user = await identityCall(res, () =>
+      ctx.accounts.addUser({ username: body.username, password: body.password, role: body.role, grids: body.grids, ...(body.displayName !== undefined ? { displayName: body.displayName } : {}) }, requestActor(req, res)),
+    );
+    res.status(201).json({ user });
+  });
 
-  r.patch(
-    '/users/:username',
-    route(async (req, res) => {
-      const name = String(req.params.username);
-      const b = object(req.body, ['disabled', 'role', 'grids', 'password']);
-      if (b.disabled !== undefined && typeof b.disabled !== 'boolean') throw badRequest('disabled', 'true or false');
-      const by = requestActor(req, res);
-      const user = await identityCall(res, async () => {
-        let u = b.role !== undefined || b.grids !== undefined ? await ctx.accounts.grant(name, { ...(b.role !== undefined ? { role: checkRole(b.role) } : {}), ...(b.grids !== undefined ? { grids: b.grids as string[] } : {}) }, by) : undefined;
-        if (b.password !== undefined) u = await ctx.accounts.setPassword(name, str(b, 'password'), by);
-        if (typeof b.disabled === 'boolean') u = await ctx.accounts.setDisabled(name, b.disabled, by);
-        return u;
-      });
-      if (!user) throw badRequest('body', 'give at least one of disabled, role, grids, password');
-      res.json({ user });
-    }),
-  );
+  r.patch('/users/:username', { summary: 'disable or enable, change role or grids, set a password (admin); ends their sessions; audited', params: UserParams, body: PatchUserBody, responses: { 200: '`{ user }`', 404: 'no such user' } }, async ({ params, body }, req, res) => {
+    const name = params.username;
+    const by = requestActor(req, res);
+    const user = await identityCall(res, async () => {
+      let u = body.role !== undefined || body.grids !== undefined ? await ctx.accounts.grant(name, { ...(body.role !== undefined ? { role: body.role } : {}), ...(body.grids !== undefined ? { grids: body.grids } : {}) }, by) : undefined;
+      if (body.password !== undefined) u = await ctx.accounts.setPassword(name, body.password, by);
+      if (body.disabled !== undefined) u = await ctx.accounts.setDisabled(name, body.disabled, by);
+      return u;
+    });
+    if (!user) throw badRequest('body', 'give at least one of disabled, role, grids, password');
+    res.json({ user });
+  });
 
-  r.get(
-    '/tokens',
-    route(async (_req, res) => {
-      res.json({ tokens: await ctx.accounts.listTokens() });
-    }),
-  );
+  r.get('/tokens', { summary: 'service tokens, never their secrets (admin)', responses: { 200: '`{ tokens }`' } }, async (_input, _req, res) => {
+    res.json({ tokens: await ctx.accounts.listTokens() });
+  });
 
-  r.post(
-    '/tokens',
-    route(async (req, res) => {
-      const b = object(req.body, ['name', 'role', 'grids', 'expiresAt']);
-      if (b.expiresAt !== undefined && typeof b.expiresAt !== 'number') throw badRequest('expiresAt', 'epoch milliseconds');
-      const created = await identityCall(res, () =>
-        ctx.accounts.createToken({ name: str(b, 'name'), role: checkRole(b.role), grids: (b.grids ?? []) as string[], ...(typeof b.expiresAt === 'number' ? { expiresAt: b.expiresAt } : {}) }, requestActor(req, res)),
-      );
-      res.setHeader('Cache-Control', 'no-store');
-      res.status(201).json({ token: created.token, record: created.record, note: 'the token is shown this once; store it now' });
-    }),
-  );
+  r.post('/tokens', { summary: 'create a service token: its secret is in this answer only (admin); audited', body: CreateTokenBody, responses: { 201: '`{ token, record, note }`' } }, async ({ body }, req, res) => {
+    const created = await identityCall(res, () =>
+      ctx.accounts.createToken({ name: body.name, role: body.role, grids: body.grids, ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}) }, requestActor(req, res)),
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).json({ token: created.token, record: created.record, note: 'the token is shown this once; store it now' });
+  });
 
-  r.delete(
-    '/tokens/:id',
-    route(async (req, res) => {
-      res.json({ token: await identityCall(res, () => ctx.accounts.revokeToken(String(req.params.id), requestActor(req, res))) });
-    }),
-  );
+  r.delete('/tokens/:id', { summary: 'revoke a token: refused from the next request on (admin); audited', params: TokenParams, responses: { 200: '`{ token }`', 404: 'no such token' } }, async ({ params }, req, res) => {
+    res.json({ token: await identityCall(res, () => ctx.accounts.revokeToken(params.id, requestActor(req, res))) });
+  });
 
-  r.get(
-    '/audit',
-    route(async (req, res) => {
-      const raw = req.query.limit;
-      const limit = raw === undefined ? 100 : Number(raw);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('limit', 'an integer from 1 to 1000');
-      res.json({ audit: await ctx.store.listAudit(limit) });
-    }),
-  );
+  r.get('/audit', { summary: 'the system audit, newest first', query: AuditQuery, responses: { 200: '`{ audit }`' } }, async ({ query }, _req, res) => {
+    res.json({ audit: await ctx.store.listAudit(query.limit) });
+  });
   return r;
 }

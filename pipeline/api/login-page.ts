@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { ApiRoutes } from './api-routes.ts';
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;background:#f2f2f2;color:#111;display:flex;min-height:100vh;align-items:center;justify-content:center}
 form{background:#fff;padding:1.2rem;border-radius:.5rem;box-shadow:0 1px 3px #0003;width:min(22rem,92vw)}h1{font-size:1.2rem;margin:0 0 .8rem}
@@ -34,14 +34,14 @@ const PAGE = `<!doctype html>
 <script src="/login/login.js"></script></body></html>`;
 
 /** GET /login: the minimal server login page (its script posts JSON to /api/login); GET /login/login.js. */
-export function loginPageRoutes(): Router {
-  const r = Router();
-  r.get('/', (_req, res) => {
+export function loginPageRoutes(): ApiRoutes {
+  const r = new ApiRoutes('/login', 'identity');
+  r.get('/', { summary: 'the login page (public)', produces: 'text/html', responses: { 200: 'the page' } }, async (_input, _req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.send(PAGE);
   });
-  r.get('/login.js', (_req, res) => {
+  r.get('/login.js', { summary: "the login page's script (public)", produces: 'text/javascript', responses: { 200: 'the script' } }, async (_input, _req, res) => {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.send(SCRIPT);

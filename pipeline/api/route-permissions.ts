@@ -26,10 +26,15 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/', allow: 'public' },
   { method: 'GET', path: '/assets/*', allow: 'public' },
   { method: 'GET', path: '/favicon.ico', allow: 'public' },
+  { method: 'GET', path: '/favicon.svg', allow: 'public' },
+  // The console's client routes: the same index.html as `/` (its data needs a login, the shell not).
+  ...['/wall', '/live', '/cases', '/cases/:id', '/cameras', '/cameras/:id', '/patrol', '/accuracy', '/map', '/m'].map((path) => ({ method: 'GET' as const, path, allow: 'public' as const })),
 
   { method: 'POST', path: '/api/logout', allow: ['self'] },
   { method: 'GET', path: '/api/me', allow: ['self'] },
   { method: 'GET', path: '/metrics', allow: ['metrics:read'] },
+  // The API's own description: any signed-in identity (it holds no data).
+  { method: 'GET', path: '/api/openapi.json', allow: ['self'] },
 
   { method: 'GET', path: '/api/patrol/status', allow: ['patrol:read'] },
   { method: 'POST', path: '/api/patrol/start', allow: ['patrol:control'] },
@@ -41,6 +46,10 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/config/reload', allow: ['config:reload'] },
 
   { method: 'GET', path: '/api/cameras', allow: ['cameras:read'] },
+  { method: 'GET', path: '/api/wall/groups', allow: ['cameras:read'] },
+  { method: 'GET', path: '/api/wall/tiles', allow: ['cameras:read'] },
+  { method: 'GET', path: '/api/live', allow: ['cases:read'] },
+  { method: 'GET', path: '/api/event-types', allow: ['self'] },
   { method: 'GET', path: '/api/cameras/:id', allow: ['cameras:read'] },
   { method: 'GET', path: '/api/cameras/:id/visits', allow: ['cameras:read'] },
   { method: 'GET', path: '/api/cameras/:id/latest.jpg', allow: ['cameras:read'] },
@@ -56,6 +65,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/cases/:id/resolve', allow: ['cases:work'] },
   { method: 'POST', path: '/api/cases/:id/escalate', allow: ['cases:manage'] },
   { method: 'GET', path: '/api/units/evaluation', allow: ['units:read'] },
+  { method: 'POST', path: '/api/cases/:id/after-photo', allow: ['cases:work'] },
   { method: 'GET', path: '/evidence/*', allow: ['cases:read'] },
   { method: 'GET', path: '/verify', allow: ['cases:read'], page: true },
   { method: 'GET', path: '/verify/verify.js', allow: 'public' },

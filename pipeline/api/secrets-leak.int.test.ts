@@ -73,7 +73,7 @@ describe('secrets never leak into logs, metrics, API answers or process argument
     env.DATABASE_URL = scratch.url;
     env.GRIDWORKER_ADMIN_PASSWORD = secret(pw('admin'));
     api = `http://127.0.0.1:${port}`;
-    const args = [GRIDWORKER_BIN, 'run', '--config', join(dir, 'config.yaml'), '--role', 'scheduler,api', '--no-progress'];
+    const args = [GRIDWORKER_BIN, 'run', '--config', join(dir, 'config.yaml'), '--role', 'scheduler,api', '--no-progress', '--log-format', 'json'];
     server = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'debug' }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (d: Buffer) => (serverOut += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (serverOut += d.toString()));

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/db-schema.ts';
+import type { CaseGauges } from '../metrics/case-gauges.ts';
+import { recordCaseGauges } from './case-gauges-query.ts';
 import { buildDispatchPayload } from '../dispatch/dispatch-payload.ts';
 import type { ConfirmedEvent, EventTypeDef } from '../events/event-model.ts';
 import { CaseContentionError, CaseNotFoundError } from './case-errors.ts';
@@ -141,6 +143,11 @@ export class CaseStore {
       rendered = await ctx.render!(step.render);
     }
     throw new CaseContentionError(`filing ${event.eventType} on ${event.cameraId}`, this.maxAttempts);
+  }
+
+  /** Cases by status, overdue, and the outbox backlog, counted by the record (the metrics' CaseGaugeSource). */
+  caseGauges(now: number = this.now()): Promise<CaseGauges> {
+    return recordCaseGauges(this.db, now);
   }
 
   /** The case, or null when there is none with this id. */

@@ -59,6 +59,13 @@ export const CameraSchema = z
     grid: z.string().min(1).max(64).describe('Grid / zone id of the management grid the camera belongs to.'),
     priority: PrioritySchema.default('normal').describe('key | normal | low; default normal.'),
     enabled: z.boolean().default(true).describe('Disabled cameras are never visited; default true.'),
+    location: z
+      .strictObject({
+        x: z.number().min(0).max(1).describe('From the left edge of the district map, 0-1.'),
+        y: z.number().min(0).max(1).describe('From the top edge of the district map, 0-1.'),
+      })
+      .optional()
+      .describe('Where the camera is on the district map (the console map), as 0-1 fractions of its width and height. Optional: unplaced cameras are listed beside the map.'),
     zones: z.array(ZoneSchema).max(64).default([]).describe('Named polygons for the rules; default none, at most 64.'),
     detectors: z
       .array(z.string().min(1))

@@ -81,6 +81,13 @@ export const StorageSchema = z
       .min(1)
       .default('.gridworker/data')
       .describe("Folder for evidence and latest frames, relative to the config file's folder; default .gridworker/data."),
+    minFreeMb: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_048_576)
+      .default(256)
+      .describe('Free-space floor (MiB): below it new evidence is refused with STORAGE_LOW_SPACE and readiness fails; 0 turns it off; default 256.'),
   })
   .prefault({})
   .describe('Local storage.');

@@ -51,7 +51,6 @@ class PgliteConnection implements DatabaseConnection {
     return { rows: res.rows, ...(counts && affected !== undefined ? { numAffectedRows: BigInt(affected) } : {}) };
   }
 
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite dialect: streaming queries are not supported');
   }

@@ -7,8 +7,9 @@ import { PatrolScheduler } from '../patrol/patrol-scheduler.ts';
 import type { SchedulerCamera, SchedulerPlan } from '../patrol/types.ts';
 import { LeaderElection } from './leader-election.ts';
 import { PatrolStore } from './patrol-store.ts';
+import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
-import type { VisitJobData, VisitJobResult } from './visit-job.ts';
+import { type VisitJobData, VisitJobDataSchema, type VisitJobResult, VisitJobResultSchema } from './visit-job.ts';
 
 /** Options for {@link PatrolLeader}. */
 export interface PatrolLeaderOptions {
@@ -57,6 +58,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private lastStatusAt = 0;
+  /** Run state seen at the last tick (to act once on a change to stopped). */
+  private lastState: string | undefined;
   private closed = false;
   private seq = 0;
   /** The override text last applied (null: none), to re-plan only when it changes. */
@@ -80,7 +83,7 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     this.events.on('failed', ({ jobId }) => void this.onJobFailed(jobId));
     this.election = new LeaderElection(this.redis, { key: this.store.key('leader'), leaseMs: options.leaseMs ?? 5000, name: `${hostname()}:${process.pid}` });
     this.election.on('error', onError);
-    this.election.on('elected', () => void this.takeOver());
+    this.election.on('elected', () => this.onElected());
     this.election.on('lost', () => this.stepDown());
   }
 
@@ -111,8 +114,23 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   /** The configured plan with the command center's target override (if any) on top. */
   private effectivePlan(): SchedulerPlan {
     if (!this.appliedOverride) return this.plan;
-    const targets = JSON.parse(this.appliedOverride) as Partial<SchedulerPlan['targets']>;
+    const targets = PatrolStore.parsePlanOverride(this.appliedOverride);
+    if (!targets) {
+      this.log.warn('the stored revisit-target override does not parse: ignored');
+      return this.plan;
+    }
     return { ...this.plan, targets: { ...this.plan.targets, ...targets } };
+  }
+
+  /** Takes over; when that fails (Redis away mid-way), tries again while this process still holds the lease. */
+  private onElected(): void {
+    this.takeOver().catch((err: unknown) => {
+      this.log.error({ err: (err as Error).message }, 'taking over as patrol leader failed: retrying');
+      if (this.listenerCount('error')) this.emit('error', err as Error);
+      setTimeout(() => {
+        if (!this.closed && this.election.isLeader && !this.scheduler) this.onElected();
+      }, 1000).unref();
+    });
   }
 
   private async takeOver(): Promise<void> {
@@ -125,7 +143,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     const pending = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
     this.inFlight.clear();
     for (const job of pending) {
-      if (job?.data && scheduler.markInFlight(job.data.cameraId)) this.inFlight.set(job.data.cameraId, job.id ?? '');
+      const data = VisitJobDataSchema.safeParse(job?.data);
+      if (data.success && scheduler.markInFlight(data.data.cameraId)) this.inFlight.set(data.data.cameraId, job.id ?? '');
     }
     this.scheduler = scheduler;
     this.log.info({ cameras: this.cameras.length, pending: this.inFlight.size }, 'became patrol leader');
@@ -138,6 +157,11 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     this.scheduler = null;
     clearTimeout(this.timer);
     this.timer = undefined;
+    // Closing gives the lease up on purpose: not a loss worth a warning or an event.
+    if (this.closed) {
+      this.log.info('stepped down as patrol leader (closing)');
+      return;
+    }
     this.log.warn('lost patrol leadership');
     this.emit('lost');
   }
@@ -170,6 +194,8 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     }
     if (state === 'running' && scheduler.paused) scheduler.resume();
     if (state !== 'running' && !scheduler.paused) scheduler.pause();
+    if (state === 'stopped' && this.lastState !== 'stopped') await this.dropQueuedVisits(scheduler);
+    this.lastState = state;
     for (const id of await this.store.takeVisitNowRequests()) {
       if (this.cameras.some((c) => c.id === id)) scheduler.visitNow(id);
     }
@@ -195,9 +221,47 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     }
   }
 
+  /**
+   * Stop means stop: visits waiting in the queue are removed (visits already running finish);
+   * nothing more is handed out until the patrol is started again.
+   */
+  private async dropQueuedVisits(scheduler: PatrolScheduler): Promise<void> {
+    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    let dropped = 0;
+    for (const job of jobs) {
+      if (!job) continue;
+      const removed = await job.remove().then(
+        () => true,
+        () => false, // taken by a worker meanwhile: it runs to its end
+      );
+      if (!removed) continue;
+      dropped++;
+      const data = VisitJobDataSchema.safeParse(job.data);
+      if (!data.success) continue;
+      const cameraId = data.data.cameraId;
+      if (this.inFlight.get(cameraId) === job.id) {
+        this.inFlight.delete(cameraId);
+        scheduler.release(cameraId);
+      }
+    }
+    this.log.info({ dropped }, 'patrol stopped: queued visits dropped');
+  }
+
   private onCompleted(value: unknown): void {
-    const result = (typeof value === 'string' ? JSON.parse(value) : value) as VisitJobResult | null;
-    if (!result || typeof result.cameraId !== 'string') return;
+    let raw: unknown = value;
+    if (typeof value === 'string') {
+      try {
+        raw = JSON.parse(value);
+      } catch {
+        raw = undefined;
+      }
+    }
+    const parsed = VisitJobResultSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.log.warn('a visit job completed with a result this version cannot read: ignored');
+      return;
+    }
+    const result = parsed.data;
     this.inFlight.delete(result.cameraId);
     const scheduler = this.scheduler;
     if (scheduler) {
@@ -212,7 +276,9 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
   private async onJobFailed(jobId: string): Promise<void> {
     const job = await this.queue.getJob(jobId).catch(() => undefined);
     if (!job || (job.attemptsMade ?? 0) < (job.opts.attempts ?? 1)) return;
-    const cameraId = job.data.cameraId;
+    const data = VisitJobDataSchema.safeParse(job.data);
+    if (!data.success) return;
+    const cameraId = data.data.cameraId;
     if (this.inFlight.get(cameraId) !== jobId) return;
     this.inFlight.delete(cameraId);
     this.scheduler?.complete(cameraId, 'failed');
@@ -223,15 +289,18 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    await this.ticking;
-    const steps = [() => this.election.close(), () => this.events.close(), () => this.queue.close(), () => closeRedis(this.redis)];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'close step failed');
-      }
-    }
+    // With Redis away a tick or a BullMQ close can wait forever: each step has a deadline.
+    await closeAll(
+      [
+        { name: 'scheduler tick', run: () => this.ticking },
+        { name: 'leader election', run: () => this.election.close() },
+        { name: 'queue events', run: () => this.events.close(), force: () => this.events.disconnect() },
+        { name: 'queue', run: () => this.queue.close(), force: () => this.queue.disconnect() },
+        { name: 'redis', run: () => closeRedis(this.redis) },
+      ],
+      this.log,
+      2000,
+    );
     this.scheduler = null;
   }
 }

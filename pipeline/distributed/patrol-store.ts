@@ -1,8 +1,31 @@
+import { z } from 'zod';
 import type { FrameDetections } from '../visit/camera-visitor.ts';
 import type { Redis } from 'ioredis';
+import { CameraHealthSnapshotSchema, type StoredHealthSnapshot } from '../../streams/camera-health.ts';
+import { SchedulerStatusSchema } from '../patrol/scheduler-status-schema.ts';
+import type { SchedulerStatus } from '../patrol/types.ts';
 
 /** What the command center asked the patrol to be doing. */
 export type PatrolRunState = 'running' | 'paused' | 'stopped';
+
+/** {@link VisitRecord} as read back from Redis. */
+export const VisitRecordSchema = z.object({
+  cameraId: z.string(),
+  jobId: z.string(),
+  workerId: z.string(),
+  ok: z.boolean(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  errorCode: z.string().optional(),
+  error: z.string().optional(),
+  frames: z.number(),
+  sourceWidth: z.number().optional(),
+  sourceHeight: z.number().optional(),
+  firstFrameMs: z.number().optional(),
+  model: z.string().optional(),
+  detections: z.array(z.array(z.object({ label: z.string(), classId: z.number(), score: z.number(), box: z.array(z.number()) }))),
+  evidence: z.string().optional(),
+});
 
 /** One finished visit, as recorded for the API and for the rules stage to consume. */
 export interface VisitRecord {
@@ -28,6 +51,33 @@ export interface VisitRecord {
   readonly evidence?: string;
 }
 
+/** Revisit targets (seconds) the command center set per priority over the config's. */
+export const PlanOverrideSchema = z.strictObject({ key: z.number().positive().optional(), normal: z.number().positive().optional(), low: z.number().positive().optional() });
+/** See {@link PlanOverrideSchema}. */
+export type PlanOverride = z.infer<typeof PlanOverrideSchema>;
+
+/** The outcome of a camera's last visit, as the camera list shows it. */
+export const VisitOutcomeSchema = z.strictObject({
+  ok: z.boolean(),
+  at: z.number(),
+  errorCode: z.string().optional(),
+  error: z.string().optional(),
+});
+/** See {@link VisitOutcomeSchema}. */
+export type VisitOutcome = z.infer<typeof VisitOutcomeSchema>;
+
+function outcomeOf(r: VisitRecord): VisitOutcome {
+  return { ok: r.ok, at: r.finishedAt, ...(r.errorCode ? { errorCode: r.errorCode, error: r.error ?? '' } : {}) };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The leader's published view of the patrol (see PatrolLeader). */
 export interface PublishedStatus {
   readonly leader: string;
@@ -35,8 +85,18 @@ export interface PublishedStatus {
   readonly state: PatrolRunState;
   readonly capacity: number;
   readonly workers: number;
-  readonly scheduler: unknown;
+  readonly scheduler: SchedulerStatus;
 }
+
+/** {@link PublishedStatus} as read back from Redis. */
+export const PublishedStatusSchema = z.object({
+  leader: z.string(),
+  at: z.number(),
+  state: z.enum(['running', 'paused', 'stopped']),
+  capacity: z.number(),
+  workers: z.number(),
+  scheduler: SchedulerStatusSchema,
+});
 
 /**
  * The patrol's shared state in Redis, under one key prefix. Everything a process needs to take
@@ -75,6 +135,12 @@ export class PatrolStore {
     return this.redis.get(this.key('plan-override'));
   }
 
+  /** Parses an override text from {@link getPlanOverrideRaw}; null when it does not parse. */
+  static parsePlanOverride(raw: string): PlanOverride | null {
+    const parsed = PlanOverrideSchema.safeParse(safeJson(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
   /** Asks the leader to visit a camera as soon as possible. */
   async requestVisitNow(cameraId: string): Promise<void> {
     await this.redis.rpush(this.key('visit-now'), cameraId);
@@ -92,21 +158,30 @@ export class PatrolStore {
 
   async getLastVisits(): Promise<Record<string, number>> {
     const raw = await this.redis.hgetall(this.key('last-visit'));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+    return Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (Number.isFinite(Number(v)) ? [[k, Number(v)]] : [])));
   }
 
-  async getHealth<T>(cameraId: string): Promise<T | null> {
+  /** A camera's stored health, parsed; null when none (or stored in a shape this version cannot read). */
+  async getHealth(cameraId: string): Promise<StoredHealthSnapshot | null> {
     const v = await this.redis.hget(this.key('health'), cameraId);
-    return v ? (JSON.parse(v) as T) : null;
+    if (!v) return null;
+    const parsed = CameraHealthSnapshotSchema.safeParse(safeJson(v));
+    return parsed.success ? parsed.data : null;
   }
 
   async setHealth(cameraId: string, health: unknown): Promise<void> {
     await this.redis.hset(this.key('health'), cameraId, JSON.stringify(health));
   }
 
-  async getAllHealth<T>(): Promise<Record<string, T>> {
+  /** Every camera's stored health, parsed; records that do not parse are left out. */
+  async getAllHealth(): Promise<Record<string, StoredHealthSnapshot>> {
     const raw = await this.redis.hgetall(this.key('health'));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as T]));
+    const out: Record<string, StoredHealthSnapshot> = {};
+    for (const [id, json] of Object.entries(raw)) {
+      const parsed = CameraHealthSnapshotSchema.safeParse(safeJson(json));
+      if (parsed.success) out[id] = parsed.data;
+    }
+    return out;
   }
 
   /**
@@ -120,12 +195,27 @@ export class PatrolStore {
       .lpush(this.key(`visits:${record.cameraId}`), json)
       .ltrim(this.key(`visits:${record.cameraId}`), 0, keepPerCamera - 1)
       .xadd(this.key('visit-stream'), 'MAXLEN', '~', String(streamMax), '*', 'visit', json)
+      .hset(this.key('last-outcome'), record.cameraId, JSON.stringify(outcomeOf(record)))
       .exec();
+  }
+
+  /** The outcome of each camera's last recorded visit (a storage fault shows here, not in health). */
+  async getLastOutcomes(): Promise<Record<string, VisitOutcome>> {
+    const raw = await this.redis.hgetall(this.key('last-outcome'));
+    const out: Record<string, VisitOutcome> = {};
+    for (const [id, json] of Object.entries(raw)) {
+      const parsed = VisitOutcomeSchema.safeParse(safeJson(json));
+      if (parsed.success) out[id] = parsed.data;
+    }
+    return out;
   }
 
   async recentVisits(cameraId: string, limit = 20): Promise<VisitRecord[]> {
     const items = await this.redis.lrange(this.key(`visits:${cameraId}`), 0, limit - 1);
-    return items.map((s) => JSON.parse(s) as VisitRecord);
+    return items.flatMap((s) => {
+      const parsed = VisitRecordSchema.safeParse(safeJson(s));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /** Marks a worker alive for `ttlMs` with its number of visit slots. */
@@ -153,7 +243,10 @@ export class PatrolStore {
 
   async readStatus(): Promise<PublishedStatus | null> {
     const v = await this.redis.get(this.key('status'));
-    return v ? (JSON.parse(v) as PublishedStatus) : null;
+    if (!v) return null;
+    // A status another version wrote in another shape is treated as none (the leader rewrites it each second).
+    const parsed = PublishedStatusSchema.safeParse(safeJson(v));
+    return parsed.success ? parsed.data : null;
   }
 
   /**

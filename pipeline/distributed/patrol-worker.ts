@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../log.ts';
 import { lockToken, PatrolStore, type VisitRecord } from './patrol-store.ts';
+import { closeAll } from '../lifecycle/close-all.ts';
 import { closeRedis, createRedis } from './redis-connection.ts';
-import type { VisitJobData, VisitJobResult } from './visit-job.ts';
+import { type VisitJobData, VisitJobDataSchema, type VisitJobResult } from './visit-job.ts';
+import type { StoredHealthSnapshot } from '../../streams/camera-health.ts';
 import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
+import { type StorageError, storageErrorOf } from '../storage/storage-errors.ts';
+import type { StorageGuard } from '../storage/storage-guard.ts';
 
 /** Options for {@link PatrolWorker}. */
 export interface PatrolWorkerOptions {
@@ -40,6 +44,11 @@ export interface PatrolWorkerOptions {
    * confirms again.
    */
   readonly afterVisit?: (analysis: VisitAnalysis, startedAt: number) => Promise<unknown>;
+  /**
+   * Guards the storage folder: a write refused (free-space floor) or failed fails the visit with
+   * its `STORAGE_*` code, and the event stage is skipped for it (its evidence could not be kept).
+   */
+  readonly storage?: StorageGuard;
   /**
    * Visits whose next stage may be pending at once before a visit waits for it in its slot
    * (back-pressure when that stage falls behind). Default 4 x slots.
@@ -94,7 +103,7 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
   }
 
   private async process(job: Job<VisitJobData, VisitJobResult>, queueToken: string | undefined): Promise<VisitJobResult> {
-    const { cameraId } = job.data;
+    const { cameraId } = VisitJobDataSchema.parse(job.data);
     const token = lockToken(this.workerId, String(job.id));
     const ttl = this.options.visitTimeoutMs + 15_000;
     let release = await this.store.lockCamera(cameraId, token, ttl);
@@ -117,15 +126,16 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
       const record = await this.recordOf(job, analysis, startedAt);
       await this.store.recordVisit(record);
       this.emit('visit', record);
-      if (this.options.afterVisit) await this.queueAfterVisit(this.options.afterVisit, analysis, startedAt);
+      // A storage fault: the evidence could not be kept, so the next stage does not run for this visit.
+      if (this.options.afterVisit && !record.errorCode?.startsWith('STORAGE_')) await this.queueAfterVisit(this.options.afterVisit, analysis, startedAt);
       return {
         cameraId,
-        ok: analysis.ok,
+        ok: record.ok,
         startedAt,
         finishedAt: record.finishedAt,
         frames: record.frames,
         detections: record.detections.reduce((n, f) => n + f.length, 0),
-        ...(analysis.errorCode ? { errorCode: analysis.errorCode } : {}),
+        ...(record.errorCode ? { errorCode: record.errorCode } : {}),
         health: analysis.health.state,
         eligibleAt: analysis.eligibleAt,
       };
@@ -163,22 +173,26 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
 
   private async recordOf(job: Job<VisitJobData, VisitJobResult>, a: VisitAnalysis, startedAt: number): Promise<VisitRecord> {
     let evidence: string | undefined;
+    let fault: StorageError | undefined;
     if (a.latestJpeg) {
-      const dir = join(this.options.storageDir, 'latest');
-      await mkdir(dir, { recursive: true });
-      const tmp = join(dir, `.${a.cameraId}.${process.pid}.tmp`);
-      await writeFile(tmp, a.latestJpeg);
-      await rename(tmp, join(dir, `${a.cameraId}.jpg`)); // atomic: the API never serves half a file
-      evidence = `latest/${a.cameraId}.jpg`;
+      try {
+        evidence = await this.writeLatest(a.cameraId, a.latestJpeg);
+      } catch (err) {
+        const dir = join(this.options.storageDir, 'latest');
+        fault = this.options.storage?.fail(err, dir) ?? storageErrorOf(err, dir);
+        this.log.error({ camera: a.cameraId, code: fault.code, err: fault.message }, 'storage fault: visit failed');
+      }
     }
+    // A storage fault fails the visit (the camera itself worked: its health is left as it is).
+    const failure = fault ? { errorCode: fault.code, error: fault.message } : a.errorCode ? { errorCode: a.errorCode, error: a.error ?? '' } : {};
     return {
       cameraId: a.cameraId,
       jobId: String(job.id),
       workerId: this.workerId,
-      ok: a.ok,
+      ok: a.ok && !fault,
       startedAt,
       finishedAt: Date.now(),
-      ...(a.errorCode ? { errorCode: a.errorCode, error: a.error ?? '' } : {}),
+      ...failure,
       frames: a.frames,
       ...(a.sourceWidth ? { sourceWidth: a.sourceWidth, sourceHeight: a.sourceHeight ?? 0 } : {}),
       ...(a.firstFrameMs !== undefined ? { firstFrameMs: a.firstFrameMs } : {}),
@@ -188,14 +202,31 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     };
   }
 
+  /** Writes the camera's latest frame atomically (the API never serves half a file); returns its storage path. */
+  private async writeLatest(cameraId: string, jpeg: Buffer): Promise<string> {
+    await this.options.storage?.beforeWrite();
+    const dir = join(this.options.storageDir, 'latest');
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${cameraId}.${process.pid}.tmp`);
+    try {
+      await writeFile(tmp, jpeg);
+      await rename(tmp, join(dir, `${cameraId}.jpg`));
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    this.options.storage?.succeeded();
+    return `latest/${cameraId}.jpg`;
+  }
+
   /** Visits this worker carries at once. */
   get slots(): number {
     return this.options.slots;
   }
 
   /** Health of every camera as stored in Redis (for progress displays). */
-  healthSnapshot<T = { state: string; lastError?: { code: string } }>(): Promise<Record<string, T>> {
-    return this.store.getAllHealth<T>();
+  healthSnapshot(): Promise<Record<string, StoredHealthSnapshot>> {
+    return this.store.getAllHealth();
   }
 
   /** Stops taking jobs, lets running visits finish, leaves the worker set. Safe to call twice. */
@@ -203,13 +234,16 @@ export class PatrolWorker extends EventEmitter<{ visit: [VisitRecord]; error: [E
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    const steps = [() => this.worker?.close(), () => this.drainAfterVisit(), () => this.store.removeWorker(this.workerId), () => closeRedis(this.redis)];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'close step failed');
-      }
-    }
+    await closeAll(
+      [
+        // Lets running visits finish (each is bounded by the visit timeout).
+        { name: 'queue worker', run: () => this.worker?.close(), force: () => this.worker?.disconnect() },
+        { name: 'event stage', run: () => this.drainAfterVisit() },
+        { name: 'leave worker set', run: () => this.store.removeWorker(this.workerId) },
+        { name: 'redis', run: () => closeRedis(this.redis) },
+      ],
+      this.log,
+      this.options.visitTimeoutMs + 5_000,
+    );
   }
 }

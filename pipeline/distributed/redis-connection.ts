@@ -4,8 +4,10 @@ import { Redis, type RedisOptions } from 'ioredis';
 export type RedisRole =
   /** Queue workers and long-lived subscribers: retry forever (BullMQ requires maxRetriesPerRequest null). */
   | 'worker'
-  /** Producers and request handlers: fail fast so callers can spool or answer 503. */
-  | 'producer';
+  /** Producers: fail fast so callers can spool (commands wait while reconnecting, then fail). */
+  | 'producer'
+  /** HTTP request handlers: no offline queue, so a command fails at once while Redis is away (503 in milliseconds). */
+  | 'request';
 
 /** Redis URL with any password masked, for logs. */
 export function maskRedisUrl(url: string): string {
@@ -20,7 +22,9 @@ export function createRedis(url: string, role: RedisRole, onError?: (err: Error)
   const options: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(200 * n, 2000) }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, retryStrategy: (n) => Math.min(200 * n, 2000) };
+      : role === 'request'
+        ? { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1000, retryStrategy: (n) => Math.min(100 * n, 1000) }
+        : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, retryStrategy: (n) => Math.min(200 * n, 2000) };
   const redis = new Redis(url, { ...options, lazyConnect: false });
   redis.on('error', (err: Error) => onError?.(err));
   return redis;
@@ -35,4 +39,20 @@ export async function closeRedis(redis: Redis): Promise<void> {
     // QUIT fails when the connection is already down; disconnect below still releases it.
   }
   redis.disconnect();
+}
+
+/** Resolves when the connection is ready (connected and past the ready check); rejects after `timeoutMs`. */
+export async function redisReady(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis was not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
 }

@@ -39,3 +39,11 @@ export interface VisitHooks {
 export interface CameraVisitor {
   visit(cameraId: string, hooks?: VisitHooks): Promise<VisitAnalysis>;
 }
+
+/** One frame run through the detector, for metrics: which model and how long each step took. */
+export interface FrameAnalysed {
+  /** "id@version". */
+  readonly model: string;
+  readonly preprocessMs: number;
+  readonly inferenceMs: number;
+}

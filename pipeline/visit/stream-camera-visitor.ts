@@ -1,15 +1,17 @@
 import type { FrameDetector } from '../../models/frame-detector.ts';
 import type { RgbFrame } from '../../models/preprocess/frame.ts';
-import { CameraHealth, type CameraHealthSnapshot, type HealthPolicy } from '../../streams/camera-health.ts';
+import { CameraHealth, type HealthPolicy, type StoredHealthSnapshot } from '../../streams/camera-health.ts';
 import type { CameraSource } from '../../streams/camera-source.ts';
 import { CameraError, StreamEndedError } from '../../streams/errors.ts';
 import { visitCamera } from '../../streams/visit.ts';
 import type { VisitPlan } from '../../streams/visit-plan.ts';
-import type { CameraVisitor, FrameDetections, VisitAnalysis, VisitHooks } from './camera-visitor.ts';
+import { EventEmitter } from 'node:events';
+import type { CameraVisitor, FrameAnalysed, FrameDetections, VisitAnalysis, VisitHooks } from './camera-visitor.ts';
 
 /** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
 export interface HealthStore {
-  getHealth<T>(cameraId: string): Promise<T | null>;
+  /** The stored snapshot, already parsed (null when none or unreadable). */
+  getHealth(cameraId: string): Promise<StoredHealthSnapshot | null>;
   setHealth(cameraId: string, health: unknown): Promise<void>;
 }
 
@@ -46,12 +48,13 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
  * inference is serialised per process; a `DetectorPool` takes every frame at once and runs them
  * in its processes.
  */
-export class StreamCameraVisitor implements CameraVisitor {
+export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }> implements CameraVisitor {
   private inference: Promise<unknown> = Promise.resolve();
   private readonly plan: VisitPlan;
   private stopping = false;
 
   constructor(private readonly options: StreamVisitorOptions) {
+    super();
     const { input } = options.detector.card;
     // A stretch model wants exactly its input size: ffmpeg scales and preprocessing is 1:1.
     // Letterbox models keep the aspect ratio: ffmpeg scales to the input width, JS pads.
@@ -70,7 +73,7 @@ export class StreamCameraVisitor implements CameraVisitor {
 
   async visit(cameraId: string, hooks: VisitHooks = {}): Promise<VisitAnalysis> {
     const source = this.options.cameras().get(cameraId);
-    const stored = await this.options.health.getHealth<CameraHealthSnapshot>(cameraId);
+    const stored = await this.options.health.getHealth(cameraId);
     const health = CameraHealth.restore(cameraId, stored, this.options.healthPolicy);
     if (!source) {
       return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
@@ -134,7 +137,8 @@ export class StreamCameraVisitor implements CameraVisitor {
   private analyse(frames: readonly RgbFrame[]): Promise<FrameDetections[]> {
     const { detector } = this.options;
     const one = async (frame: RgbFrame): Promise<FrameDetections> => {
-      const { detections } = await detector.detect(frame);
+      const { detections, timingsMs } = await detector.detect(frame);
+      this.emit('frame', { model: this.modelId(), preprocessMs: timingsMs.preprocess, inferenceMs: timingsMs.inference });
       return detections.items.map((d) => ({
         label: d.label,
         classId: d.classId,

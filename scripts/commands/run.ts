@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../pipeline/config/load-config.ts';
 import { type LocalRedis, redisAnswers, startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import { closeRedis, createRedis, maskRedisUrl } from '../../pipeline/distributed/redis-connection.ts';
@@ -8,6 +8,7 @@ import { type Role, type Running, startGridworker } from '../../pipeline/gridwor
 import { configureLogging } from '../../pipeline/log.ts';
 import { createDemoUsers } from '../../pipeline/identity/bootstrap.ts';
 import { collect, numberIn } from './model-options.ts';
+import { cleanDemoState } from './demo-state.ts';
 import { RunProgress } from './run-progress.ts';
 import { type DemoEnvironment, startDemoEnvironment } from './run-demo.ts';
 
@@ -20,6 +21,8 @@ interface RunFlags {
   modelDir: string[];
   progress: boolean;
   logFile?: string;
+  logFormat: 'human' | 'json';
+  keepState?: boolean;
   name?: string;
   databaseUrl?: string;
   evidenceDays?: number;
@@ -47,11 +50,15 @@ async function ensureRedis(url: string, say: (line: string) => void): Promise<{ 
 
 /** `gridworker run`: the main job. */
 export async function runMain(flags: RunFlags): Promise<number> {
+  // stdout carries one kind of line: human lines (default, TTY or not; JSON logs go to the log
+  // file), or JSON log records with --log-format json (human lines then go to stderr).
+  const json = flags.logFormat === 'json';
   const say = (line: string): void => {
-    process.stdout.write(`${line}\n`);
+    (json ? process.stderr : process.stdout).write(`${line}\n`);
   };
-  const interactive = flags.progress && process.stdout.isTTY === true;
-  configureLogging(flags.logFile ? { file: flags.logFile } : interactive ? { file: join(root, '.gridworker', 'gridworker.log') } : {});
+  const interactive = !json && flags.progress && process.stdout.isTTY === true;
+  const logFile = flags.logFile ?? join(root, '.gridworker', 'gridworker.log');
+  configureLogging(json ? { fd: 1 } : { file: logFile });
   const roles = flags.role.length ? [...new Set(flags.role)] : [...ROLES];
   let demo: DemoEnvironment | undefined;
   let redis: { url: string; local?: LocalRedis } | undefined;
@@ -76,6 +83,13 @@ export async function runMain(flags: RunFlags): Promise<number> {
         for (const w of await redisSettingWarnings(probe)) say(`WARNING: ${w}`);
       } finally {
         await closeRedis(probe);
+      }
+    }
+    if (demo) {
+      if (flags.keepState) say(`demo: keeping the state of the last run (Redis prefix ${config.redis.prefix}, ${resolve(dirname(configPath), config.storage.dir)})`);
+      else {
+        const keys = await cleanDemoState(config, dirname(configPath), redis.url);
+        say(`demo: starting clean (removed ${keys} Redis keys under ${config.redis.prefix}: and the demo storage folder; --keep-state keeps them)`);
       }
     }
     const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
@@ -112,9 +126,12 @@ export async function runMain(flags: RunFlags): Promise<number> {
         say(`NO ADMIN: the API refuses every write until one exists. ${running.admin.howTo}`);
       }
     }
+    if (!json) say(`logs (JSON): ${logFile}`);
     say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
-    progress = new RunProgress(running, config, interactive);
-    progress.start();
+    if (!json) {
+      progress = new RunProgress(running, config, interactive);
+      progress.start();
+    }
     const live = running;
     process.on('SIGHUP', () => {
       loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } })
@@ -126,14 +143,17 @@ export async function runMain(flags: RunFlags): Promise<number> {
         .catch((err: unknown) => say(`SIGHUP: config not reloaded, kept the running one: ${(err as Error).message}`));
     });
   } catch (err) {
-    process.stderr.write(`gridworker run: ${(err as Error).message}\n`);
+    const code = (err as { code?: unknown }).code;
+    process.stderr.write(`gridworker run: ${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? `${code}: ` : ''}${(err as Error).message}\n`);
     await shutdown();
     return 1;
   }
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string): void => {
       running?.beginShutdown();
-      say(`\n${signal}: stopping (HTTP, scheduler, workers, queues, Redis)...`);
+      // The status line goes first, so the shutdown message starts on a line of its own.
+      progress?.stop();
+      say(`${signal}: stopping (HTTP, scheduler, workers, queues, Redis)...`);
       resolveStop();
     };
     process.once('SIGINT', () => stop('SIGINT'));
@@ -163,7 +183,9 @@ export function registerRun(program: Command): void {
     .option('--name <name>', 'this process among the workers of one host (logs); default main')
     .option('--evidence-days <n>', 'delete evidence files older than this, except what cases show (before/after pairs); default 90', numberIn(1, 36_500, '--evidence-days'))
     .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder, all roles in one process only)')
-    .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log when interactive, else stderr)')
+    .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log)')
+    .addOption(new Option('--log-format <format>', 'human: human lines on stdout, JSON logs to the log file; json: JSON logs on stdout (human lines to stderr)').choices(['human', 'json']).default('human'))
+    .option('--keep-state', 'with --demo: keep the last demo run\'s cases, health and cooldowns (default: start clean)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runMain(flags);
     });

@@ -1,0 +1,151 @@
+import type { Redis } from 'ioredis';
+import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
+import type { Logger } from '../log.ts';
+import { type LiveCase, type LiveEvent, liveEventSchema, liveStreamKey } from './live-event.ts';
+import { compareStreamIds } from './stream-id.ts';
+
+/** A feed entry: the stream id (absent for overdue notices, which are not in the stream) and the event. */
+export interface LiveEntry {
+  readonly id?: string;
+  readonly event: LiveEvent;
+}
+
+/** Options of {@link LiveHub}. */
+export interface LiveHubOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly log: Logger;
+  /** Cases past their deadline and not yet handled; polled every `overdueEveryMs`. Absent = no overdue notices. */
+  readonly overdue?: () => Promise<readonly LiveCase[]>;
+  /** How often to look for overdue cases, ms. Default 30000. */
+  readonly overdueEveryMs?: number;
+  /** Longest replay for a resuming client, entries. Default 500. */
+  readonly maxReplay?: number;
+}
+
+type Listener = (entry: LiveEntry) => void;
+
+/**
+ * The API side of the live feed: one blocking reader of the Redis stream per API process, fanned
+ * out to every connected console (GET /api/live). A console that reconnects with Last-Event-ID
+ * gets what it missed from the stream (up to `maxReplay` entries), then the live entries.
+ */
+export class LiveHub {
+  private readonly listeners = new Set<Listener>();
+  private readonly enders = new Map<Listener, () => void>();
+  private readonly announcedOverdue = new Set<string>();
+  private reader: Redis | undefined;
+  private lastId = '$';
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: LiveHubOptions) {}
+
+  /** Starts reading the stream (and the overdue check). Idempotent. */
+  start(): void {
+    if (this.running || this.closing) return;
+    this.reader = createRedis(this.options.redisUrl, 'worker', (err) => this.options.log.warn({ err: err.message }, 'live feed reader: Redis error'));
+    this.running = this.readLoop(this.reader);
+    if (this.options.overdue) {
+      this.timer = setInterval(() => void this.checkOverdue(), this.options.overdueEveryMs ?? 30_000);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Calls `listener` for every new entry until the returned function is called; `onEnd` when the
+   * hub closes (the route ends its response so the HTTP server can stop at once).
+   */
+  subscribe(listener: Listener, onEnd?: () => void): () => void {
+    this.listeners.add(listener);
+    if (onEnd) this.enders.set(listener, onEnd);
+    return () => {
+      this.listeners.delete(listener);
+      this.enders.delete(listener);
+    };
+  }
+
+  /** Entries after `afterId` (exclusive), oldest first, at most `maxReplay`. */
+  async replay(redis: Redis, afterId: string): Promise<LiveEntry[]> {
+    const rows = await redis.xrange(liveStreamKey(this.options.prefix), `(${afterId}`, '+', 'COUNT', this.options.maxReplay ?? 500);
+    return rows.flatMap(([id, fields]) => this.parse(id, fields));
+  }
+
+  /** Connected consoles. */
+  get clients(): number {
+    return this.listeners.size;
+  }
+
+  /** Stops the reader and the timer. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.timer) clearInterval(this.timer);
+      const enders = [...this.enders.values()];
+      this.listeners.clear();
+      this.enders.clear();
+      for (const end of enders) end();
+      // A blocked XREAD never answers QUIT: disconnect, then let the loop see the end.
+      this.reader?.disconnect();
+      await this.running?.catch(() => undefined);
+      if (this.reader) await closeRedis(this.reader);
+    })();
+    return this.closing;
+  }
+
+  private async readLoop(redis: Redis): Promise<void> {
+    const key = liveStreamKey(this.options.prefix);
+    while (!this.closing) {
+      try {
+        const res = await redis.xread('COUNT', 200, 'BLOCK', 5000, 'STREAMS', key, this.lastId);
+        for (const [, rows] of res ?? []) {
+          for (const [id, fields] of rows) {
+            this.lastId = id;
+            for (const entry of this.parse(id, fields)) this.emit(entry);
+          }
+        }
+      } catch (err) {
+        if (this.closing) return;
+        this.options.log.warn({ err: (err as Error).message }, 'live feed read failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private parse(id: string, fields: string[]): LiveEntry[] {
+    const raw = fields[fields.indexOf('e') + 1];
+    try {
+      const parsed = liveEventSchema.safeParse(JSON.parse(raw ?? ''));
+      if (parsed.success) return [{ id, event: parsed.data }];
+      this.options.log.warn({ id, err: parsed.error.message }, 'live feed entry does not fit the schema; skipped');
+    } catch (err) {
+      this.options.log.warn({ id, err: (err as Error).message }, 'live feed entry is not JSON; skipped');
+    }
+    return [];
+  }
+
+  private emit(entry: LiveEntry): void {
+    for (const l of this.listeners) l(entry);
+  }
+
+  private async checkOverdue(): Promise<void> {
+    if (!this.options.overdue || this.listeners.size === 0) return;
+    try {
+      const now = Date.now();
+      const current = await this.options.overdue();
+      // Forget cases no longer overdue (handled, closed) so the set stays as small as the backlog.
+      const ids = new Set(current.map((c) => c.id));
+      for (const id of this.announcedOverdue) if (!ids.has(id)) this.announcedOverdue.delete(id);
+      for (const c of current) {
+        if (this.announcedOverdue.has(c.id)) continue;
+        this.announcedOverdue.add(c.id);
+        this.emit({ event: { kind: 'overdue', at: now, case: c } });
+      }
+    } catch (err) {
+      this.options.log.warn({ err: (err as Error).message }, 'overdue check failed');
+    }
+  }
+}
+
+/** True when entry `id` is newer than `than` (entries without an id always pass). */
+export const isNewer = (id: string | undefined, than: string | undefined): boolean => !id || !than || compareStreamIds(id, than) > 0;

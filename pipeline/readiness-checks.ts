@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import type { FrameDetector } from '../models/frame-detector.ts';
+import type { ReadinessCheck } from './api/readiness.ts';
+import type { CaseStore } from './cases/case-store.ts';
+import type { PatrolStore } from './distributed/patrol-store.ts';
+import type { StorageGuard } from './storage/storage-guard.ts';
+
+/** A leader publishes its status every second; older than this, no scheduler is leading. */
+export const LEADER_STALE_MS = 10_000;
+
+/** The parts this process's /readyz checks. */
+export interface ReadinessParts {
+  readonly redis: Redis;
+  readonly caseStore: Pick<CaseStore, 'list'>;
+  readonly patrolStore: Pick<PatrolStore, 'readStatus'>;
+  readonly storage: StorageGuard;
+  /** The loaded detector (worker role). */
+  readonly detector: FrameDetector | undefined;
+  /** Whether this process runs the worker role (then a model must be loaded). */
+  readonly hasWorker: boolean;
+}
+
+/**
+ * Readiness of one process: Redis answers PING, the case store answers a one-case list, the
+ * storage folder is writable with free space above its floor, the model is loaded (worker role),
+ * and some scheduler leads (its published status is fresh).
+ */
+export function readinessChecks(p: ReadinessParts): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'redis',
+      check: async () => {
+        if (p.redis.status !== 'ready') throw new Error('Redis is not reachable');
+        await p.redis.ping();
+      },
+    },
+    {
+      name: 'cases',
+      check: async () => {
+        try {
+          await p.caseStore.list({ limit: 1 });
+        } catch {
+          throw new Error('the case store does not answer');
+        }
+      },
+    },
+    { name: 'storage', check: () => p.storage.check() },
+  ];
+  if (p.hasWorker) {
+    checks.push({
+      name: 'model',
+      check: async () => {
+        if (!p.detector) throw new Error('no model loaded');
+      },
+    });
+  }
+  checks.push({
+    name: 'leader',
+    check: async () => {
+      const status = await p.patrolStore.readStatus().catch(() => {
+        throw new Error('cannot read the leader status: Redis is not reachable');
+      });
+      if (!status) throw new Error('no scheduler is leading (no status published)');
+      const age = Date.now() - status.at;
+      if (age > LEADER_STALE_MS) throw new Error(`the leader's status is ${Math.round(age / 1000)} s old: no scheduler is leading`);
+    },
+  });
+  return checks;
+}

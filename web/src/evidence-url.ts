@@ -1,0 +1,2 @@
+/** URL of a case's evidence image; names the case, as the server asks grid workers to. */
+export const evidenceUrl = (caseId: string, path: string): string => `/evidence/${path}?case=${encodeURIComponent(caseId)}`;
