@@ -115,8 +115,8 @@ export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
   mount(configRoutes(ctx));
   mount(cameraRoutes(ctx));
   if (ctx.cases) {
-    r.use('/api/cases', caseRoutes(ctx.cases));
-    r.use('/api/units', caseUnitRoutes(ctx.cases));
+    mount(caseRoutes(ctx.cases));
+    mount(caseUnitRoutes(ctx.cases));
     mount(afterPhotoRoutes(ctx.cases));
     mount(catalogueRoutes(ctx.cases));
     mount(evidenceRoutes(ctx.cases));

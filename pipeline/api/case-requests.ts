@@ -13,7 +13,8 @@ import { badRequest } from './api-errors.ts';
 export const REJECT_REASONS: readonly RejectReason[] = ['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation'];
 const STATUSES: readonly (CaseStatus | 'pending')[] = ['pending', ...CASE_STATUSES];
 const FILTER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const MAX_NOTE = 2000;
+/** Longest note or reason, characters. */
+export const MAX_NOTE = 2000;
 
 type Body = Record<string, unknown>;
 

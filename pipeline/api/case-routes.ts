@@ -1,15 +1,53 @@
-import express, { type Response, Router } from 'express';
+import express, { type Response } from 'express';
+import { z } from 'zod';
 import { isCaseId } from '../cases/case-id.ts';
 import type { CaseRecord } from '../cases/case-model.ts';
 import { writeEvidence } from '../cases/evidence.ts';
 import { seesGrid } from '../identity/principal.ts';
 import { can } from '../identity/roles.ts';
 import type { CaseApiContext } from './api-context.ts';
-import { notFound, route } from './api-errors.ts';
+import { notFound } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { caseCall } from './case-route-errors.ts';
-import { parseBreak, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseVerdict } from './case-requests.ts';
+import { MAX_NOTE, MAX_PHOTO_BYTES, REJECT_REASONS, parseBreak, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseVerdict } from './case-requests.ts';
+import { CASE_STATUSES, type CaseStatus, type RejectReason, UNIT_LEVELS, type UnitLevel } from '../cases/case-model.ts';
 import { listVisibleCases } from './case-visibility.ts';
 import { principalOf } from './request-identity.ts';
+
+// The schemas document the routes (GET /api/openapi.json) and check types; the parse functions of
+// case-requests.ts then apply the rules that need more than a type (strict keys, "by" refused,
+// reason only with rejected, ...) to the raw request, so their 400s stay as precise as before.
+const IdParams = z.object({ id: z.string().describe('case id') });
+const filter = (what: string) => z.string().optional().describe(what);
+const ListQuery = z.object({
+  status: z.enum(['pending', ...CASE_STATUSES] as [CaseStatus | 'pending', ...(CaseStatus | 'pending')[]]).optional().describe('a status, or pending (waiting for a verdict)'),
+  grid: filter('grid id'),
+  type: filter('event type id'),
+  camera: filter('camera id'),
+  unit: filter('responsible unit'),
+  overdue: z.enum(['true', 'false']).optional().describe('true: only active cases flagged overdue'),
+  limit: filter('1-200, default 50'),
+  cursor: filter('nextCursor of the previous page'),
+  order: z.enum(['asc', 'desc']).optional().describe('asc (oldest first, default) or desc'),
+});
+const note = (what: string) => z.string().max(MAX_NOTE).optional().describe(what);
+const NoFields = z.object({}).describe('nothing (or `{}`); the actor is the login or token, never a field');
+const BreakBody = z.object({ reason: note('why the claim is broken (audited)') });
+const VerdictBody = z.object({
+  verdict: z.enum(['confirmed', 'rejected']),
+  reason: z.enum(REJECT_REASONS as [RejectReason, ...RejectReason[]]).optional().describe('required with rejected'),
+  correctType: z.string().optional().describe('with reason wrong_event_type: the right event type id'),
+  note: note('free text'),
+});
+const HandleBody = z.object({
+  note: note('what was done'),
+  photoJpegBase64: z.string().optional().describe(`after-photo, a base64 JPEG of at most ${MAX_PHOTO_BYTES} bytes`),
+});
+const EscalateBody = z.object({
+  toLevel: z.enum(UNIT_LEVELS as [UnitLevel, ...UnitLevel[]]).optional().describe('the next level up (default)'),
+  reason: note('why'),
+});
+const STEP = { 200: '`{ case, changed }` (`changed` false for the same identical repeat)', 404: 'unknown case (or another grid\'s)' } as const;
 
 /**
  * /api/cases: the closed loop over HTTP. The actor of every step is the authenticated identity (a
@@ -30,8 +68,8 @@ import { principalOf } from './request-identity.ts';
  * 404 unknown or not visible case, 409 with code CASE_DECIDED (names who decided) / CASE_CLAIMED
  * (names the holder) / CASE_CONFLICT, 503 the record unreachable.
  */
-export function caseRoutes(ctx: CaseApiContext): Router {
-  const r = Router();
+export function caseRoutes(ctx: CaseApiContext): ApiRoutes {
+  const r = new ApiRoutes('/api/cases', 'cases');
   const store = ctx.store;
   const caseId = (raw: unknown): string => {
     const id = String(raw);
@@ -48,46 +86,41 @@ export function caseRoutes(ctx: CaseApiContext): Router {
   const actor = (res: Response): string => principalOf(res).actor;
   const knownType = (id: string): boolean => ctx.eventTypes().some((t) => t.id === id);
 
-  r.get(
-    '/',
-    route(async (req, res) => {
+  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids)', query: ListQuery, responses: { 200: '`{ cases, count, nextCursor }`', 400: 'an unknown filter or a bad value, named' } },
+    async (_input, req, res) => {
       const query = parseListQuery(req.query as Record<string, unknown>);
       const page = await caseCall('list cases', () => listVisibleCases(store, principalOf(res), query));
       res.json({ cases: page.cases, count: page.cases.length, nextCursor: page.nextCursor });
-    }),
+    },
   );
 
-  r.get(
-    '/:id',
-    route(async (req, res) => {
+  r.get('/:id', { summary: 'one case and its audit trail', params: IdParams, responses: { 200: '`{ case, audit }`', 404: 'unknown case (or another grid\'s)' } },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       const found = await visible(res, id);
       res.json({ case: found, audit: await caseCall('read the audit trail', () => store.audit(id)) });
-    }),
+    },
   );
 
-  r.get(
-    '/:id/audit',
-    route(async (req, res) => {
+  r.get('/:id/audit', { summary: 'the audit trail of a case, oldest first', params: IdParams, responses: { 200: '`{ caseId, audit }`', 404: 'unknown case' } },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       await visible(res, id);
       res.json({ caseId: id, audit: await caseCall('read the audit trail', () => store.audit(id)) });
-    }),
+    },
   );
 
-  r.post(
-    '/:id/claim',
-    route(async (req, res) => {
+  r.post('/:id/claim', { summary: 'claim the case: a lease in the caller\'s name (renewed by claiming again)', params: IdParams, body: NoFields, responses: { ...STEP, 409: 'CASE_CLAIMED: someone else holds it (named)' } },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       parseNoFields(req.body);
       await visible(res, id);
       res.json(await caseCall('claim the case', () => store.claim(id, actor(res))));
-    }),
+    },
   );
 
-  r.post(
-    '/:id/release',
-    route(async (req, res) => {
+  r.post('/:id/release', { summary: 'give the claim back (an operator breaks someone else\'s lease, audited)', params: IdParams, body: NoFields, responses: { ...STEP, 409: 'CASE_CLAIMED: held by someone else' } },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       parseNoFields(req.body);
       const found = await visible(res, id);
@@ -95,36 +128,32 @@ export function caseRoutes(ctx: CaseApiContext): Router {
       // Someone else's lease: an operator breaks it (audited as claim_broken); anyone else gets the holder's 409.
       const breaks = found.claimedBy !== undefined && found.claimedBy !== p.actor && can(p.role, 'cases:manage');
       res.json(await caseCall('release the claim', () => (breaks ? store.breakClaim(id, p.actor) : store.release(id, p.actor))));
-    }),
+    },
   );
 
-  r.post(
-    '/:id/break-claim',
-    route(async (req, res) => {
+  r.post('/:id/break-claim', { summary: 'an operator breaks whoever\'s claim (audited as claim_broken)', params: IdParams, body: BreakBody, responses: STEP },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       const { reason } = parseBreak(req.body);
       await visible(res, id);
       res.json(await caseCall('break the claim', () => store.breakClaim(id, actor(res), reason)));
-    }),
+    },
   );
 
-  r.post(
-    '/:id/verdict',
-    route(async (req, res) => {
+  r.post('/:id/verdict', { summary: 'the grid worker\'s verdict: confirmed (the unit accepts it) or rejected with a reason', params: IdParams, body: VerdictBody, responses: { ...STEP, 409: 'CASE_DECIDED (names who decided) or CASE_CLAIMED' } },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       const verdict = parseVerdict(req.body, knownType);
       await visible(res, id);
       res.json(await caseCall('record the verdict', () => store.verdict(id, actor(res), verdict)));
-    }),
+    },
   );
 
   // An after-photo (8 MB, about 11 MB as base64) makes the body larger than the app-wide JSON limit.
   const photoBody = express.json({ limit: '12mb' });
   for (const path of ['/:id/handle', '/:id/resolve']) {
-    r.post(
-      path,
-      photoBody,
-      route(async (req, res) => {
+    r.post(path, { summary: 'the unit marks an accepted or reopened case handled (note, after-photo as base64 JPEG up to 8 MB); requests the AI re-check', params: IdParams, body: HandleBody, before: [photoBody], responses: { ...STEP, 409: 'CASE_CONFLICT: not accepted or reopened' } },
+      async (_input, req, res) => {
         const id = caseId(req.params.id);
         const { note, photo } = parseHandle(req.body);
         // Visibility before the photo is written: another grid's case stores nothing.
@@ -132,18 +161,17 @@ export function caseRoutes(ctx: CaseApiContext): Router {
         const photoPath = photo ? await writeEvidence(ctx.evidenceDir, photo, Date.now()) : undefined;
         const input = { ...(note ? { note } : {}), ...(photoPath ? { photo: photoPath } : {}) };
         res.json(await caseCall('mark the case handled', () => store.handle(id, actor(res), input)));
-      }),
+      },
     );
   }
 
-  r.post(
-    '/:id/escalate',
-    route(async (req, res) => {
+  r.post('/:id/escalate', { summary: 'escalate one level up (community -> street office -> district), never down', params: IdParams, body: EscalateBody, responses: { ...STEP, 409: 'CASE_CONFLICT: already at the top or closed' } },
+    async (_input, req, res) => {
       const id = caseId(req.params.id);
       const input = parseEscalate(req.body);
       await visible(res, id);
       res.json(await caseCall('escalate the case', () => store.escalate(id, actor(res), input)));
-    }),
+    },
   );
   return r;
 }
