@@ -4,7 +4,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 export type RedisRole =
   /** Queue workers and long-lived subscribers: retry forever (BullMQ requires maxRetriesPerRequest null). */
   | 'worker'
-  /** Producers: fail fast so callers can spool (commands wait while reconnecting, then fail). */
+  /** Producers: fail fast so callers can retry later (commands wait while reconnecting, then fail). */
   | 'producer'
   /** HTTP request handlers: no offline queue, so a command fails at once while Redis is away (503 in milliseconds). */
   | 'request';

@@ -1,5 +1,5 @@
 /**
- * Typed errors of the storage folder (evidence, latest frames, dispatch spool). A storage fault
+ * Typed errors of the storage folder (evidence, latest frames, the embedded record). A storage fault
  * is the deployment's, not a camera's: it fails the visit with one of these codes and never
  * counts against the camera's health.
  */

@@ -1,5 +1,5 @@
 /**
- * Watches the storage folder (evidence, latest frames, dispatch spool): proves it writable at
+ * Watches the storage folder (evidence, latest frames, the embedded record): proves it writable at
  * start, refuses new writes below a free-space floor, and remembers the last fault so that
  * readiness, metrics and the console can show it. It never drives a stage: the writer asks
  * `beforeWrite()` and reports what happened with `fail()` / `succeeded()`.
