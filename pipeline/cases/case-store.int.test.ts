@@ -251,4 +251,17 @@ describe.each(RECORD_KINDS)('CaseStore on %s', (kind) => {
     expect(p2.cases.map((c) => ids.indexOf(c.id))).toEqual([4, 5]);
     expect(p2.nextCursor).toBeNull();
   });
+  it('counts the metrics gauges in SQL: cases by status, overdue, unsent outbox rows and the oldest one', async () => {
+    const s = store();
+    const empty = await s.caseGauges(T0);
+    expect(empty).toEqual({ byStatus: {}, overdue: 0, outboxBacklog: 0, oldestUnsentAt: null });
+    const a = await s.openOrUpdate(testEvent({ at: T0 }), testContext('illegal_parking', EVIDENCE_A));
+    clock = T0 + MIN;
+    await s.openOrUpdate(testEvent({ at: T0 + MIN, place: [0.6, 0.5, 0.8, 0.7] }), testContext('illegal_parking', EVIDENCE_B));
+    expect(await s.caseGauges(T0 + 2 * MIN)).toEqual({ byStatus: { opened: 2 }, overdue: 0, outboxBacklog: 2, oldestUnsentAt: T0 });
+    // Past both deadlines; the first case's dispatch sent: the backlog is the second one only.
+    await rec.handle.db.updateTable('outbox').set({ sent_at: T0 + 2 * MIN }).where('case_id', '=', a.case.id).execute();
+    const late = a.case.deadline + MIN + 1; // both opened one minute apart with the same type
+    expect(await s.caseGauges(late)).toEqual({ byStatus: { opened: 2 }, overdue: 2, outboxBacklog: 1, oldestUnsentAt: T0 + MIN });
+  });
 });
