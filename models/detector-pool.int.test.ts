@@ -56,6 +56,34 @@ describe('DetectorPool: the detector in child processes', () => {
   });
 });
 
+describe('DetectorPool with several models: each process holds every model once, each frame names its model', () => {
+  it('answers per model exactly as that model on the main thread does, and refuses an unknown model by name', async () => {
+    const cards = await Promise.all(['picodet-s-416-coco', 'picodet-s-416-fire-smoke', 'fastestdet-352-coco'].map((id) => resolveModel(id)));
+    const [pool, ...singles] = await Promise.all([DetectorPool.load(cards, { processes: 2 }), ...cards.map((c) => Detector.load(c))]);
+    try {
+      expect(pool.size).toBe(2);
+      expect(pool.cards.map((c) => c.id)).toEqual(cards.map((c) => c.id));
+      const frames = await Promise.all(images.slice(2).map(loadImageFile));
+      // Every (model, frame) at once, interleaved across the two processes.
+      const got = await Promise.all(cards.flatMap((c) => frames.map((f) => pool.model(c.id).detect(f))));
+      const want = [];
+      for (const d of singles) for (const f of frames) want.push((await d.detect(f)).detections);
+      expect(got.map((r) => r.detections)).toEqual(want);
+      // The first card is what the pool itself runs.
+      expect((await pool.detect(frames[0]!)).detections).toEqual(want[0]);
+      expect(() => pool.model('no-such-model')).toThrow(/no model "no-such-model" \(loaded: picodet-s-416-coco, picodet-s-416-fire-smoke, fastestdet-352-coco\)/);
+      await expect(pool.detectWith('no-such-model', frames[0]!)).rejects.toThrow(DetectorProcessError);
+    } finally {
+      await Promise.all([pool.close(), ...singles.map((d) => d.close())]);
+    }
+  });
+
+  it('refuses two cards with one id', async () => {
+    const card = await resolveModel('fastestdet-352-coco');
+    await expect(DetectorPool.load([card, card], { processes: 1 })).rejects.toThrow(/two model cards have the id "fastestdet-352-coco"/);
+  });
+});
+
 describe('DetectorPool lifecycle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gw-pool-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -82,25 +82,65 @@ interface Slot {
  */
 const DEPTH = 2;
 
-/** A pool of detector processes for one model. Re-entrant: any number of `detect` calls at once. */
+/** One model of a pool, as the patrol sees a detector: frames go to the pool's processes. Closing it is the pool's job. */
+class PooledModel implements FrameDetector {
+  constructor(
+    private readonly pool: DetectorPool,
+    readonly card: ModelCard,
+  ) {}
+
+  get concurrency(): number {
+    return this.pool.concurrency;
+  }
+
+  detect(frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
+    return this.pool.detectWith(this.card.id, frame, options);
+  }
+
+  /** The pool owns the processes: closing one of its models does nothing. */
+  async close(): Promise<void> {}
+}
+
+/**
+ * A pool of detector processes for one or more models: every process loads each model once, and
+ * each frame names the model it is for. Re-entrant: any number of `detect` calls at once. As a
+ * FrameDetector it runs its first model; `model(id)` gives the others.
+ */
 export class DetectorPool implements FrameDetector {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  private readonly views = new Map<string, PooledModel>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  /** The first model (what `detect` runs). */
+  readonly card: ModelCard;
+  /** Card ids, for messages. */
+  private readonly name: string;
 
   private constructor(
-    readonly card: ModelCard,
+    readonly cards: readonly ModelCard[],
     private readonly init: DetectorInit,
     private readonly processes: number,
-  ) {}
+  ) {
+    this.card = cards[0]!;
+    this.name = cards.map((c) => c.id).join(' + ');
+    for (const c of cards) this.views.set(c.id, new PooledModel(this, c));
+  }
 
-  /** Starts the processes and waits until each has loaded and verified the model. */
-  static async load(card: ModelCard, options: DetectorPoolOptions = {}): Promise<DetectorPool> {
+  /**
+   * Starts the processes and waits until each has loaded and verified every model.
+   * @throws RangeError for a bad process count, no card, or two cards with one id.
+   */
+  static async load(cards: ModelCard | readonly ModelCard[], options: DetectorPoolOptions = {}): Promise<DetectorPool> {
+    const list: readonly ModelCard[] = Array.isArray(cards) ? cards : [cards as ModelCard];
     const processes = options.processes ?? availableCores();
     if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new RangeError(`detector pool: processes must be an integer 1-64, got ${processes}`);
-    const init: DetectorInit = { kind: 'init', card, sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false };
-    const pool = new DetectorPool(card, init, processes);
+    if (list.length === 0) throw new RangeError('detector pool: no model card given');
+    const ids = list.map((c) => c.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) throw new RangeError(`detector pool: two model cards have the id "${twice}"`);
+    const init: DetectorInit = { kind: 'init', cards: list, sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false };
+    const pool = new DetectorPool(list, init, processes);
     try {
       await Promise.all(Array.from({ length: processes }, () => pool.spawn()));
     } catch (err) {
@@ -130,9 +170,25 @@ export class DetectorPool implements FrameDetector {
     return this.queue.length;
   }
 
-  /** Detects objects in one frame in a pool process; boxes come back in the frame's pixels. */
+  /**
+   * One model of the pool as a FrameDetector (its frames go to this pool's processes).
+   * @throws RangeError naming the loaded models when the pool has no model with this id.
+   */
+  model(id: string): FrameDetector {
+    const view = this.views.get(id);
+    if (!view) throw new RangeError(`detector pool: no model "${id}" (loaded: ${[...this.views.keys()].join(', ')})`);
+    return view;
+  }
+
+  /** Detects objects in one frame with the pool's first model; boxes come back in the frame's pixels. */
   detect(frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
-    if (this.closing) return Promise.reject(new DetectorProcessError(`detector pool of ${this.card.id} is closed`));
+    return this.detectWith(this.card.id, frame, options);
+  }
+
+  /** Detects objects in one frame with the model `modelId` in a pool process; boxes in the frame's pixels. */
+  detectWith(modelId: string, frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
+    if (this.closing) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} is closed`));
+    if (!this.views.has(modelId)) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} has no model "${modelId}"`));
     try {
       assertRgbFrame(frame);
     } catch (err) {
@@ -140,7 +196,7 @@ export class DetectorPool implements FrameDetector {
     }
     // Serialised when sent: the caller's frame is never shared.
     const data = frame.data;
-    const request: DetectRequest = { kind: 'detect', id: this.nextId++, width: frame.width, height: frame.height, data, ...(options ? { options } : {}) };
+    const request: DetectRequest = { kind: 'detect', id: this.nextId++, model: modelId, width: frame.width, height: frame.height, data, ...(options ? { options } : {}) };
     return new Promise<DetectResult>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.pump();
@@ -159,7 +215,7 @@ export class DetectorPool implements FrameDetector {
           const i = slot.jobs.indexOf(job);
           if (err && i >= 0) {
             slot.jobs.splice(i, 1);
-            job.reject(new DetectorProcessError(`cannot send a frame to the detector process of ${this.card.id}: ${err.message}`, { cause: err }));
+            job.reject(new DetectorProcessError(`cannot send a frame to the detector process of ${this.name}: ${err.message}`, { cause: err }));
           }
         });
       }
@@ -205,9 +261,9 @@ export class DetectorPool implements FrameDetector {
           this.pump();
         }
       });
-      child.on('error', (err) => fail(new DetectorProcessError(`detector process of ${this.card.id} failed: ${err.message}`, { cause: err })));
+      child.on('error', (err) => fail(new DetectorProcessError(`detector process of ${this.name} failed: ${err.message}`, { cause: err })));
       child.on('exit', (code, signal) => {
-        if (!this.closing) fail(new DetectorProcessError(`detector process of ${this.card.id} exited (${signal ?? `code ${code}`})`));
+        if (!this.closing) fail(new DetectorProcessError(`detector process of ${this.name} exited (${signal ?? `code ${code}`})`));
       });
       child.send(this.init);
     });
@@ -226,7 +282,7 @@ export class DetectorPool implements FrameDetector {
   /** Stops every process; frames still queued are rejected. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const closed = (): DetectorProcessError => new DetectorProcessError(`detector pool of ${this.card.id} closed`);
+      const closed = (): DetectorProcessError => new DetectorProcessError(`detector pool of ${this.name} closed`);
       for (const job of this.queue.splice(0)) job.reject(closed());
       const slots = this.slots.splice(0);
       await Promise.allSettled(

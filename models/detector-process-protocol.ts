@@ -3,10 +3,10 @@ import type { DetectOptions, DetectTimings } from './detector.ts';
 import type { Detections } from './detections.ts';
 import type { ModelCard } from './model-card.ts';
 
-/** The first message a detector process gets: what to load. */
+/** The first message a detector process gets: what to load (every model once, by card id). */
 export interface DetectorInit {
   readonly kind: 'init';
-  readonly card: ModelCard;
+  readonly cards: readonly ModelCard[];
   /** onnxruntime intra-op threads of this process's session. */
   readonly sessionThreads: number;
   readonly skipIntegrityCheck: boolean;
@@ -16,6 +16,8 @@ export interface DetectorInit {
 export interface DetectRequest {
   readonly kind: 'detect';
   readonly id: number;
+  /** Card id of the model to run (one of the init's cards). */
+  readonly model: string;
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;

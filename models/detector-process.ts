@@ -1,6 +1,6 @@
 /**
- * Body of one detector process (see detector-pool.ts): loads a Detector from the card of its
- * first message, then answers detect requests one at a time. Errors travel as
+ * Body of one detector process (see detector-pool.ts): loads a Detector for each card of its
+ * first message (each model once), then answers detect requests one at a time, each naming its model. Errors travel as
  * { name, code, message } and are rebuilt as typed errors by the pool. Exits when its parent
  * goes (the IPC channel closes).
  */
@@ -16,21 +16,30 @@ const wireError = (err: unknown): WireError => {
   return { name: String(e.name ?? 'Error'), code: String(e.code ?? 'MODEL_ERROR'), message: String(e.message ?? err) };
 };
 
-let detector: Detector | undefined;
+let detectors: Map<string, Detector> | undefined;
 // Requests are answered in order: onnxruntime runs one at a time here anyway.
 let chain: Promise<void> = Promise.resolve();
 
 async function init(msg: DetectorInit): Promise<void> {
   try {
-    detector = await Detector.load(msg.card, { threads: msg.sessionThreads, skipIntegrityCheck: msg.skipIntegrityCheck });
+    const loaded = new Map<string, Detector>();
+    try {
+      for (const card of msg.cards) loaded.set(card.id, await Detector.load(card, { threads: msg.sessionThreads, skipIntegrityCheck: msg.skipIntegrityCheck }));
+    } catch (err) {
+      await Promise.allSettled([...loaded.values()].map((d) => d.close()));
+      throw err;
+    }
+    detectors = loaded;
     send({ kind: 'ready' });
   } catch (err) {
     send({ kind: 'load-error', error: wireError(err) });
   }
 }
 
-async function detect(d: Detector, msg: DetectRequest): Promise<void> {
+async function detect(all: Map<string, Detector>, msg: DetectRequest): Promise<void> {
   try {
+    const d = all.get(msg.model);
+    if (!d) throw Object.assign(new Error(`model ${msg.model} is not loaded in this detector process (loaded: ${[...all.keys()].join(', ')})`), { code: 'MODEL_LOAD_FAILED' });
     const r = await d.detect({ width: msg.width, height: msg.height, data: msg.data }, msg.options);
     send({ kind: 'result', id: msg.id, detections: r.detections, timingsMs: r.timingsMs });
   } catch (err) {
@@ -41,11 +50,11 @@ async function detect(d: Detector, msg: DetectRequest): Promise<void> {
 process.on('message', (msg: DetectorInit | DetectRequest) => {
   if (msg.kind === 'init') {
     chain = chain.then(() => init(msg));
-  } else if (detector) {
-    const d = detector;
-    chain = chain.then(() => detect(d, msg));
+  } else if (detectors) {
+    const all = detectors;
+    chain = chain.then(() => detect(all, msg));
   }
 });
 process.on('disconnect', () => {
-  void (detector?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  void Promise.allSettled([...(detectors?.values() ?? [])].map((d) => d.close())).finally(() => process.exit(0));
 });

@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
-import { Detector } from '../models/detector.ts';
-import { availableCores, DetectorPool } from '../models/detector-pool.ts';
+import { availableCores } from '../models/detector-pool.ts';
 import type { FrameDetector } from '../models/frame-detector.ts';
-import { resolveModel } from '../models/model-catalog.ts';
+import type { ModelCard } from '../models/model-card.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
 import { createApiApp } from './api/api-app.ts';
@@ -22,8 +21,16 @@ import { GridworkerMetrics } from './metrics.ts';
 import { schedulerCameras, schedulerPlan } from './patrol/plan-from-config.ts';
 import { StreamCameraVisitor } from './visit/stream-camera-visitor.ts';
 import { workerCapacity } from './visit/worker-capacity.ts';
+import { WorkerModels } from './visit/worker-models.ts';
+import { ModelPromotions } from './accuracy/model-promotions.ts';
+import { shadowCandidateResolver } from './accuracy/shadow-candidates.ts';
+import { promoteReadyCandidates } from './accuracy/shadow-promoter.ts';
+import type { ShadowCandidate } from './accuracy/shadow-standing.ts';
+import { shadowRoutes } from './api/shadow-routes.ts';
+import type { RuleDef } from './events/event-model.ts';
 import { CaseIntake, type IntakeResult } from './cases/case-intake.ts';
 import { CaseStore } from './cases/case-store.ts';
+import type { CaseRecord } from './cases/case-model.ts';
 import { allCases } from './cases/all-cases.ts';
 import { evidenceFrameKeeper } from './cases/evidence-frames.ts';
 import { Recheck } from './cases/recheck.ts';
@@ -69,6 +76,8 @@ export interface MainOptions {
   readonly databaseUrl?: string;
   /** Names this process among the workers of one host (logs). Default "main". */
   readonly instanceName?: string;
+  /** How often shadow candidates are checked for promotion (and promotions re-read), ms. Default 60000. */
+  readonly shadowCheckEveryMs?: number;
   /** How often overdue cases are flagged, ms. Default 60000. */
   readonly overdueEveryMs?: number;
   /** Evidence files older than this many days are deleted (hourly), except what cases show. Default 90. */
@@ -88,15 +97,17 @@ export interface Running {
   readonly api?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
-  /** The worker's detector: a pool of detector processes, or a main-thread Detector with `detectorProcesses: 0`. */
+  /** The worker's default model (`models.default`): in the detector processes, or on the main thread with `detectorProcesses: 0`. */
   readonly detector?: FrameDetector;
+  /** Every model the worker loaded (each once per detector process): camera detectors, shadow candidates. */
+  readonly models?: readonly ModelCard[];
   /** The rules -> cases stage (worker role only); emits 'filed' per sighting. */
   readonly events?: EventStage<IntakeResult>;
   /** The record (worker and api roles): one handle per process, shared by the case store and identity. */
   readonly database?: DatabaseHandle;
   /** The outbox relay (worker role). */
   readonly relay?: OutboxRelay;
-  /** Which event rules the worker's model can raise (worker role only). */
+  /** Which event rules the worker's models together can raise (worker role only). */
   readonly rules?: RuleModelReport;
   readonly metrics: GridworkerMetrics;
   /** The storage folder's guard: its faults for the console, readiness and metrics. */
@@ -176,12 +187,17 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       running.database = database;
       log.info({ database: database.where, kind: database.kind, applied: database.migration?.applied }, 'record open');
     }
+    const candidatesOf =
+      config.models.shadow.length && database ? await shadowCandidateResolver(config, options.modelDirs ?? []) : (): ShadowCandidate[] => [];
+    const promotions = database ? new ModelPromotions(database.db) : undefined;
     if (options.roles.includes('worker')) {
-      const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
-      const detector: FrameDetector =
-        capacity.detectorProcesses === 0 ? await Detector.load(card) : await DetectorPool.load(card, { processes: capacity.detectorProcesses });
-      closers.push({ name: 'model', run: () => detector.close() });
+      // Every model any camera runs (its detectors, shadow candidates), each loaded once per detector process.
+      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses });
+      closers.push({ name: 'model', run: () => models.close() });
+      const detector = models.defaultDetector;
+      await promotions!.refresh();
+      log.info({ models: models.cards.map((c) => c.id), shadow: models.shadows.map((s) => s.model) }, 'models loaded');
       log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
       closers.push({ name: 'ffmpeg', run: () => killAll() });
       const healthRedis = createRedis(options.redisUrl, 'worker');
@@ -190,6 +206,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const visitor = new StreamCameraVisitor({
         cameras: () => sources,
         detector,
+        models: (id) => {
+          const cam = current.cameras.find((c) => c.id === id);
+          return cam ? models.detectors(cam, promotions!.promoted) : { active: [detector], shadow: [] };
+        },
         plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
         health: new PatrolStore(healthRedis, config.redis.prefix),
         ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
@@ -256,10 +276,12 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       }, 3_600_000);
       retentionTimer.unref();
       closers.push({ name: 'retention timer', run: async () => clearInterval(retentionTimer) });
-      const report = checkRulesAgainstModel(current.events.rules, card);
+      // Rules a set of models can raise: those whose classes any of them has.
+      const servedBy = (cards: readonly ModelCard[]): Set<string> =>
+        new Set(checkRulesAgainstModel(current.events.rules, { id: cards.map((c) => c.id).join('+'), labels: cards.flatMap((c) => c.labels) }).enabled.map((r) => r.id));
+      const report = checkRulesAgainstModel(current.events.rules, { id: models.cards.map((c) => c.id).join('+'), labels: models.cards.flatMap((c) => c.labels) });
       running.rules = report;
       for (const note of report.disabled) log.info({ rule: note.ruleId }, note.message);
-      const enabled = new Set(report.enabled.map((r) => r.id));
       const recheck = new Recheck({ store: caseStore, evidenceDir });
       const stage = new EventStage<IntakeResult>({
         memory: new RecordCameraMemoryStore(database!.db, (camera, err) => log.warn({ camera, err: err.message }, 'rule memory unreadable: starting afresh')),
@@ -271,8 +293,16 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         camera: (id) => {
           const cam = current.cameras.find((c) => c.id === id);
           if (!cam) return undefined;
-          const rules = RuleSet.fromConfig(current).forCamera(cam).filter((r) => enabled.has(r.id));
-          return { camera: { id: cam.id, areaType: cam.areaType, zones: cam.zones }, rules };
+          const all = RuleSet.fromConfig(current).forCamera(cam);
+          const plan = models.plan(cam, promotions!.promoted);
+          const served = servedBy(plan.active.map((m) => models.card(m)));
+          const rules = all.filter((r) => served.has(r.id));
+          const shadowRules = (model: string): readonly RuleDef[] => {
+            const id = model.split('@')[0]!;
+            const mine = servedBy([models.card(id)]);
+            return all.filter((r) => mine.has(r.id));
+          };
+          return { camera: { id: cam.id, areaType: cam.areaType, zones: cam.zones }, rules, shadowRules };
         },
       });
       stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
@@ -298,6 +328,20 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'patrol worker', run: () => worker.close() });
       running.worker = worker;
       running.detector = detector;
+      running.models = models.cards;
+      if (config.models.shadow.length) {
+        // Promotes candidates whose precision bound reached the target; re-reads operators' promotions.
+        const shadowTimer = setInterval(() => {
+          (async () => {
+            const cases: CaseRecord[] = [];
+            for await (const c of allCases(caseStore)) cases.push(c);
+            const done = await promoteReadyCandidates(candidatesOf(current), cases, promotions!, Date.now());
+            if (done.length) log.info({ models: done }, 'shadow candidates promoted: their hits are dispatched from now on');
+          })().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'shadow promotion check failed'));
+        }, options.shadowCheckEveryMs ?? 60_000);
+        shadowTimer.unref();
+        closers.push({ name: 'shadow timer', run: async () => clearInterval(shadowTimer) });
+      }
     }
     if (options.roles.includes('scheduler')) {
       const leader = new PatrolLeader({ ...common, cameras: schedulerCameras(config), plan: schedulerPlan(config) });
@@ -359,6 +403,15 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           storageDir,
           cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
+          shadow: shadowRoutes({
+            candidates: () => candidatesOf(current),
+            promotions: promotions!,
+            cases: async () => {
+              const out: CaseRecord[] = [];
+              for await (const c of allCases(caseStore)) out.push(c);
+              return out;
+            },
+          }),
           live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
           redisReady: () => apiRedis.status === 'ready',
           readiness: () => readinessChecks({ redis: apiRedis, caseStore, patrolStore, storage, detector: running.detector, hasWorker: options.roles.includes('worker') }),

@@ -1,5 +1,5 @@
 import { OnnxGraphError } from './onnx-graph-error.ts';
-import { readFields, readVarint, WireType, type WireField } from './protobuf-wire.ts';
+import { readFields, readInt64Varint, readVarint, WireType, type WireField } from './protobuf-wire.ts';
 
 // Field numbers from onnx.proto (ONNX IR, stable since IR version 3).
 const MODEL_GRAPH = 7;
@@ -157,18 +157,6 @@ function readInitializerHeader(bytes: Uint8Array, field: WireField): OnnxInitial
     else if (f.fieldNumber === TENSOR_NAME) name = decode(bytes, f, 'TensorProto.name');
   }
   return { name, dims, dataType, field };
-}
-
-/** Reads a varint as a two's-complement int64 (negative values take 10 bytes), as a number. */
-export function readInt64Varint(bytes: Uint8Array, pos: number, what: string): { value: number; next: number } {
-  let value = 0n;
-  for (let i = 0; i < 10; i++) {
-    const byte = bytes[pos + i];
-    if (byte === undefined) throw new OnnxGraphError(`${what}: varint at byte ${pos} runs past the end of the data`);
-    value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-    if ((byte & 0x80) === 0) return { value: Number(BigInt.asIntN(64, value)), next: pos + i + 1 };
-  }
-  throw new OnnxGraphError(`${what}: varint at byte ${pos} is longer than 10 bytes`);
 }
 
 function readPackedVarints(bytes: Uint8Array, f: WireField): number[] {

@@ -33,13 +33,5 @@ export function stringField(field: number, value: string): Uint8Array {
 /** An int64 varint field; negative values take ten bytes (two's complement), as protobuf encodes them. */
 export function int64Field(field: number, value: number): Uint8Array {
   if (!Number.isSafeInteger(value)) throw new RangeError(`cannot encode ${value} as an int64`);
-  if (value >= 0) return concatBytes([tag(field, 0), encodeVarint(value)]);
-  let v = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return concatBytes([tag(field, 0), Uint8Array.from(out)]);
+  return concatBytes([tag(field, 0), encodeVarint(value)]);
 }

@@ -18,39 +18,49 @@ export interface WireField {
 }
 
 // 2^53: lengths and tags above this cannot be held exactly in a number (and no file is that big).
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Reads a base-128 varint at `pos`; returns its value and the offset after it. */
-export function readVarint(bytes: Uint8Array, pos: number, what: string): { value: number; next: number } {
-  let value = 0;
-  let scale = 1;
+/** Reads the raw 64 bits of a base-128 varint at `pos` (at most 10 bytes); returns them and the offset after it. */
+function readVarintBits(bytes: Uint8Array, pos: number, what: string): { bits: bigint; next: number } {
+  let bits = 0n;
   for (let i = 0; i < 10; i++) {
-    const at = pos + i;
-    const byte = bytes[at];
+    const byte = bytes[pos + i];
     if (byte === undefined) {
       throw new OnnxGraphError(`${what}: varint at byte ${pos} runs past the end of the data (${bytes.length} bytes)`);
     }
-    // Multiply rather than shift: bitwise ops in JS truncate to 32 bits.
-    value += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) {
-      if (value > MAX_SAFE) throw new OnnxGraphError(`${what}: varint at byte ${pos} exceeds 2^53`);
-      return { value, next: at + 1 };
-    }
-    scale *= 128;
+    bits |= BigInt(byte & 0x7f) << BigInt(7 * i);
+    if ((byte & 0x80) === 0) return { bits: BigInt.asUintN(64, bits), next: pos + i + 1 };
   }
   throw new OnnxGraphError(`${what}: varint at byte ${pos} is longer than 10 bytes`);
 }
 
-/** Encodes a non-negative integer as a minimal base-128 varint. */
+/** Reads an unsigned base-128 varint at `pos` (a tag, a length, an enum); returns its value and the offset after it. */
+export function readVarint(bytes: Uint8Array, pos: number, what: string): { value: number; next: number } {
+  const { bits, next } = readVarintBits(bytes, pos, what);
+  if (bits > MAX_SAFE) throw new OnnxGraphError(`${what}: varint at byte ${pos} exceeds 2^53`);
+  return { value: Number(bits), next };
+}
+
+/** Reads a varint as a two's-complement int64 (negative values take 10 bytes), as a number. */
+export function readInt64Varint(bytes: Uint8Array, pos: number, what: string): { value: number; next: number } {
+  const { bits, next } = readVarintBits(bytes, pos, what);
+  return { value: Number(BigInt.asIntN(64, bits)), next };
+}
+
+/**
+ * Encodes an integer as a minimal base-128 varint: the one varint writer of the ONNX tooling.
+ * Non-negative safe integers as they are; negative ones as protobuf's int64 does (two's
+ * complement over 64 bits, ten bytes).
+ */
 export function encodeVarint(value: number): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as a varint`);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`cannot encode ${value} as a varint`);
   const out: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    out.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
+  let rest = BigInt.asUintN(64, BigInt(value));
+  while (rest >= 0x80n) {
+    out.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
   }
-  out.push(rest);
+  out.push(Number(rest));
   return Uint8Array.from(out);
 }
 

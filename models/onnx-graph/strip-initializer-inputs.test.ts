@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { OnnxGraphError } from './onnx-graph-error.ts';
-import { encodeVarint, readVarint } from './protobuf-wire.ts';
+import { bytesField, concatBytes, int64Field, stringField } from './protobuf-encode.ts';
+import { encodeVarint, readInt64Varint, readVarint } from './protobuf-wire.ts';
 import { stripInitializerInputs } from './strip-initializer-inputs.ts';
 
-// Tiny protobuf encoder for hand-built ModelProto bytes.
-const bytes = (...parts: (Uint8Array | number[])[]): Uint8Array =>
-  Uint8Array.from(parts.flatMap((p) => [...p]));
+// Hand-built ModelProto bytes, written with the project's own protobuf encoder.
+const bytes = (...parts: (Uint8Array | number[])[]): Uint8Array => concatBytes(parts.map((p) => Uint8Array.from(p)));
 const tag = (field: number, wireType: number): Uint8Array => encodeVarint(field * 8 + wireType);
-const msg = (field: number, ...body: Uint8Array[]): Uint8Array => {
-  const inner = bytes(...body);
-  return bytes(tag(field, 2), encodeVarint(inner.length), inner);
-};
-const str = (field: number, s: string): Uint8Array => msg(field, new TextEncoder().encode(s));
-const int = (field: number, v: number): Uint8Array => bytes(tag(field, 0), encodeVarint(v));
+const msg = bytesField;
+const str = stringField;
+const int = int64Field;
 
 // TypeProto { tensor_type { elem_type FLOAT, shape { dim 1 } } }
 const floatTensorType = msg(2, msg(1, int(1, 1), msg(2, msg(1, int(1, 1)))));
@@ -75,5 +72,12 @@ describe('varints', () => {
   it.each([0, 1, 127, 128, 300, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER])('round-trips %d', (v) => {
     const enc = encodeVarint(v);
     expect(readVarint(enc, 0, 'test')).toEqual({ value: v, next: enc.length });
+  });
+
+  it.each([-1, -300, Number.MIN_SAFE_INTEGER])('writes %d as a ten-byte int64 and reads it back', (v) => {
+    const enc = encodeVarint(v);
+    expect(enc.length).toBe(10);
+    expect(readInt64Varint(enc, 0, 'test')).toEqual({ value: v, next: 10 });
+    expect(() => readVarint(enc, 0, 'test')).toThrow(/exceeds 2\^53/);
   });
 });

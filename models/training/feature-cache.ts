@@ -3,6 +3,7 @@ import { loadImageFile } from '../preprocess/image-file.ts';
 import type { InputTransform } from '../preprocess/transform.ts';
 import { assignTargets, type AssignedTargets, type TargetBox } from './assign-targets.ts';
 import type { FeatureExtractor } from './feature-extractor.ts';
+import { mirrorBox, mirrorFrame } from './mirror.ts';
 
 /** One image as training sees it: the frozen network's features and boxes, and its assigned targets. */
 export interface CachedImage {
@@ -19,8 +20,11 @@ export interface CachedImage {
   readonly inBox: Uint8Array;
 }
 
-/** Runs the frozen network over every image once and keeps what the head needs. `onImage` is called after each. */
-export async function cacheFeatures(dataset: LabelledDataset, extractor: FeatureExtractor, onImage: () => void = () => {}): Promise<CachedImage[]> {
+/**
+ * Runs the frozen network over every image once and keeps what the head needs. `onImage` is
+ * called after each. With `mirror` every image (and its boxes) is flipped left to right first.
+ */
+export async function cacheFeatures(dataset: LabelledDataset, extractor: FeatureExtractor, onImage: () => void = () => {}, options: { readonly mirror?: boolean } = {}): Promise<CachedImage[]> {
   const byImage = new Map<number, { bbox: readonly number[]; classId: number }[]>();
   for (const a of dataset.groundTruth.annotations) {
     const list = byImage.get(a.image_id) ?? [];
@@ -29,9 +33,11 @@ export async function cacheFeatures(dataset: LabelledDataset, extractor: Feature
   }
   const out: CachedImage[] = [];
   for (const image of dataset.images) {
-    const frame = await loadImageFile(image.path);
+    const loaded = await loadImageFile(image.path);
+    const frame = options.mirror ? mirrorFrame(loaded) : loaded;
     const { features, boxes, transform } = await extractor.extract(frame);
-    const gts: TargetBox[] = (byImage.get(image.id) ?? []).map(({ bbox, classId }) => ({
+    const labelled = (byImage.get(image.id) ?? []).map((l) => (options.mirror ? { ...l, bbox: mirrorBox(l.bbox, frame.width) } : l));
+    const gts: TargetBox[] = labelled.map(({ bbox, classId }) => ({
       x1: bbox[0]! * transform.scaleX + transform.padX,
       y1: bbox[1]! * transform.scaleY + transform.padY,
       x2: (bbox[0]! + bbox[2]!) * transform.scaleX + transform.padX,

@@ -61,6 +61,14 @@ describe('gridworker train on eight fixture photos', () => {
     await expectGraphMatchesHead(tuned, true);
   });
 
+  it('--flip trains on the mirrored copies too: a different head from the same seed, the loss still falls, the card says so', async () => {
+    const flipped = await trainDetector(options('flipped', { horizontalFlip: true }));
+    expect(flipped.trainImages).toBe(8);
+    expect(flipped.history.at(-1)!.loss).toBeLessThan(flipped.history[0]!.loss * 0.8);
+    expect(onnxSha(flipped)).not.toBe(onnxSha(first));
+    expect((await loadModelCard(flipped.model.cardPath)).training?.method).toMatch(/mirrored left to right/);
+  });
+
   it('is deterministic with a seed, and the seed matters', async () => {
     const again = await trainDetector(options('again'));
     expect(onnxSha(again)).toBe(onnxSha(first));

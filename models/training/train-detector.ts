@@ -52,6 +52,8 @@ export interface TrainOptions {
   readonly method?: TrainMethod;
   /** Fraction of far-from-any-box background anchors used per step (weighted up to stay unbiased). Default 1 for linear, 0.25 for tuned-pointwise. */
   readonly negativeKeep?: number;
+  /** Also train on a left-right mirrored copy of every training image (its features cached too: twice the caching and epoch time). Default false. */
+  readonly horizontalFlip?: boolean;
 }
 
 /** The two head-training methods. */
@@ -93,6 +95,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const learningRate = options.learningRate ?? 0.01;
   const weightDecay = options.weightDecay ?? 1e-4;
   const method = options.method ?? 'linear';
+  const flip = options.horizontalFlip ?? false;
   const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
   if (!(negativeKeep > 0 && negativeKeep <= 1)) throw new TrainingInputError(`negative keep fraction must be in (0, 1], got ${negativeKeep}`);
   const splits = resolveSplits(options.data, options.val);
@@ -105,7 +108,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }) }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, method === 'tuned-pointwise');
   try {
@@ -123,8 +126,9 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       history = cp.history;
       events.resumed?.(cp.epoch);
     }
-    events.stage?.('cache-train', trainImages.images.length);
+    events.stage?.('cache-train', trainImages.images.length * (flip ? 2 : 1));
     const train = await cacheFeatures(trainImages, extractor, () => events.tick?.());
+    if (flip) train.push(...(await cacheFeatures(trainImages, extractor, () => events.tick?.(), { mirror: true })));
     let val: CachedImage[] = [];
     if (valSet) {
       events.stage?.('cache-val', valSet.images.length);
@@ -157,7 +161,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: METHOD[method],
+        method: flip ? `${METHOD[method]}; every training image also mirrored left to right (horizontal-flip copies cached as images of their own)` : METHOD[method],
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,
@@ -170,7 +174,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
         ...(last && splits.val ? { validation: { data: splits.val, images: val.length, map: last.map, ap50: last.ap50, perClass: [...last.perClass], bestF1: last.bestF1 } } : {}),
       },
     });
-    return { model, history, validation: last, head, trainImages: train.length, seconds };
+    return { model, history, validation: last, head, trainImages: trainImages.images.length, seconds };
   } finally {
     await extractor.close();
   }

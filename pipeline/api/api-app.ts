@@ -122,6 +122,8 @@ export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
     mount(evidenceRoutes(ctx.cases));
     r.use('/verify', verifyPageRoutes(ctx.cases));
   }
+  // Before the report: its router would otherwise see /api/accuracy/shadow first.
+  if (ctx.shadow) mount(ctx.shadow);
   if (ctx.accuracy) mount(ctx.accuracy);
   // The console's routes (issue 10): the wall, the live feed and the built web app.
   mount(wallRoutes(ctx));

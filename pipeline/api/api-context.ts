@@ -33,6 +33,8 @@ export interface ApiContext {
   readonly cases?: CaseApiContext;
   /** The accuracy report routes (GET /api/accuracy); absent = not mounted. */
   readonly accuracy?: ApiRoutes;
+  /** Shadow candidates against the active models, and their promotion (/api/accuracy/shadow); absent = not mounted. */
+  readonly shadow?: ApiRoutes;
   /**
    * True while the API's Redis connection is up. When it returns false every /api call answers a
    * plain 503 at once instead of waiting on a dead connection. Absent = no gate.

@@ -19,6 +19,8 @@ import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import type { CaseRecord } from '../cases/case-model.ts';
 import type { Role } from '../identity/roles.ts';
 import { accuracyRoutes } from './accuracy-routes.ts';
+import { shadowRoutes } from './shadow-routes.ts';
+import { ModelPromotions } from '../accuracy/model-promotions.ts';
 import type { ApiCamera, ApiContext } from './api-context.ts';
 import { createApiApp } from './api-app.ts';
 import { type TestAuth, testAuth } from './auth-test-kit.ts';
@@ -77,6 +79,17 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
       storageDir: dir,
       cases: { store: cases, eventTypes: () => TEST_TYPES, evidenceDir: dir },
       accuracy: accuracyRoutes({ allCases: () => allCases(cases) }),
+      // One shadow candidate on cam-1 (precision target 0.8), promoted by whoever asks first.
+      shadow: shadowRoutes({
+        candidates: () => [{ model: 'candidate-model', cameras: ['cam-1'], precisionTarget: 0.8 }],
+        promotions: new ModelPromotions(kit.record.db),
+        cases: async () => {
+          const out: CaseRecord[] = [];
+          for await (const c of allCases(cases)) out.push(c);
+          return out;
+        },
+        now,
+      }),
       reloadConfig: async () => ({ cameras: TEST_CAMERAS.length }),
   };
   const app = createApiApp(ctx, metrics.registry);

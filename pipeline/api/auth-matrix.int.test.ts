@@ -106,6 +106,8 @@ const ROWS: readonly Row[] = [
   { method: 'GET', label: '/evidence/:path?case=', allowed: ALL, ok: 200, prepare: withCase((c) => ({ path: `/evidence/${c.evidence.latest}?case=${c.id}` })) },
   { method: 'GET', label: '/verify', allowed: ALL, ok: 200, page: true, prepare: fixed('/verify') },
   { method: 'GET', label: '/api/accuracy', allowed: ['admin', 'engineer'], ok: 200, prepare: fixed('/api/accuracy') },
+  { method: 'GET', label: '/api/accuracy/shadow', allowed: ['admin', 'engineer'], ok: 200, prepare: fixed('/api/accuracy/shadow') },
+  { method: 'POST', label: '/api/accuracy/shadow/:model/promote', allowed: ['admin', 'operator'], ok: 200, prepare: async () => ({ path: '/api/accuracy/shadow/candidate-model/promote', body: {} }) },
   { method: 'GET', label: '/api/audit', allowed: ['admin', 'engineer'], ok: 200, prepare: fixed('/api/audit') },
   { method: 'GET', label: '/api/users', allowed: ['admin'], ok: 200, prepare: fixed('/api/users') },
   { method: 'POST', label: '/api/users', allowed: ['admin'], ok: 201, prepare: async () => ({ path: '/api/users', body: { username: `made-${++n}`, password: 'a long enough password', role: 'viewer' } }) },

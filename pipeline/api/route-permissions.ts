@@ -71,6 +71,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { method: 'GET', path: '/verify/verify.js', allow: 'public' },
 
   { method: 'GET', path: '/api/accuracy', allow: ['accuracy:read'] },
+  { method: 'GET', path: '/api/accuracy/shadow', allow: ['accuracy:read'] },
+  { method: 'POST', path: '/api/accuracy/shadow/:model/promote', allow: ['cases:manage'] },
   { method: 'GET', path: '/api/audit', allow: ['audit:read'] },
   { method: 'GET', path: '/api/users', allow: ['users:manage'] },
   { method: 'POST', path: '/api/users', allow: ['users:manage'] },

@@ -93,6 +93,8 @@ export interface CaseRecord {
   readonly place: NormBox;
   /** "id@version" of the model that produced the hit. */
   readonly model: string;
+  /** Opened from a shadow candidate's hit: verified, never dispatched. Absent: false. */
+  readonly shadow?: boolean;
   readonly evidence: CaseEvidence;
   /** Epoch ms by which it must be handled (from the catalogue, per type and level). */
   readonly deadline: number;

@@ -65,6 +65,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
     boxes: boxes.parse(r.boxes),
     place: normBox.parse(r.place),
     model: r.model,
+    ...(r.shadow ? { shadow: true } : {}),
     evidence: evidence.parse(r.evidence),
     deadline: r.deadline_at,
     responsibleUnit: r.responsible_unit,
@@ -86,8 +87,9 @@ export function rowToCase(r: CaseRow): CaseRecord {
 const ACTIVE_NOT: ReadonlySet<CaseStatus> = new Set<CaseStatus>(['closed', 'rejected']);
 
 /** The case's columns as written (everything but the verdict, which has its own table). */
-export function caseToRow(c: CaseRecord): Omit<CasesTable, 'version' | 'suppressed' | 'level' | 'reopen_count' | 'evidence' | 'boxes' | 'place'> & {
+export function caseToRow(c: CaseRecord): Omit<CasesTable, 'version' | 'suppressed' | 'level' | 'reopen_count' | 'evidence' | 'boxes' | 'place' | 'shadow'> & {
   version: number;
+  shadow: boolean;
   suppressed: number;
   level: string;
   reopen_count: number;
@@ -117,6 +119,7 @@ export function caseToRow(c: CaseRecord): Omit<CasesTable, 'version' | 'suppress
     boxes: JSON.stringify(c.boxes),
     place: JSON.stringify(c.place),
     model: c.model,
+    shadow: c.shadow === true,
     rule_id: c.ruleId,
     catalogue_version: c.catalogueVersion ?? null,
     level: c.level,

@@ -280,6 +280,8 @@ export class CaseStore {
     const rows = (await selectCases(db)
       .where('cases.camera_id', '=', event.cameraId)
       .where('cases.event_type', '=', event.eventType)
+      // A shadow candidate's hits and the active models' never merge: each is measured on its own.
+      .where('cases.shadow', '=', event.shadow === true)
       .where((eb) => eb.or([eb('cases.active', '=', true), eb('cases.closed_at', '>=', event.at - cooldownMs)]))
       .orderBy('cases.id')
       .execute()) as CaseRow[];

@@ -69,7 +69,7 @@ export function deadlineMinutesFor(type: EventTypeDef, level: UnitLevel): number
 
 const bump = (c: CaseRecord, over: Partial<CaseRecord>): CaseRecord => ({ ...c, ...over, version: c.version + 1 });
 
-/** A new case for a confirmed event (status opened), with its dispatch job in the outbox. */
+/** A new case for a confirmed event (status opened), with its dispatch job in the outbox (none for a shadow candidate's event). */
 export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext, now: number): Change {
   const { type, camera } = ctx;
   const evidence = ctx.evidence;
@@ -95,6 +95,7 @@ export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext
     boxes: event.boxes,
     place: event.place,
     model: event.model,
+    ...(event.shadow ? { shadow: true } : {}),
     evidence: { first, latest: evidence.latest, best: evidence.latest, ...(evidence.raw ? { raw: evidence.raw } : {}) },
     deadline: now + deadlineMinutesFor(type, 'community') * 60_000,
     responsibleUnit: responsibleUnitFor(type, camera.areaType),
@@ -102,7 +103,7 @@ export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext
     reopenCount: 0,
     suppressed: 0,
   };
-  const detail = { ruleId: event.ruleId, zone: event.zone, place: event.place, confidence: event.confidence, model: event.model, evidence: evidence.latest };
+  const detail = { ruleId: event.ruleId, zone: event.zone, place: event.place, confidence: event.confidence, model: event.model, evidence: evidence.latest, ...(event.shadow ? { shadow: true } : {}) };
   const rows: EvidenceRow[] = [
     { role: 'first', path: first, score: event.confidence },
     ...(first !== evidence.latest ? [{ role: 'latest' as const, path: evidence.latest, score: event.confidence }] : []),
@@ -111,7 +112,7 @@ export function openCase(id: string, event: ConfirmedEvent, ctx: SightingContext
   return {
     next,
     audit: { at: now, by: 'system', action: 'opened', detail },
-    effects: { sighting: { outcome: 'opened', event }, evidence: rows, dispatch: true },
+    effects: { sighting: { outcome: 'opened', event }, evidence: rows, dispatch: event.shadow !== true },
   };
 }
 

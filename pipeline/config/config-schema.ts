@@ -68,6 +68,12 @@ export function createConfigSchema(env: Env) {
           if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['patrol', 'timeWindows', wi, 'cameraIds', i], message: `unknown camera "${id}"`, input: id });
         }),
       );
+      cfg.models.shadow.forEach((sh, si) =>
+        sh.cameras.forEach((id, i) => {
+          if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['models', 'shadow', si, 'cameras', i], message: `unknown camera "${id}"`, input: id });
+        }),
+      );
+      checkUnique(ctx, cfg.models.shadow.map((s) => s.model), (i) => ['models', 'shadow', i, 'model'], 'shadow model');
       checkEvents(ctx, cfg);
       cfg.cameras.forEach((cam, ci) => {
         if (cam.passwordEnv !== undefined && env[cam.passwordEnv] === undefined) {

@@ -68,11 +68,13 @@ describe('loadConfig: good files', () => {
       '8554/motion',
       '8554/umbrellas',
       '8554/secure',
+      '8554/overflowing-bin',
+      '8554/smoke',
       '8554/no-such-path',
       '1/x',
     ]);
-    expect(c.cameras.filter((x) => x.priority === 'key').map((x) => x.areaType)).toEqual(['school', 'hospital', 'transport_hub']);
-    expect(new Set(c.cameras.map((x) => x.areaType))).toEqual(new Set(['school', 'hospital', 'transport_hub', 'street', 'market', 'urban_village', 'residential']));
+    expect(c.cameras.filter((x) => x.priority === 'key').map((x) => x.areaType)).toEqual(['school', 'hospital', 'transport_hub', 'other']);
+    expect(new Set(c.cameras.map((x) => x.areaType))).toEqual(new Set(['school', 'hospital', 'transport_hub', 'street', 'market', 'urban_village', 'residential', 'other']));
     expect(c.patrol.timeWindows.map((w) => [w.name, w.start, w.end, w.targetS])).toContainEqual(['school-run-morning', '07:15', '08:30', 10]);
   });
 });
@@ -127,7 +129,7 @@ describe('loadConfig: bad files report every problem with its key path', () => {
 
   it('an unset ${VAR}, named, without a second complaint about the URL', async () => {
     const e = await problems('demo.yaml', { RTSP_PORT: '8554' });
-    expect(e.issues).toEqual([expect.objectContaining({ path: 'cameras.8.url', message: 'environment variable CLOSED_PORT is not set (referenced as ${CLOSED_PORT})' })]);
+    expect(e.issues).toEqual([expect.objectContaining({ path: 'cameras.10.url', message: 'environment variable CLOSED_PORT is not set (referenced as ${CLOSED_PORT})' })]);
   });
 
   it('a missing file', async () => {

@@ -24,7 +24,11 @@ function resolvePaths(config: GridworkerConfig, dir: string): GridworkerConfig {
   return {
     ...config,
     cameras: config.cameras.map((c) => ({ ...c, detectors: c.detectors.map((d) => resolveModelSpec(d, dir)) })),
-    models: { ...config.models, default: resolveModelSpec(config.models.default, dir) },
+    models: {
+      ...config.models,
+      default: resolveModelSpec(config.models.default, dir),
+      shadow: config.models.shadow.map((s) => ({ ...s, model: resolveModelSpec(s.model, dir), ...(s.replaces ? { replaces: resolveModelSpec(s.replaces, dir) } : {}) })),
+    },
     storage: { ...config.storage, dir: resolve(dir, config.storage.dir) },
   };
 }

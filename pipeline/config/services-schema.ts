@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ShadowModelSchema } from './shadow-schema.ts';
 
 /** Environment variables as the loader sees them. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -22,6 +23,7 @@ export const ModelsSchema = z
       )
       .default({})
       .describe('Per model id: options; default none.'),
+    shadow: z.array(ShadowModelSchema).max(32).default([]).describe('Candidate models run in shadow on camera groups (hits verified, never dispatched, until promoted); default none.'),
   })
   .prefault({})
   .describe('Detector models.');

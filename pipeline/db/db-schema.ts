@@ -10,6 +10,7 @@ export interface Database {
   units: UnitsTable;
   catalogue_versions: CatalogueVersionsTable;
   cases: CasesTable;
+  model_promotions: ModelPromotionsTable;
   verdicts: VerdictsTable;
   sightings: SightingsTable;
   evidence: EvidenceTable;
@@ -74,6 +75,8 @@ export interface CasesTable {
   reopen_count: Generated<number>;
   overdue_at: number | null;
   evidence: ColumnType<unknown, string | undefined, string>;
+  /** A shadow candidate's case (migration 0003-shadow-cases). */
+  shadow: Generated<boolean>;
 }
 
 export interface VerdictsTable {
@@ -162,4 +165,14 @@ export interface CameraMemoryTable {
   camera_id: string;
   memory: Json;
   updated_at: number;
+}
+
+/** A shadow candidate's promotion (migration 0003-shadow-cases). */
+export interface ModelPromotionsTable {
+  /** The candidate's card id. */
+  model: string;
+  promoted_at: number;
+  /** "system" (its precision reached the target) or the operator. */
+  by: string;
+  detail: ColumnType<unknown, string, string>;
 }

@@ -112,4 +112,6 @@ export interface ConfirmedEvent {
   readonly model: string;
   /** Index of the visit frame it was confirmed on. */
   readonly frameIndex: number;
+  /** Seen by a shadow candidate: its case is verified but never dispatched. Default false. */
+  readonly shadow?: boolean;
 }

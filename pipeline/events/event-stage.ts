@@ -11,8 +11,11 @@ import { type EngineCamera, evaluateVisit } from './rule-engine.ts';
 export interface EventStageOptions<R> {
   /** Per-camera rule memory (any worker may visit any camera; it survives restarts). */
   readonly memory: CameraMemoryStore;
-  /** The camera as the rules see it, and the rules that apply to it (the config can be reloaded). */
-  readonly camera: (id: string) => { readonly camera: EngineCamera; readonly rules: readonly RuleDef[] } | undefined;
+  /**
+   * The camera as the rules see it, the rules its active models serve, and those a shadow
+   * candidate ("id@version") serves (default: the same rules). The config can be reloaded.
+   */
+  readonly camera: (id: string) => { readonly camera: EngineCamera; readonly rules: readonly RuleDef[]; readonly shadowRules?: (model: string) => readonly RuleDef[] } | undefined;
   /** Where confirmed events go (cases' intake, wired by main). */
   readonly sink: ConfirmedEventSink<R>;
   /** Keeps first-sighting frames. */
@@ -33,6 +36,12 @@ export interface VisitJudgement {
 }
 
 /**
+ * Where a shadow candidate's rule memory of a camera is kept: apart from the active models' (a
+ * "#" never appears in a camera id), so its tracks neither feed nor steal the active ones.
+ */
+export const shadowMemoryKey = (cameraId: string, model: string): string => `${cameraId}#shadow:${model}`;
+
+/**
  * The stage after a visit: rules (with the camera's memory of where objects were), then hands
  * what they confirm to the sink. Runs inside the visit's camera lock, so the read-modify-write of
  * the camera's memory never races another visit of the same camera.
@@ -47,28 +56,52 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
     super();
   }
 
-  /** Runs the rules on one visit's detections and files every confirmed event. */
+  /**
+   * Runs the rules on one visit's detections and files every confirmed event; then, apart, on
+   * each shadow candidate's detections (its own memory; its events marked shadow).
+   */
   async onVisit(a: VisitAnalysis, at: number): Promise<R[]> {
     const found = this.options.camera(a.cameraId);
-    if (!found || !a.model || a.detections.length === 0 || !a.latestJpeg) return [];
-    const { camera, rules } = found;
-    if (rules.length === 0) return [];
-    const stored = await this.options.memory.load(a.cameraId);
-    const result = evaluateVisit({ camera, rules, frames: a.detections, model: a.model, at, memory: stored.memory });
-    const firstSightings = await this.rememberFirstSightings(a, stored, result.memory, rules, at);
+    const jpeg = a.latestJpeg;
+    if (!found || !jpeg) return [];
+    const visit = { ...a, latestJpeg: jpeg };
     const filed: R[] = [];
-    for (const event of result.events) {
+    if (a.model && a.detections.length > 0 && found.rules.length > 0) {
+      const judged = await this.judge(visit, found.camera, found.rules, { key: a.cameraId, frames: a.detections, model: a.model }, at, filed);
+      await this.options.onJudged?.(judged);
+    }
+    for (const s of a.shadow ?? []) {
+      const rules = found.shadowRules?.(s.model) ?? found.rules;
+      if (s.detections.length === 0 || rules.length === 0) continue;
+      await this.judge(visit, found.camera, rules, { key: shadowMemoryKey(a.cameraId, s.model), frames: s.detections, model: s.model, shadow: true }, at, filed);
+    }
+    return filed;
+  }
+
+  /** One model's (or the active models') detections through the rules, with the memory under `key`; files what they confirm into `filed`. */
+  private async judge(
+    a: VisitAnalysis & { readonly latestJpeg: Buffer },
+    camera: EngineCamera,
+    rules: readonly RuleDef[],
+    source: { readonly key: string; readonly frames: VisitAnalysis['detections']; readonly model: string; readonly shadow?: boolean },
+    at: number,
+    filed: R[],
+  ): Promise<VisitJudgement> {
+    const stored = await this.options.memory.load(source.key);
+    const result = evaluateVisit({ camera, rules, frames: source.frames, model: source.model, at, memory: stored.memory });
+    const events = source.shadow ? result.events.map((e) => ({ ...e, shadow: true })) : result.events;
+    const firstSightings = await this.rememberFirstSightings(a, stored, result.memory, rules, at);
+    for (const event of events) {
       const firstPath = event.firstSeenAt < at ? firstSightings[trackKey(event.ruleId, event.zone)]?.path : undefined;
       const first = firstPath ? await this.options.frames.read(firstPath) : undefined;
       const r = await this.options.sink.file({ event, frameJpeg: a.latestJpeg, ...(first ? { first: { jpeg: first } } : {}) });
       filed.push(r);
       this.emit('filed', r);
     }
-    await this.options.memory.save(a.cameraId, { memory: result.memory, firstSightings }, at);
+    await this.options.memory.save(source.key, { memory: result.memory, firstSightings }, at);
+    if (events.length) this.log.info({ camera: a.cameraId, events: events.map((e) => e.eventType), ...(source.shadow ? { shadow: source.model } : {}) }, 'events confirmed');
     const seen = result.memory.tracks.filter((t) => t.lastSeenAt === at).map((t) => ({ ruleId: t.ruleId, zone: t.zone, box: t.box }));
-    await this.options.onJudged?.({ cameraId: a.cameraId, at, events: result.events, seen, frameJpeg: a.latestJpeg });
-    if (filed.length) this.log.info({ camera: a.cameraId, events: result.events.map((e) => e.eventType) }, 'events confirmed');
-    return filed;
+    return { cameraId: a.cameraId, at, events, seen, frameJpeg: a.latestJpeg };
   }
 
   /** Keeps this visit's frame for every (rule, zone) whose memory starts now. */

@@ -1,6 +1,13 @@
 /** Detections of one frame with boxes normalised to 0-1 of the frame (resolution-free). */
 export type FrameDetections = readonly { label: string; classId: number; score: number; box: readonly number[] }[];
 
+/** One shadow candidate's detections of a visit. */
+export interface ShadowDetections {
+  /** The candidate, "id@version". */
+  readonly model: string;
+  readonly detections: readonly FrameDetections[];
+}
+
 /** What one visit to one camera produced: frames analysed, or why it failed, and the health after it. */
 export interface VisitAnalysis {
   readonly cameraId: string;
@@ -15,9 +22,12 @@ export interface VisitAnalysis {
   readonly sourceHeight?: number;
   /** ffmpeg spawn to first frame, ms. */
   readonly firstFrameMs?: number;
-  /** Model that analysed the frames, "id@version". */
+  /** Models that analysed the frames, "id@version" ("a@1+b@1" when the camera runs several). */
   readonly model?: string;
+  /** Per frame, the detections of every active model together. */
   readonly detections: readonly FrameDetections[];
+  /** Per shadow candidate the camera runs: its own detections per frame (verified, never dispatched). */
+  readonly shadow?: readonly ShadowDetections[];
   /** Full-resolution JPEG of the visit (the camera's latest frame). */
   readonly latestJpeg?: Buffer;
   /** Health after this visit. */

@@ -6,7 +6,7 @@ import { CameraError, StreamEndedError } from '../../streams/errors.ts';
 import { visitCamera } from '../../streams/visit.ts';
 import type { VisitPlan } from '../../streams/visit-plan.ts';
 import { EventEmitter } from 'node:events';
-import type { CameraVisitor, FrameAnalysed, FrameDetections, VisitAnalysis, VisitHooks } from './camera-visitor.ts';
+import type { CameraVisitor, FrameAnalysed, FrameDetections, ShadowDetections, VisitAnalysis, VisitHooks } from './camera-visitor.ts';
 
 /** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
 export interface HealthStore {
@@ -24,7 +24,12 @@ export interface StreamVisitorOptions {
    * loop stays free); a `Detector` runs them on this thread, one at a time.
    */
   readonly detector: FrameDetector;
-  /** Frames, spacing, timeouts; the frame size is derived from the detector's card. */
+  /**
+   * The models of one camera's visit (several allowed, each run on every frame; shadow ones kept
+   * apart). Default: `detector` alone, for every camera.
+   */
+  readonly models?: (cameraId: string) => CameraDetectors;
+  /** Frames, spacing, timeouts; the frame size is derived from the models' cards. */
   readonly plan: Omit<VisitPlan, 'outWidth' | 'outHeight' | 'evidence'>;
   readonly health: HealthStore;
   readonly healthPolicy?: Partial<HealthPolicy>;
@@ -39,7 +44,18 @@ export interface StreamVisitorOptions {
   readonly scaleIn?: 'ffmpeg' | 'js';
 }
 
+/** The detectors of one camera's visit. */
+export interface CameraDetectors {
+  /** Their detections go to the rules together. At least one. */
+  readonly active: readonly FrameDetector[];
+  /** Candidates in shadow: their detections are kept apart, per model. */
+  readonly shadow: readonly FrameDetector[];
+}
+
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
+const modelId = (d: FrameDetector): string => `${d.card.id}@${d.card.version}`;
+const sameInput = (a: FrameDetector, b: FrameDetector): boolean =>
+  a.card.input.width === b.card.input.width && a.card.input.height === b.card.input.height && a.card.input.resize === b.card.input.resize;
 
 /**
  * Visits cameras over RTSP (streams/visit) and analyses the frames with one detector. The
@@ -50,17 +66,28 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
  */
 export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }> implements CameraVisitor {
   private inference: Promise<unknown> = Promise.resolve();
-  private readonly plan: VisitPlan;
   private stopping = false;
 
   constructor(private readonly options: StreamVisitorOptions) {
     super();
-    const { input } = options.detector.card;
-    // A stretch model wants exactly its input size: ffmpeg scales and preprocessing is 1:1.
-    // Letterbox models keep the aspect ratio: ffmpeg scales to the input width, JS pads.
+  }
+
+  private detectorsOf(cameraId: string): CameraDetectors {
+    return this.options.models?.(cameraId) ?? { active: [this.options.detector], shadow: [] };
+  }
+
+  /**
+   * The visit's frame size. A stretch model wants exactly its input size: ffmpeg scales and
+   * preprocessing is 1:1. Letterbox models keep the aspect ratio: ffmpeg scales to the input
+   * width, JS pads. Models with different inputs on one camera get source-sized frames, each
+   * model's preprocessing resamples.
+   */
+  private planFor(models: readonly FrameDetector[]): VisitPlan {
+    const first = models[0] ?? this.options.detector;
+    const inJs = this.options.scaleIn === 'js' || models.some((m) => !sameInput(m, first));
+    const { input } = first.card;
     const stretch = input.resize === 'stretch';
-    const inJs = options.scaleIn === 'js';
-    this.plan = { ...options.plan, outWidth: inJs ? 0 : input.width, outHeight: inJs || !stretch ? 0 : input.height, evidence: true };
+    return { ...this.options.plan, outWidth: inJs ? 0 : input.width, outHeight: inJs || !stretch ? 0 : input.height, evidence: true };
   }
 
   /**
@@ -78,12 +105,14 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
     if (!source) {
       return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
     }
+    const models = this.detectorsOf(cameraId);
+    const model = models.active.map(modelId).join('+');
     try {
-      const r = await visitCamera(source, this.plan);
+      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]));
       health.recordSuccess(Date.now());
       await this.options.health.setHealth(cameraId, health.snapshot());
       await hooks.streamClosed?.();
-      const detections = await this.analyse(r.frames);
+      const { detections, shadow } = await this.analyse(r.frames, models);
       return {
         cameraId,
         ok: true,
@@ -91,8 +120,9 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
         sourceWidth: r.sourceWidth || r.evidence?.width || 0,
         sourceHeight: r.sourceHeight || r.evidence?.height || 0,
         firstFrameMs: Math.round(r.timings.firstFrameMs),
-        model: this.modelId(),
+        model,
         detections,
+        ...(shadow.length ? { shadow } : {}),
         ...(r.evidence ? { latestJpeg: r.evidence.jpeg } : {}),
         health: { state: health.current },
         eligibleAt: 0,
@@ -108,7 +138,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
       await hooks.streamClosed?.();
       // A stream that died mid-visit still brought frames: analyse what came.
       const partial = err instanceof StreamEndedError ? err.frames : [];
-      const detections = partial.length ? await this.analyse(partial) : [];
+      const { detections, shadow } = partial.length ? await this.analyse(partial, models) : { detections: [], shadow: [] };
       const eligibleAt = health.eligibleAt(now);
       return {
         cameraId,
@@ -116,29 +146,25 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
         errorCode: err.code,
         error: err.message,
         frames: partial.length,
-        ...(partial.length ? { model: this.modelId() } : {}),
+        ...(partial.length ? { model } : {}),
         detections,
+        ...(shadow.length ? { shadow } : {}),
         health: { state: health.current },
         eligibleAt: eligibleAt > now ? eligibleAt : 0,
       };
     }
   }
 
-  private modelId(): string {
-    const { card } = this.options.detector;
-    return `${card.id}@${card.version}`;
-  }
-
   /**
-   * Runs the detector on frames; boxes normalised to 0-1. A pool gets every frame at once (its
-   * processes run them side by side); a main-thread detector gets one frame at a time, and one
-   * visit's frames at a time per process.
+   * Runs every model of the visit on every frame; boxes normalised to 0-1. The active models'
+   * detections of a frame go together; each shadow model's stay apart. A pool gets every
+   * (frame, model) at once (its processes run them side by side); main-thread detectors get one
+   * at a time, and one visit's frames at a time per process.
    */
-  private analyse(frames: readonly RgbFrame[]): Promise<FrameDetections[]> {
-    const { detector } = this.options;
-    const one = async (frame: RgbFrame): Promise<FrameDetections> => {
+  private analyse(frames: readonly RgbFrame[], models: CameraDetectors): Promise<{ detections: FrameDetections[]; shadow: ShadowDetections[] }> {
+    const one = async (detector: FrameDetector, frame: RgbFrame): Promise<FrameDetections> => {
       const { detections, timingsMs } = await detector.detect(frame);
-      this.emit('frame', { model: this.modelId(), preprocessMs: timingsMs.preprocess, inferenceMs: timingsMs.inference });
+      this.emit('frame', { model: modelId(detector), preprocessMs: timingsMs.preprocess, inferenceMs: timingsMs.inference });
       return detections.items.map((d) => ({
         label: d.label,
         classId: d.classId,
@@ -146,11 +172,25 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
         box: [round4(d.box[0] / frame.width), round4(d.box[1] / frame.height), round4(d.box[2] / frame.width), round4(d.box[3] / frame.height)],
       }));
     };
-    if (detector.concurrency > 1) return Promise.all(frames.map(one));
-    const run = async (): Promise<FrameDetections[]> => {
-      const out: FrameDetections[] = [];
-      for (const frame of frames) out.push(await one(frame));
-      return out;
+    const all = [...models.active, ...models.shadow];
+    const assemble = (results: FrameDetections[][]): { detections: FrameDetections[]; shadow: ShadowDetections[] } => {
+      // results[m][f]: model m (active first, then shadow), frame f.
+      const active = results.slice(0, models.active.length);
+      const detections = frames.map((_, f) => active.flatMap((byFrame) => byFrame[f] ?? []));
+      const shadow = models.shadow.map((d, i) => ({ model: modelId(d), detections: results[models.active.length + i] ?? [] }));
+      return { detections, shadow };
+    };
+    if (all.every((d) => d.concurrency > 1)) {
+      return Promise.all(all.map((d) => Promise.all(frames.map((frame) => one(d, frame))))).then(assemble);
+    }
+    const run = async (): Promise<{ detections: FrameDetections[]; shadow: ShadowDetections[] }> => {
+      const results: FrameDetections[][] = [];
+      for (const d of all) {
+        const byFrame: FrameDetections[] = [];
+        for (const frame of frames) byFrame.push(await one(d, frame));
+        results.push(byFrame);
+      }
+      return assemble(results);
     };
     const next = this.inference.then(run, run);
     this.inference = next.catch(() => undefined);

@@ -107,9 +107,10 @@ export async function runMain(flags: RunFlags): Promise<number> {
     });
     say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
     if (running.database) say(`record: ${running.database.kind === 'postgres' ? `PostgreSQL ${running.database.where}` : `embedded database ${running.database.where} (single process; set DATABASE_URL to split roles)`}`);
-    if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
+    if (running.models) say(`models: ${running.models.map((c) => `${c.id}@${c.version}`).join(', ')} (each camera runs those its config names)`);
+    else if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
     if (running.rules) {
-      say(`event rules this model can raise: ${running.rules.enabled.map((r) => r.id).join(', ') || 'none'}`);
+      say(`event rules these models can raise: ${running.rules.enabled.map((r) => r.id).join(', ') || 'none'}`);
       for (const note of running.rules.disabled) say(`  idle: ${note.message}`);
     }
     if (running.api) {

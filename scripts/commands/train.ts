@@ -22,6 +22,7 @@ export interface TrainFlags {
   limit?: number;
   method: string;
   negativeKeep?: number;
+  flip?: boolean;
   modelDir: string[];
   threads: number;
 }
@@ -48,6 +49,7 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         ...(flags.limit === undefined ? {} : { limit: flags.limit }),
         ...(flags.negativeKeep === undefined ? {} : { negativeKeep: flags.negativeKeep }),
         method: flags.method as TrainMethod,
+        horizontalFlip: flags.flip ?? false,
       },
       events,
     );
@@ -86,6 +88,7 @@ export function registerTrain(program: Command): void {
       .option('--hold-out-negatives <n>', 'keep N images without objects out of training (listed beside the card) for a false-alarm test', int(0, '--hold-out-negatives'), 0)
       .option('--limit <n>', 'use only the first N training images', int(1, '--limit'))
       .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv', method, 'linear')
+      .option('--flip', 'also train on a left-right mirrored copy of every training image (twice the caching and epoch time)')
       .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned-pointwise)', numberIn(0.01, 1, '--negative-keep')),
   ).action(async (flags: TrainFlags) => {
     process.exitCode = await runTrainCommand(flags);

@@ -21,12 +21,12 @@ describe('gridworker validate (command line)', () => {
   it('accepts the demo config with --env for ${NAME} substitution', async () => {
     const r = await cli('validate', demo, '--env', 'RTSP_PORT=8554', '--env', 'CLOSED_PORT=1');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/^ok: 9 cameras \(3 key/);
+    expect(r.stdout).toMatch(/^ok: 11 cameras \(4 key/);
   });
 
   it('exits 1 naming an unset variable with its key path', async () => {
     const r = await cli('validate', demo, '--env', 'RTSP_PORT=8554');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cameras.8.url: environment variable CLOSED_PORT is not set');
+    expect(r.stderr).toContain('cameras.10.url: environment variable CLOSED_PORT is not set');
   });
 });

@@ -22,7 +22,7 @@ describe('gridworker validate', () => {
   it('summarises a good file', async () => {
     const r = await validate(fixture('demo.yaml'), { env: { RTSP_PORT: '8554', CLOSED_PORT: '1' } });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^ok: 9 cameras \(3 key, 3 normal, 3 low; 9 enabled\) in 5 grids, 6 zones, 3 time windows/);
+    expect(r.out).toMatch(/^ok: 11 cameras \(4 key, 4 normal, 3 low; 11 enabled\) in 7 grids, 6 zones, 3 time windows \(UTC\), detectors: picodet-s-416-coco, picodet-s-416-garbage, picodet-s-416-fire-smoke$/m);
   });
 
   it.each([

@@ -73,7 +73,7 @@ export const DEFAULT_STREAMS: readonly StreamSpec[] = [
   { path: 'gop4', source: { kind: 'still', image: cocoImage('000000000073') }, gopSeconds: 4 },
   { path: 'motion', source: { kind: 'pan', image: cocoImage('000000000071') }, ...WIDE },
   { path: 'secure', source: { kind: 'still', image: cocoImage('000000000641') }, ...WIDE },
-  // For the trained garbage and fire / smoke models (demo-garbage.yaml, demo-fire.yaml).
+  // For the trained garbage and fire / smoke models (demo.yaml cameras lane-bins and yard-smoke).
   { path: 'overflowing-bin', source: { kind: 'still', image: sceneImage('overflowing-bin') } },
   { path: 'smoke', source: { kind: 'still', image: sceneImage('smoke') } },
 ];
