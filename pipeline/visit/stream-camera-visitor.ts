@@ -37,6 +37,8 @@ export interface StreamVisitorOptions {
    * detector costs more than swscale's bilinear scale inside ffmpeg.
    */
   readonly scaleIn?: 'ffmpeg' | 'js';
+  /** Who forks ffmpeg (see VisitOptions.spawnFrom). Default `spawner`. */
+  readonly spawnFrom?: 'spawner' | 'self';
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
@@ -79,7 +81,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
       return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
     }
     try {
-      const r = await visitCamera(source, this.plan);
+      const r = await visitCamera(source, this.plan, undefined, this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {});
       health.recordSuccess(Date.now());
       await this.options.health.setHealth(cameraId, health.snapshot());
       await hooks.streamClosed?.();
