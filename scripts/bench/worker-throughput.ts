@@ -12,7 +12,8 @@
  *
  * A setting is `auto` (the defaults), `main:N` (detector on the main thread, N visits in flight:
  * the behaviour before the detector pool) or `T:N` (T detector threads, N visits); a `/js` suffix
- * scales frames in JS instead of ffmpeg. The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
+ * scales frames in JS instead of ffmpeg, a `/self` suffix forks ffmpeg from the patrol process
+ * itself instead of from the spawner process (the behaviour before it). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
  * and 4 s) built from committed photos.
  */
 import { spawn } from 'node:child_process';
@@ -27,6 +28,7 @@ import { parseConfig } from '../../pipeline/config/load-config.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
 import { startGridworker } from '../../pipeline/gridworker-main.ts';
+import { sharedSpawner } from '../../streams/ffmpeg-spawner.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { DEFAULT_STREAMS, HD_STREAMS, type RtspTestServer, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { numberIn } from '../commands/model-options.ts';
@@ -44,24 +46,29 @@ const program = new Command('worker-throughput')
   .option('--model <spec>', 'detector', 'picodet-s-416-coco')
   .option('--no-simulate', 'skip the workers-needed simulation')
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'worker-throughput.json'))
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each measurement process into this folder')
   .option('--child <json>', '(internal) run one measurement in this process and print its row')
   .parse();
-const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; child?: string }>();
+const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; cpuProf?: string; child?: string }>();
 
 interface Setting {
   readonly name: string;
   readonly detectorProcesses: number | 'auto';
   readonly visits: number | 'auto';
   readonly scaleIn: 'ffmpeg' | 'js';
+  readonly spawnFrom: 'spawner' | 'self';
 }
 
 function parseSetting(text: string): Setting {
-  const [main = '', suffix] = text.split('/');
-  const scaleIn = suffix === 'js' ? 'js' : 'ffmpeg';
-  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn };
+  const [main = '', ...suffixes] = text.split('/');
+  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self');
+  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js or /self)`);
+  const scaleIn = suffixes.includes('js') ? 'js' : 'ffmpeg';
+  const spawnFrom = suffixes.includes('self') ? 'self' : 'spawner';
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom };
   const m = /^(main|\d+):(\d+)$/.exec(main);
-  if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js)`);
-  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn };
+  if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js, /self)`);
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom };
 }
 
 /** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
@@ -154,7 +161,7 @@ async function measure(job: ChildJob): Promise<Row> {
   const prefix = `wtp${job.set}r${job.round}${s.name.replace(/\W/g, '')}${process.pid}`;
   const storage = join(job.dir, prefix);
   const config = parseConfig(configText(job, s, prefix, storage), join(job.dir, `${prefix}.yaml`));
-  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn });
+  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn, ffmpegSpawnFrom: s.spawnFrom });
   const done: VisitRecord[] = [];
   let measuring = false;
   running.worker!.on('visit', (v) => {
@@ -164,8 +171,11 @@ async function measure(job: ChildJob): Promise<Row> {
   const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
     const self = await procCpuS('self');
     const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
-    // Reaped children of this process are the ffmpeg runs (detector processes live until close).
-    return { ffmpeg: self.children, process: self.own + detectors.reduce((a, d) => a + d.own, 0) };
+    const spawnerPid = sharedSpawner().pid;
+    const spawner = spawnerPid === undefined ? { own: 0, children: 0 } : await procCpuS(spawnerPid);
+    // Reaped children of this process, or of the spawner process, are the ffmpeg runs (detector
+    // processes and the spawner live until close); the spawner's own forking counts as the process's.
+    return { ffmpeg: self.children + spawner.children, process: self.own + spawner.own + detectors.reduce((a, d) => a + d.own, 0) };
   };
   const delay = monitorEventLoopDelay({ resolution: 10 });
   try {
@@ -212,7 +222,8 @@ async function measure(job: ChildJob): Promise<Row> {
 
 /** Runs one measurement in a child process (same flags) and returns its row. */
 function measureInChild(job: ChildJob): Promise<Row> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, '--child', JSON.stringify(job)];
+  const prof = opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : [];
+  const args = [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, '--child', JSON.stringify(job)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
