@@ -21,6 +21,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
@@ -46,7 +47,7 @@ const program = new Command('worker-throughput')
   .option('--model <spec>', 'detector', 'picodet-s-416-coco')
   .option('--no-simulate', 'skip the workers-needed simulation')
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'worker-throughput.json'))
-  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each measurement process into this folder')
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each measurement window (main thread of the patrol process) into this folder')
   .option('--child <json>', '(internal) run one measurement in this process and print its row')
   .parse();
 const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; cpuProf?: string; child?: string }>();
@@ -122,6 +123,21 @@ function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: numb
   });
 }
 
+/** Starts the V8 profiler of this thread; the returned function stops it and writes the profile. */
+async function startProfiler(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> => new Promise((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(profile));
+  };
+}
+
 /** One measurement, run in a fresh process of its own (its memory, CPU and event loop alone). */
 interface ChildJob {
   readonly set: string;
@@ -184,9 +200,11 @@ async function measure(job: ChildJob): Promise<Row> {
     delay.enable();
     measuring = true;
     const control = controlLoopDelay(opts.seconds);
+    const profiler = opts.cpuProf ? await startProfiler() : undefined;
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
     delay.disable();
+    if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}.cpuprofile`));
     const idle = await control;
     const c1 = await cpu();
     const ok = done.filter((v) => v.ok);
@@ -222,8 +240,8 @@ async function measure(job: ChildJob): Promise<Row> {
 
 /** Runs one measurement in a child process (same flags) and returns its row. */
 function measureInChild(job: ChildJob): Promise<Row> {
-  const prof = opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : [];
-  const args = [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, '--child', JSON.stringify(job)];
+  const prof = opts.cpuProf ? ['--cpu-prof', opts.cpuProf] : [];
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, ...prof, '--child', JSON.stringify(job)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
