@@ -22,7 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
@@ -47,7 +47,7 @@ const program = new Command('worker-throughput')
   .option('--model <spec>', 'detector', 'picodet-s-416-coco')
   .option('--no-simulate', 'skip the workers-needed simulation')
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'worker-throughput.json'))
-  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each measurement window (main thread of the patrol process) into this folder')
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile and a sampling heap profile of each measurement window (main thread of the patrol process) into this folder')
   .option('--child <json>', '(internal) run one measurement in this process and print its row')
   .parse();
 const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; cpuProf?: string; child?: string }>();
@@ -99,6 +99,8 @@ interface Row {
   ofCeiling: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** Time the patrol process's main thread spent in garbage collection, per visit (ms). */
+  gcMsPerVisit: number;
   /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
   idleControlLoopP99Ms: number;
   load1: number;
@@ -123,18 +125,26 @@ function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: numb
   });
 }
 
-/** Starts the V8 profiler of this thread; the returned function stops it and writes the profile. */
-async function startProfiler(): Promise<(file: string) => Promise<void>> {
+/**
+ * Starts the V8 CPU profiler and the sampling heap profiler of this thread; the returned function
+ * stops both and writes `<base>.cpuprofile` and `<base>.heapprofile` (allocations by call site).
+ */
+async function startProfiler(): Promise<(base: string) => Promise<void>> {
   const session = new Session();
   session.connect();
-  const post = (method: string): Promise<unknown> => new Promise((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  const post = (method: string, params?: object): Promise<unknown> => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
   await post('Profiler.enable');
+  await post('HeapProfiler.enable');
   await post('Profiler.start');
-  return async (file) => {
+  // Every allocation sampled, also those already collected again (what makes the GC work).
+  await post('HeapProfiler.startSampling', { includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async (base) => {
     const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    const { profile: heap } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
     session.disconnect();
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(profile));
+    await mkdir(dirname(base), { recursive: true });
+    await writeFile(`${base}.cpuprofile`, JSON.stringify(profile));
+    await writeFile(`${base}.heapprofile`, JSON.stringify(heap));
   };
 }
 
@@ -201,10 +211,16 @@ async function measure(job: ChildJob): Promise<Row> {
     measuring = true;
     const control = controlLoopDelay(opts.seconds);
     const profiler = opts.cpuProf ? await startProfiler() : undefined;
+    let gcMs = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gc.observe({ entryTypes: ['gc'] });
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
     delay.disable();
-    if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}.cpuprofile`));
+    gc.disconnect();
+    if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}`));
     const idle = await control;
     const c1 = await cpu();
     const ok = done.filter((v) => v.ok);
@@ -229,6 +245,7 @@ async function measure(job: ChildJob): Promise<Row> {
       ofCeiling: Number((perMinute / ceiling).toFixed(2)),
       eventLoopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
       eventLoopMaxMs: Number((delay.max / 1e6).toFixed(1)),
+      gcMsPerVisit: Number((gcMs / n).toFixed(1)),
       idleControlLoopP99Ms: Number(idle.p99Ms.toFixed(1)),
       load1: Number(loadavg()[0]!.toFixed(2)),
     };
@@ -297,6 +314,7 @@ try {
         ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        gcMsPerVisit: Number(avg((r) => r.gcMsPerVisit).toFixed(1)),
         idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
         load1: Number(avg((r) => r.load1).toFixed(1)),
       };
@@ -305,8 +323,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.load1]),
+      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
