@@ -30,16 +30,17 @@ function connectStream(path, header) {
 
 async function start(request) {
   const { id, command, args, stdin, socketPath } = request;
-  let out;
-  let err;
-  try {
-    out = await connectStream(socketPath, `${id} out\n`);
-    err = await connectStream(socketPath, `${id} err\n`);
-  } catch (e) {
-    out?.destroy();
-    send({ kind: 'spawn-error', id, message: `cannot reach the parent's socket: ${e.message}` });
+  // Both connections at once: every step here is time before ffmpeg starts.
+  const [o, e] = await Promise.allSettled([connectStream(socketPath, `${id} out\n`), connectStream(socketPath, `${id} err\n`)]);
+  if (o.status === 'rejected' || e.status === 'rejected') {
+    if (o.status === 'fulfilled') o.value.destroy();
+    if (e.status === 'fulfilled') e.value.destroy();
+    const why = o.status === 'rejected' ? o.reason : e.status === 'rejected' ? e.reason : undefined;
+    send({ kind: 'spawn-error', id, message: `cannot reach the parent's socket: ${why?.message ?? why}` });
     return;
   }
+  const out = o.value;
+  const err = e.value;
   let child;
   try {
     child = spawn(command, args, { stdio: [stdin === null ? 'ignore' : 'pipe', out, err] });
