@@ -3,10 +3,15 @@
  * instead of from this one, so that this process's event loop never waits for a fork.
  *
  * Why: Linux `fork()` copies the page tables of the process that forks, and libuv forks on the
- * event-loop thread. From the all-in-one process (API, patrol, Redis, the events stage: a few
- * hundred MB resident) every ffmpeg spawn stalled the loop for milliseconds to tens of
- * milliseconds, and a CPU profile of a patrol put most of the main thread's busy time there. The
- * spawner is a bare Node process (~40 MB) started once; its forks are cheap and block only it.
+ * event-loop thread. Measured (scripts/bench/worker-throughput.ts --cpu-prof, 24 fixture cameras,
+ * 8 visits in flight, 2 cores at load 12-19): in the all-in-one process (API, patrol, the embedded
+ * database, the events stage) `ChildProcess.spawn` of ffmpeg took 82 ms median, 165 ms p90 on
+ * the main thread (2-3 ms from a bare Node process) and was 36 % of its busy time; its busy time
+ * per visit fell from 413 to 161 ms with the spawner, and the event-loop delay p99 from 234-369 ms
+ * to 83-144 ms (an idle Node process beside it: 35-82 ms, the load's share). First frame through
+ * the spawner, paired with forking here: +4 ms median (IQR -14..+15, within noise;
+ * credentials-first-frame.ts --compare spawner). The spawner is a bare Node process (~40 MB)
+ * started once; its forks are cheap and block only it.
  *
  * How the bytes travel: this process listens on a unix socket in a private (0700) folder. For
  * each run the spawner connects twice, names the run and the stream in a header line, and gives
