@@ -4,8 +4,8 @@
 // forks: the smaller this process, the cheaper every spawn).
 //
 // For each run it connects twice to the parent's unix socket, writes a header line naming the
-// run and the stream ("<id> out" / "<id> err"), and hands the two connections to ffmpeg as its
-// stdout and stderr; its own copies are closed right after the spawn, so the parent reads
+// run, the stream and the parent's token ("<id> out <token>" / "<id> err <token>"), and hands
+// the two connections to ffmpeg as its stdout and stderr; its own copies are closed right after the spawn, so the parent reads
 // ffmpeg's bytes straight from the kernel and sees EOF when ffmpeg exits. The stdin script (it
 // may hold camera credentials) comes over the IPC channel and goes to ffmpeg's stdin pipe.
 import { spawn } from 'node:child_process';
@@ -29,9 +29,9 @@ function connectStream(path, header) {
 }
 
 async function start(request) {
-  const { id, command, args, stdin, socketPath } = request;
+  const { id, command, args, stdin, socketPath, token } = request;
   // Both connections at once: every step here is time before ffmpeg starts.
-  const [o, e] = await Promise.allSettled([connectStream(socketPath, `${id} out\n`), connectStream(socketPath, `${id} err\n`)]);
+  const [o, e] = await Promise.allSettled([connectStream(socketPath, `${id} out ${token}\n`), connectStream(socketPath, `${id} err ${token}\n`)]);
   if (o.status === 'rejected' || e.status === 'rejected') {
     if (o.status === 'fulfilled') o.value.destroy();
     if (e.status === 'fulfilled') e.value.destroy();

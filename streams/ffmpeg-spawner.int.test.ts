@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-server.ts';
 import { CameraError } from './errors.ts';
@@ -56,6 +57,27 @@ describe('ffmpeg started by the spawner process', () => {
     let own: number | undefined;
     await visitCamera({ id: 'cam-s', url: rtsp.url('street-bus') }, plan, undefined, { spawnFrom: 'self', onSpawn: (pid) => (own = parentOf(pid)) });
     expect(own).toBe(process.pid);
+  });
+
+  it('a connection to the socket without the spawner\'s token is dropped, and the visit in flight keeps its own frames', async () => {
+    let spawned!: () => void;
+    const running = new Promise<void>((r) => (spawned = r));
+    const visit = visitCamera({ id: 'cam-t', url: rtsp.url('street-bus') }, { ...plan, frames: 3 }, undefined, { onSpawn: () => spawned() });
+    await running;
+    const path = await sharedSpawner().socketPath();
+    expect(path.startsWith('\0')).toBe(true); // abstract namespace: nothing on disk
+    // Every run id this spawner may have handed out, as stdout, with a wrong token and a fake frame.
+    const intruders = Array.from({ length: 20 }, (_, i) => {
+      const s = createConnection(path);
+      s.on('error', () => {});
+      s.write(`${i + 1} out ${'0'.repeat(32)}\n`);
+      s.write(Buffer.alloc(320 * 240 * 3, 7));
+      return new Promise<void>((r) => s.once('close', () => r()));
+    });
+    await Promise.all(intruders); // the server closed every one
+    const r = await visit;
+    expect(r.frames).toHaveLength(3);
+    for (const f of r.frames) expect(f.data.every((b) => b === 7)).toBe(false);
   });
 
   it('the spawner killed mid-visit: the visit fails with a camera error, its ffmpeg is gone, the next visit starts a new spawner', async () => {

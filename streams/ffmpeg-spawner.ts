@@ -13,9 +13,12 @@
  * credentials-first-frame.ts --compare spawner). The spawner is a bare Node process (~40 MB)
  * started once; its forks are cheap and block only it.
  *
- * How the bytes travel: this process listens on a unix socket in a private (0700) folder. For
- * each run the spawner connects twice, names the run and the stream in a header line, and gives
- * the two connections to ffmpeg as stdout and stderr, closing its own copies. So frames go from
+ * How the bytes travel: this process listens on a unix socket (Linux: in the abstract namespace,
+ * so nothing is left on disk by a process that is killed; elsewhere in a private 0700 folder). For
+ * each run the spawner connects twice, names the run, the stream and this spawner's secret token
+ * (sent to it over the IPC channel; a connection without it is dropped, so no other local user can
+ * inject frames) in a header line, and gives the two connections to ffmpeg as stdout and stderr,
+ * closing its own copies. So frames go from
  * ffmpeg to this process through the kernel as they did through a pipe (no relay, no copy in the
  * spawner), and EOF comes when ffmpeg exits. The stdin script (which may hold a camera's
  * credentials) goes over the private IPC channel to ffmpeg's stdin pipe: never on argv, never in
@@ -28,6 +31,7 @@
  * timers and sockets).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,8 +41,8 @@ import { existsSync } from 'node:fs';
 import { RemoteFfmpeg } from './remote-ffmpeg.ts';
 
 const ENTRY = fileURLToPath(new URL('./ffmpeg-spawner-entry.mjs', import.meta.url));
-/** Longest header line the spawner writes ("<id> out\n"). */
-const MAX_HEADER = 64;
+/** Longest header line the spawner writes ("<id> out <token>\n"). */
+const MAX_HEADER = 128;
 
 /** Messages from the spawner process. */
 type SpawnerReply =
@@ -64,6 +68,8 @@ export class FfmpegSpawner {
   private readonly runs = new Map<number, RemoteFfmpeg>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  /** Proves a connection comes from this process's spawner (it learns the token over IPC). */
+  private readonly token = randomBytes(16).toString('hex');
   private readonly removeDir = (): void => {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   };
@@ -71,6 +77,13 @@ export class FfmpegSpawner {
   /** Pid of the spawner process now running (undefined before the first launch or after it died). */
   get pid(): number | undefined {
     return this.child?.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+
+  /** The socket ffmpeg's output comes in on (once the first launch has started listening). */
+  async socketPath(): Promise<string> {
+    const address = (await this.listen()).address();
+    if (typeof address !== 'string') throw new FfmpegSpawnError('the spawner socket has no path');
+    return address;
   }
 
   /**
@@ -92,7 +105,7 @@ export class FfmpegSpawner {
       (server) => {
         const address = server.address();
         if (typeof address !== 'string') throw new FfmpegSpawnError('the spawner socket has no path');
-        this.process().send({ kind: 'spawn', id, command, args, stdin, socketPath: address });
+        this.process().send({ kind: 'spawn', id, command, args, stdin, socketPath: address, token: this.token });
       },
     ).catch((err: unknown) => run.failed(new FfmpegSpawnError(`cannot start ffmpeg through the spawner: ${(err as Error).message}`, { cause: err })));
     return run;
@@ -100,13 +113,18 @@ export class FfmpegSpawner {
 
   private listen(): Promise<Server> {
     this.listening ??= new Promise<Server>((resolve, reject) => {
-      // /dev/shm when there is one: the socket file never touches a disk. mkdtemp makes it 0700,
-      // so no other local user can connect and inject frames.
-      this.dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gw-ffmpeg-'));
-      process.once('exit', this.removeDir);
+      let path: string;
+      if (process.platform === 'linux') {
+        path = `\0gridworker-ffmpeg-${process.pid}-${randomBytes(8).toString('hex')}`;
+      } else {
+        // A private (0700) folder, on tmpfs when there is one.
+        this.dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gw-ffmpeg-'));
+        process.once('exit', this.removeDir);
+        path = join(this.dir, 's');
+      }
       const server = createServer((socket) => this.accept(socket));
       server.once('error', reject);
-      server.listen(join(this.dir, 's'), () => {
+      server.listen(path, () => {
         server.unref();
         resolve(server);
       });
@@ -125,9 +143,9 @@ export class FfmpegSpawner {
         return;
       }
       socket.off('data', onData);
-      const [idText, kind] = head.subarray(0, nl).toString('latin1').split(' ');
+      const [idText, kind, token = ''] = head.subarray(0, nl).toString('latin1').split(' ');
       const run = this.runs.get(Number(idText));
-      if (!run || (kind !== 'out' && kind !== 'err')) {
+      if (!run || (kind !== 'out' && kind !== 'err') || !this.tokenMatches(token)) {
         socket.destroy();
         return;
       }
@@ -135,6 +153,12 @@ export class FfmpegSpawner {
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
+  }
+
+  private tokenMatches(token: string): boolean {
+    const given = Buffer.from(token, 'latin1');
+    const want = Buffer.from(this.token, 'latin1');
+    return given.length === want.length && timingSafeEqual(given, want);
   }
 
   /** The spawner process, started (again) when there is none. */
