@@ -4,6 +4,7 @@ import type { FrameDetector } from '../models/frame-detector.ts';
 import type { ModelCard } from '../models/model-card.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
+import { closeSharedSpawner } from '../streams/ffmpeg-spawner.ts';
 import { createApiApp } from './api/api-app.ts';
 import type { ApiCamera } from './api/api-context.ts';
 import { type HttpServer, listen } from './api/http-server.ts';
@@ -90,6 +91,8 @@ export interface MainOptions {
   readonly cores?: number;
   /** Where frames are scaled to the model input (see StreamVisitorOptions.scaleIn). Default `ffmpeg`. */
   readonly frameScaling?: 'ffmpeg' | 'js';
+  /** Who forks ffmpeg (see VisitOptions.spawnFrom). Default `spawner`; `self` for comparison. */
+  readonly ffmpegSpawnFrom?: 'spawner' | 'self';
 }
 
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
@@ -199,7 +202,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       await promotions!.refresh();
       log.info({ models: models.cards.map((c) => c.id), shadow: models.shadows.map((s) => s.model) }, 'models loaded');
       log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
-      closers.push({ name: 'ffmpeg', run: () => killAll() });
+      closers.push({ name: 'ffmpeg', run: () => killAll().finally(() => closeSharedSpawner()) });
       const healthRedis = createRedis(options.redisUrl, 'worker');
       closers.push({ name: 'worker redis', run: () => closeRedis(healthRedis) });
       const p = config.patrol;
@@ -213,6 +216,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
         health: new PatrolStore(healthRedis, config.redis.prefix),
         ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
+        ...(options.ffmpegSpawnFrom ? { spawnFrom: options.ffmpegSpawnFrom } : {}),
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,

@@ -1,24 +1,32 @@
 /**
  * Every ffmpeg child this process started and that has not exited yet. Visits register their
  * process here so that shutdown (`killAll`) and tests (`liveFfmpegCount`) can see leaks, and so
- * that no ffmpeg outlives this Node process: on `process.exit` the remaining ones get SIGKILL.
+ * that no ffmpeg outlives this Node process: on `process.exit` the remaining ones get SIGKILL
+ * (those of the spawner process are also stopped by it when this process's channel closes).
  */
-import type { ChildProcess } from 'node:child_process';
+import type { FfmpegProcess } from './remote-ffmpeg.ts';
 
-const live = new Map<number, ChildProcess>();
+const live = new Map<number, FfmpegProcess>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Synchronous by necessity ('exit' listeners cannot wait): SIGKILL whatever is left.
+  // Synchronous by necessity ('exit' listeners cannot wait): SIGKILL whatever is left, by pid
+  // (a message to the spawner process would not leave before this process is gone).
   process.once('exit', () => {
-    for (const child of live.values()) child.kill('SIGKILL');
+    for (const pid of live.keys()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
   });
 }
 
 /** Tracks `child` until it exits. Safe to call twice for the same process. */
-export function registerFfmpeg(child: ChildProcess): void {
+export function registerFfmpeg(child: FfmpegProcess): void {
   const pid = child.pid;
   if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   installExitHook();
@@ -40,7 +48,7 @@ export function liveFfmpegPids(): number[] {
  * Resolves when `child` has exited; sends SIGTERM first (ffmpeg then tears the RTSP session
  * down, which frees the camera's session slot), SIGKILL after `graceMs`.
  */
-export function stopFfmpeg(child: ChildProcess, graceMs = 500): Promise<void> {
+export function stopFfmpeg(child: FfmpegProcess, graceMs = 500): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

@@ -1,13 +1,19 @@
 /**
- * Runs ffmpeg once for a visit through fluent-ffmpeg and reports how it went; never rejects.
+ * Runs ffmpeg once for a visit and reports how it went; never rejects.
+ *
+ * ffmpeg is forked by the spawner process by default (ffmpeg-spawner.ts: a fork from this
+ * process would stall its event loop), with the argument list fluent-ffmpeg would build; frames
+ * and stderr come back over unix-socket connections ffmpeg writes to directly. `spawnFrom: 'self'`
+ * runs it from this process through fluent-ffmpeg instead (kept for comparison in benchmarks).
  *
  * How fluent-ffmpeg is used, and where it is bypassed:
  * - The command is built with `.input().inputOptions().output(writable).outputOptions()` (a second
  *   `.output(file)` for the evidence JPEG). Options go in as separate arguments so fluent-ffmpeg
- *   never splits them on spaces.
+ *   never splits them on spaces. The spawner path lays the same parts out the same way.
  * - `-f` is given as an output option rather than `.format()`; fluent-ffmpeg probes `ffmpeg
  *   -formats` and `-encoders` before the first run of a process either way (cached afterwards;
- *   `prepareFfmpeg()` pays that up front).
+ *   `prepareFfmpeg()` pays that up front). Its ffmpeg path (FFMPEG_PATH, `setFfmpegPath`) is
+ *   used on both paths.
  * - The raw frames go to a Writable with `emitClose: false`: fluent-ffmpeg kills ffmpeg 20 ms
  *   after its output stream emits 'close', which could cut ffmpeg's RTSP TEARDOWN short.
  * - The child process (`ffmpegProc`, not in fluent-ffmpeg's types) is taken on 'start' to
@@ -24,6 +30,9 @@ import { baselineArgs, evidenceOutputArgs, globalArgs, rawVideoOutputArgs, rtspI
 import { FfmpegLogParser } from './ffmpeg-log.ts';
 import { registerFfmpeg, stopFfmpeg } from './ffmpeg-registry.ts';
 import { FrameSlicer } from './frame-slicer.ts';
+import { sharedSpawner } from './ffmpeg-spawner.ts';
+import { LineSplitter } from './line-splitter.ts';
+import type { FfmpegProcess } from './remote-ffmpeg.ts';
 import { stdinInput } from './stdin-input.ts';
 import type { VisitOptions, VisitPlan } from './visit-plan.ts';
 
@@ -52,11 +61,17 @@ export interface RunOutcome {
   readonly frameAt: readonly number[];
 }
 
+/** fluent-ffmpeg's ffmpeg path (FFMPEG_PATH, `setFfmpegPath`, or PATH; cached by it): '' when none. */
+function ffmpegPath(): Promise<string> {
+  type WithPath = { _getFfmpegPath(cb: (err: Error | null, path?: string) => void): void };
+  return new Promise((resolve, reject) => (ffmpeg() as unknown as WithPath)._getFfmpegPath((err, path) => (err ? reject(err) : resolve(path ?? ''))));
+}
+
 /** Runs ffmpeg once and reports how it went; never rejects. */
 export class FfmpegRun {
   private readonly t0: number;
   private spawnAt = Number.NaN;
-  private child: ChildProcess | undefined;
+  private child: FfmpegProcess | undefined;
   private readonly log = new FfmpegLogParser();
   private readonly stderr: string[] = [];
   private readonly slicer: FrameSlicer;
@@ -89,25 +104,15 @@ export class FfmpegRun {
       const { visitMs } = this.plan.timeouts;
       this.arm(visitMs - (performance.now() - this.t0), () => this.stop({ kind: 'timeout', phase: 'visit', ms: visitMs }));
       this.signal?.addEventListener('abort', this.onAbort, { once: true });
-      const command = this.command();
-      command.on('start', () => this.onStart(command));
-      command.on('stderr', (line: string) => this.onStderr(line));
-      command.on('end', () => this.onFfmpegDone(undefined));
-      command.on('error', (err: Error) => this.onFfmpegDone(err));
-      command.run();
+      if (this.options.spawnFrom === 'self') this.runHere();
+      else this.runInSpawner();
     });
   }
 
-  private command(): ffmpeg.FfmpegCommand {
+  /** ffmpeg's arguments in parts; `script` is the stdin script (null: the URL is on argv). */
+  private parts(): { inputOptions: string[]; script: string | null; output: string[] } {
     const { plan } = this;
     const socketTimeoutMs = plan.timeouts.connectMs + SOCKET_TIMEOUT_MARGIN_MS;
-    const sink = new Writable({
-      emitClose: false,
-      write: (chunk: Buffer, _enc, cb) => {
-        this.slicer.push(chunk);
-        cb();
-      },
-    });
     let input: string[];
     let output: string[];
     if (this.options.flags === 'baseline') {
@@ -118,28 +123,72 @@ export class FfmpegRun {
       input = rtspInputArgs({ socketTimeoutMs, keyframesOnly: plan.keyframesOnly ?? false, ...(this.options.decoderThreads !== undefined ? { decoderThreads: this.options.decoderThreads } : {}) });
       output = rawVideoOutputArgs({ width: plan.outWidth, height: plan.outHeight, frames: plan.frames, spacingMs: plan.spacingMs });
     }
-    const cmd = ffmpeg();
-    if (this.options.urlOnCommandLine === true) {
-      cmd.input(this.url).inputOptions(...globalArgs(), ...input);
-    } else {
-      // The URL (with its credentials) goes through stdin, never into argv (see stdin-input.ts).
-      const via = stdinInput(this.url, input);
-      cmd.input(Readable.from([via.script])).inputOptions(...globalArgs(), ...via.args);
-    }
-    cmd.output(sink).outputOptions(...output);
-    if (this.jpegPath !== undefined) cmd.output(this.jpegPath).outputOptions(...evidenceOutputArgs());
-    return cmd;
+    if (this.options.urlOnCommandLine === true) return { inputOptions: [...globalArgs(), ...input], script: null, output };
+    // The URL (with its credentials) goes through stdin, never into argv (see stdin-input.ts).
+    const via = stdinInput(this.url, input);
+    return { inputOptions: [...globalArgs(), ...via.args], script: via.script, output };
   }
 
-  private onStart(command: ffmpeg.FfmpegCommand): void {
-    // fluent-ffmpeg sets `ffmpegProc` right before emitting 'start'; its typings omit it.
-    const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
-    this.spawnAt = performance.now();
-    if (!child) return;
+  /** ffmpeg forked by this process, through fluent-ffmpeg. */
+  private runHere(): void {
+    const { inputOptions, script, output } = this.parts();
+    const sink = new Writable({
+      emitClose: false,
+      write: (chunk: Buffer, _enc, cb) => {
+        this.slicer.push(chunk);
+        cb();
+      },
+    });
+    const command = ffmpeg();
+    command.input(script === null ? this.url : Readable.from([script])).inputOptions(...inputOptions);
+    command.output(sink).outputOptions(...output);
+    if (this.jpegPath !== undefined) command.output(this.jpegPath).outputOptions(...evidenceOutputArgs());
+    command.on('start', () => {
+      // fluent-ffmpeg sets `ffmpegProc` right before emitting 'start'; its typings omit it.
+      const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+      this.spawnAt = performance.now();
+      if (child) this.onStart(child, child.stdout);
+    });
+    command.on('stderr', (line: string) => this.onStderr(line));
+    command.on('end', () => this.onFfmpegDone(undefined));
+    command.on('error', (err: Error) => this.onFfmpegDone(err));
+    command.run();
+  }
+
+  /**
+   * ffmpeg forked by the spawner process (ffmpeg-spawner.ts) with the same arguments fluent-ffmpeg
+   * would give it (inputs, `-y` for a file output, outputs; streams become pipe:0 / pipe:1).
+   */
+  private runInSpawner(): void {
+    const { inputOptions, script, output } = this.parts();
+    const args = [...inputOptions, '-i', script === null ? this.url : 'pipe:0'];
+    if (this.jpegPath !== undefined) args.push('-y');
+    args.push(...output, 'pipe:1');
+    if (this.jpegPath !== undefined) args.push(...evidenceOutputArgs(), this.jpegPath);
+    ffmpegPath().then(
+      (command) => {
+        if (command === '') return this.onFfmpegDone(new Error('Cannot find ffmpeg'));
+        const proc = sharedSpawner().launch(command, args, script);
+        proc.stdout.on('data', (chunk: Buffer) => this.slicer.push(chunk));
+        const lines = new LineSplitter((line) => this.onStderr(line));
+        proc.stderr.on('data', (text: string) => lines.push(text));
+        proc.stderr.on('end', () => lines.end());
+        proc.once('spawn', () => {
+          this.spawnAt = performance.now();
+          this.onStart(proc, proc.stdout);
+        });
+        proc.once('error', (err) => this.onFfmpegDone(err));
+        proc.once('exit', () => this.onFfmpegDone(undefined));
+      },
+      (err: unknown) => this.onFfmpegDone(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  private onStart(child: FfmpegProcess, stdout: Readable | null): void {
+    if (child.pid === undefined) return;
     this.child = child;
     registerFfmpeg(child);
-    if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
-    const stdout = child.stdout;
+    this.options.onSpawn?.(child.pid);
     if (stdout) stdout.once('close', () => this.onStdoutDone());
     else this.stdoutDone = true;
     if (this.stopped) {

@@ -105,4 +105,10 @@ export interface VisitOptions {
    * Benchmarks only: the credentials are then visible to every local user (`ps`). Default false.
    */
   readonly urlOnCommandLine?: boolean;
+  /**
+   * Who forks ffmpeg: `spawner` (a small long-lived child process, ffmpeg-spawner.ts; this
+   * process's event loop never waits for the fork) or `self` (this process through
+   * fluent-ffmpeg; a fork from a large process stalls its event loop). Default `spawner`.
+   */
+  readonly spawnFrom?: 'spawner' | 'self';
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RtspTestServer, type SilentServer, freePort, startRtspServer, startSilentServer } from '../test-fixtures/lib/rtsp-server.ts';
 import { CameraAuthError, type CameraError, CameraNotFoundError, CameraRefusedError, CameraTimeoutError, StreamEndedError, VisitAbortedError } from './errors.ts';
 import { liveFfmpegCount } from './ffmpeg-registry.ts';
+import { sharedSpawner } from './ffmpeg-spawner.ts';
 import { prepareFfmpeg, visitCamera } from './visit.ts';
 import type { VisitPlan } from './visit-plan.ts';
 
@@ -19,15 +20,16 @@ const plan: VisitPlan = {
   timeouts: { connectMs: 8_000, firstFrameMs: 8_000, visitMs: 15_000 },
 };
 
-/** Pids of ffmpeg processes whose parent is this process, from /proc. */
+/** Pids of ffmpeg processes whose parent is this process or its spawner process, from /proc. */
 function ffmpegChildren(): number[] {
+  const parents = new Set([process.pid, sharedSpawner().pid]);
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-      if (m && m[1] === 'ffmpeg' && Number(m[2]) === process.pid) out.push(Number(name));
+      if (m && m[1] === 'ffmpeg' && parents.has(Number(m[2]))) out.push(Number(name));
     } catch {
       // the process ended while we looked
     }

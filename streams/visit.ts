@@ -1,7 +1,8 @@
 /**
- * One camera visit: spawn ffmpeg through fluent-ffmpeg, take N frames (scaled for the detector)
- * and optionally one full-resolution JPEG, then make sure ffmpeg is gone. Stateless: every call
- * stands alone; the only shared state is the registry of live ffmpeg processes.
+ * One camera visit: spawn ffmpeg (from the spawner process, see ffmpeg-spawner.ts), take N frames
+ * (scaled for the detector) and optionally one full-resolution JPEG, then make sure ffmpeg is
+ * gone. Stateless: every call stands alone; the only shared state is the registry of live ffmpeg
+ * processes and the spawner process.
  *
  * The ffmpeg process itself is run by `FfmpegRun` (ffmpeg-run.ts); this file turns its outcome
  * into a result or a typed error.

@@ -60,6 +60,7 @@ describe('StreamCameraVisitor on a 1080p camera with the detector pool', () => {
       scaleIn,
     });
     const a = await visitor.visit('hd', { streamClosed: () => void detector.log.push('stream closed') });
+    expect(a.error ?? '').toBe('');
     expect(a).toMatchObject({ ok: true, frames: 2, sourceWidth: 1920, sourceHeight: 1080, model: 'picodet-s-416-coco@' + pool.card.version });
     expect(detector.log).toEqual(['stream closed', 'detect', 'detect']);
     // PicoDet stretches to 416x416: ffmpeg hands that size over; in JS mode the source size comes.

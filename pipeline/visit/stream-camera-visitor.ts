@@ -42,6 +42,8 @@ export interface StreamVisitorOptions {
    * detector costs more than swscale's bilinear scale inside ffmpeg.
    */
   readonly scaleIn?: 'ffmpeg' | 'js';
+  /** Who forks ffmpeg (see VisitOptions.spawnFrom). Default `spawner`. */
+  readonly spawnFrom?: 'spawner' | 'self';
 }
 
 /** The detectors of one camera's visit. */
@@ -108,7 +110,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
     const models = this.detectorsOf(cameraId);
     const model = models.active.map(modelId).join('+');
     try {
-      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]));
+      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {});
       health.recordSuccess(Date.now());
       await this.options.health.setHealth(cameraId, health.snapshot());
       await hooks.streamClosed?.();

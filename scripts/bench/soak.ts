@@ -42,20 +42,24 @@ function rssMiB(pid: number): number {
 
 const fds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 
-/** ffmpeg processes whose parent is `pid`. */
+/**
+ * ffmpeg processes started by `pid`: its children, or (the default since the spawner) children of
+ * its children, i.e. of the ffmpeg spawner process.
+ */
 function ffmpegChildren(pid: number): number {
-  let n = 0;
+  const procs: { pid: number; name: string; ppid: number }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-      if (m && m[1] === 'ffmpeg' && Number(m[2]) === pid) n++;
+      if (m) procs.push({ pid: Number(name), name: m[1]!, ppid: Number(m[2]) });
     } catch {
       // ended while we looked
     }
   }
-  return n;
+  const children = new Set(procs.filter((p) => p.ppid === pid).map((p) => p.pid));
+  return procs.filter((p) => p.name === 'ffmpeg' && (p.ppid === pid || children.has(p.ppid))).length;
 }
 
 async function redisKeys(redis: Redis): Promise<number> {

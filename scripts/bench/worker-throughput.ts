@@ -12,7 +12,8 @@
  *
  * A setting is `auto` (the defaults), `main:N` (detector on the main thread, N visits in flight:
  * the behaviour before the detector pool) or `T:N` (T detector threads, N visits); a `/js` suffix
- * scales frames in JS instead of ffmpeg. The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
+ * scales frames in JS instead of ffmpeg, a `/self` suffix forks ffmpeg from the patrol process
+ * itself instead of from the spawner process (the behaviour before it). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
  * and 4 s) built from committed photos.
  */
 import { spawn } from 'node:child_process';
@@ -20,13 +21,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
 import { startGridworker } from '../../pipeline/gridworker-main.ts';
+import { sharedSpawner } from '../../streams/ffmpeg-spawner.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { DEFAULT_STREAMS, HD_STREAMS, type RtspTestServer, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { numberIn } from '../commands/model-options.ts';
@@ -44,24 +47,29 @@ const program = new Command('worker-throughput')
   .option('--model <spec>', 'detector', 'picodet-s-416-coco')
   .option('--no-simulate', 'skip the workers-needed simulation')
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'worker-throughput.json'))
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile and a sampling heap profile of each measurement window (main thread of the patrol process) into this folder')
   .option('--child <json>', '(internal) run one measurement in this process and print its row')
   .parse();
-const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; child?: string }>();
+const opts = program.opts<{ seconds: number; warmup: number; rounds: number; sets: string; settings: string; cameras: number; model: string; simulate: boolean; out: string; cpuProf?: string; child?: string }>();
 
 interface Setting {
   readonly name: string;
   readonly detectorProcesses: number | 'auto';
   readonly visits: number | 'auto';
   readonly scaleIn: 'ffmpeg' | 'js';
+  readonly spawnFrom: 'spawner' | 'self';
 }
 
 function parseSetting(text: string): Setting {
-  const [main = '', suffix] = text.split('/');
-  const scaleIn = suffix === 'js' ? 'js' : 'ffmpeg';
-  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn };
+  const [main = '', ...suffixes] = text.split('/');
+  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self');
+  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js or /self)`);
+  const scaleIn = suffixes.includes('js') ? 'js' : 'ffmpeg';
+  const spawnFrom = suffixes.includes('self') ? 'self' : 'spawner';
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom };
   const m = /^(main|\d+):(\d+)$/.exec(main);
-  if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js)`);
-  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn };
+  if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js, /self)`);
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom };
 }
 
 /** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
@@ -91,6 +99,8 @@ interface Row {
   ofCeiling: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** Time the patrol process's main thread spent in garbage collection, per visit (ms). */
+  gcMsPerVisit: number;
   /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
   idleControlLoopP99Ms: number;
   load1: number;
@@ -113,6 +123,29 @@ function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: numb
     child.on('error', reject);
     child.on('close', () => resolve(JSON.parse(out) as { p99Ms: number; maxMs: number }));
   });
+}
+
+/**
+ * Starts the V8 CPU profiler and the sampling heap profiler of this thread; the returned function
+ * stops both and writes `<base>.cpuprofile` and `<base>.heapprofile` (allocations by call site).
+ */
+async function startProfiler(): Promise<(base: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('HeapProfiler.enable');
+  await post('Profiler.start');
+  // Every allocation sampled, also those already collected again (what makes the GC work).
+  await post('HeapProfiler.startSampling', { includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async (base) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    const { profile: heap } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+    session.disconnect();
+    await mkdir(dirname(base), { recursive: true });
+    await writeFile(`${base}.cpuprofile`, JSON.stringify(profile));
+    await writeFile(`${base}.heapprofile`, JSON.stringify(heap));
+  };
 }
 
 /** One measurement, run in a fresh process of its own (its memory, CPU and event loop alone). */
@@ -154,7 +187,7 @@ async function measure(job: ChildJob): Promise<Row> {
   const prefix = `wtp${job.set}r${job.round}${s.name.replace(/\W/g, '')}${process.pid}`;
   const storage = join(job.dir, prefix);
   const config = parseConfig(configText(job, s, prefix, storage), join(job.dir, `${prefix}.yaml`));
-  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn });
+  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn, ffmpegSpawnFrom: s.spawnFrom });
   const done: VisitRecord[] = [];
   let measuring = false;
   running.worker!.on('visit', (v) => {
@@ -164,8 +197,11 @@ async function measure(job: ChildJob): Promise<Row> {
   const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
     const self = await procCpuS('self');
     const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
-    // Reaped children of this process are the ffmpeg runs (detector processes live until close).
-    return { ffmpeg: self.children, process: self.own + detectors.reduce((a, d) => a + d.own, 0) };
+    const spawnerPid = sharedSpawner().pid;
+    const spawner = spawnerPid === undefined ? { own: 0, children: 0 } : await procCpuS(spawnerPid);
+    // Reaped children of this process, or of the spawner process, are the ffmpeg runs (detector
+    // processes and the spawner live until close); the spawner's own forking counts as the process's.
+    return { ffmpeg: self.children + spawner.children, process: self.own + spawner.own + detectors.reduce((a, d) => a + d.own, 0) };
   };
   const delay = monitorEventLoopDelay({ resolution: 10 });
   try {
@@ -174,9 +210,17 @@ async function measure(job: ChildJob): Promise<Row> {
     delay.enable();
     measuring = true;
     const control = controlLoopDelay(opts.seconds);
+    const profiler = opts.cpuProf ? await startProfiler() : undefined;
+    let gcMs = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gc.observe({ entryTypes: ['gc'] });
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
     delay.disable();
+    gc.disconnect();
+    if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}`));
     const idle = await control;
     const c1 = await cpu();
     const ok = done.filter((v) => v.ok);
@@ -201,6 +245,7 @@ async function measure(job: ChildJob): Promise<Row> {
       ofCeiling: Number((perMinute / ceiling).toFixed(2)),
       eventLoopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
       eventLoopMaxMs: Number((delay.max / 1e6).toFixed(1)),
+      gcMsPerVisit: Number((gcMs / n).toFixed(1)),
       idleControlLoopP99Ms: Number(idle.p99Ms.toFixed(1)),
       load1: Number(loadavg()[0]!.toFixed(2)),
     };
@@ -212,7 +257,8 @@ async function measure(job: ChildJob): Promise<Row> {
 
 /** Runs one measurement in a child process (same flags) and returns its row. */
 function measureInChild(job: ChildJob): Promise<Row> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, '--child', JSON.stringify(job)];
+  const prof = opts.cpuProf ? ['--cpu-prof', opts.cpuProf] : [];
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--seconds', String(opts.seconds), '--warmup', String(opts.warmup), '--cameras', String(opts.cameras), '--model', opts.model, ...prof, '--child', JSON.stringify(job)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -268,6 +314,7 @@ try {
         ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        gcMsPerVisit: Number(avg((r) => r.gcMsPerVisit).toFixed(1)),
         idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
         load1: Number(avg((r) => r.load1).toFixed(1)),
       };
@@ -276,8 +323,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.load1]),
+      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
