@@ -30,6 +30,7 @@ import { Recheck } from './cases/recheck.ts';
 import { applyRetention } from './cases/retention.ts';
 import { recordCatalogueVersion } from './cases/catalogue-version.ts';
 import { syncUnits } from './cases/unit-directory.ts';
+import { CaseChangeFeed } from './cases/case-change-feed.ts';
 import { databaseTarget } from './db/database-target.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { OutboxRelay } from './dispatch/outbox-relay.ts';
@@ -323,6 +324,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         eventType: (id) => current.events.catalogue.find((t) => t.id === id),
         claimLeaseMs: config.api.claimLeaseMinutes * 60_000,
       });
+      // Case list pages are kept until a case changes: heard from this store at once, from other processes by LISTEN.
+      const caseChanges = (await CaseChangeFeed.open(database!)).follow(caseStore);
+      closers.push({ name: 'case change feed', run: () => caseChanges.close() });
       const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
       metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
       // Cases by status, overdue and the outbox backlog: SQL counts on the record.
@@ -366,7 +370,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           store: patrolStore,
           cameras: () => cameras,
           storageDir,
-          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
+          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir, changes: caseChanges },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
           live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
           redisReady: () => apiRedis.status === 'ready',
