@@ -73,7 +73,7 @@ export interface MainOptions {
   readonly instanceName?: string;
   /** How often overdue cases are flagged, ms. Default 60000. */
   readonly overdueEveryMs?: number;
-  /** Evidence files older than this many days are deleted (hourly), except what cases show. Default 90. */
+  /** Evidence files and visit records (Redis) older than this many days are deleted (hourly), except what cases show. Default 90. */
   readonly evidenceRetentionDays?: number;
   /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -257,11 +257,19 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'overdue timer', run: async () => clearInterval(overdueTimer) });
       const retentionMs = (options.evidenceRetentionDays ?? 90) * 86_400_000;
       const retentionTimer = setInterval(() => {
-        applyRetention(database!.db, evidenceDir, retentionMs, Date.now()).then(
+        const now = Date.now();
+        applyRetention(database!.db, evidenceDir, retentionMs, now).then(
           (r) => {
             if (r.files) log.info(r, 'old evidence deleted');
           },
           (err: unknown) => log.warn({ err: (err as Error).message }, 'evidence retention failed'),
+        );
+        // Visit records in Redis (each camera's recent list and the visits stream) age out with the evidence.
+        relayStore.pruneVisits(now - retentionMs).then(
+          (r) => {
+            if (r.records || r.streamEntries) log.info(r, 'old visit records deleted');
+          },
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'visit record retention failed'),
         );
       }, 3_600_000);
       retentionTimer.unref();
