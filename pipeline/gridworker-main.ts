@@ -41,7 +41,7 @@ import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-mode
 import { accuracyRoutes } from './api/accuracy-routes.ts';
 import { liveRoutes } from './api/live-routes.ts';
 import { LiveHub } from './live/live-hub.ts';
-import { LivePublisher, liveCase } from './live/live-publisher.ts';
+import { LivePublisher } from './live/live-publisher.ts';
 import { liveVisibility } from './api/live-visibility.ts';
 import { StorageGuard } from './storage/storage-guard.ts';
 import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
@@ -223,6 +223,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id), catalogueVersion: () => catalogueVersion });
       const liveRedis = createRedis(options.redisUrl, 'producer');
       closers.push({ name: 'live redis', run: () => closeRedis(liveRedis) });
+      // The console's live feed observes the stage; a failed publish never fails a visit.
+      const live = new LivePublisher({ redis: liveRedis, prefix: config.redis.prefix });
+      const livePublishFailed = (err: unknown): void => log.warn({ err: (err as Error).message }, 'live feed publish failed');
       const intake = new CaseIntake({
         store: caseStore,
         evidenceDir,
@@ -247,8 +250,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       running.relay = relay;
       const overdueTimer = setInterval(() => {
         caseStore.flagOverdue().then(
-          (flagged) => {
+          async (flagged) => {
             if (flagged.length) log.info({ cases: flagged.map((c) => c.id) }, 'cases overdue');
+            // Each case is flagged once (by whichever worker got there): the feed hears it once.
+            for (const c of flagged) await live.overdue(c).catch(livePublishFailed);
           },
           (err: unknown) => log.warn({ err: (err as Error).message }, 'flagging overdue cases failed'),
         );
@@ -294,9 +299,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
-      // The console's live feed observes the stage; a failed publish never fails a visit.
-      const live = new LivePublisher({ redis: liveRedis, prefix: config.redis.prefix });
-      const livePublishFailed = (err: unknown): void => log.warn({ err: (err as Error).message }, 'live feed publish failed');
       stage.on('filed', (r) => void live.caseFiled(r).catch(livePublishFailed));
       running.events = stage;
       const worker = new PatrolWorker({
@@ -357,11 +359,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         redisUrl: options.redisUrl,
         prefix: config.redis.prefix,
         log: createLogger('live'),
-        overdue: async () => {
-          const now = Date.now();
-          const page = await caseStore.list({ overdue: true, limit: 200 });
-          return page.cases.filter((c) => c.deadline < now).map(liveCase);
-        },
       });
       const app = createApiApp(
         {
