@@ -37,6 +37,8 @@ import { evidenceFrameKeeper } from './cases/evidence-frames.ts';
 import { Recheck } from './cases/recheck.ts';
 import { applyRetention } from './cases/retention.ts';
 import { recordCatalogueVersion } from './cases/catalogue-version.ts';
+import { syncUnits } from './cases/unit-directory.ts';
+import { CaseChangeFeed } from './cases/case-change-feed.ts';
 import { databaseTarget } from './db/database-target.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { OutboxRelay } from './dispatch/outbox-relay.ts';
@@ -47,7 +49,7 @@ import { checkRulesAgainstModel, type RuleModelReport } from './events/rule-mode
 import { accuracyRoutes } from './api/accuracy-routes.ts';
 import { liveRoutes } from './api/live-routes.ts';
 import { LiveHub } from './live/live-hub.ts';
-import { LivePublisher, liveCase } from './live/live-publisher.ts';
+import { LivePublisher } from './live/live-publisher.ts';
 import { liveVisibility } from './api/live-visibility.ts';
 import { StorageGuard } from './storage/storage-guard.ts';
 import { type AdminBootstrap, bootstrapAdmin } from './identity/bootstrap.ts';
@@ -81,7 +83,7 @@ export interface MainOptions {
   readonly shadowCheckEveryMs?: number;
   /** How often overdue cases are flagged, ms. Default 60000. */
   readonly overdueEveryMs?: number;
-  /** Evidence files older than this many days are deleted (hourly), except what cases show. Default 90. */
+  /** Evidence files and visit records (Redis) older than this many days are deleted (hourly), except what cases show. Default 90. */
   readonly evidenceRetentionDays?: number;
   /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -189,6 +191,14 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'record', run: () => db.close() });
       running.database = database;
       log.info({ database: database.where, kind: database.kind, applied: database.migration?.applied }, 'record open');
+      // The units table follows the catalogue (reassignment checks against it, GET /api/units lists it).
+      log.info(await syncUnits(db.db, current.events.catalogue, Date.now()), 'units from the catalogue');
+      onReload.push((next) => {
+        syncUnits(db.db, next.events.catalogue, Date.now()).then(
+          (r) => log.info(r, 'units from the reloaded catalogue'),
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'updating the units from the catalogue failed'),
+        );
+      });
     }
     const candidatesOf =
       config.models.shadow.length && database ? await shadowCandidateResolver(config, options.modelDirs ?? []) : (): ShadowCandidate[] => [];
@@ -237,6 +247,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id), catalogueVersion: () => catalogueVersion });
       const liveRedis = createRedis(options.redisUrl, 'producer');
       closers.push({ name: 'live redis', run: () => closeRedis(liveRedis) });
+      // The console's live feed observes the stage; a failed publish never fails a visit.
+      const live = new LivePublisher({ redis: liveRedis, prefix: config.redis.prefix });
+      const livePublishFailed = (err: unknown): void => log.warn({ err: (err as Error).message }, 'live feed publish failed');
       const intake = new CaseIntake({
         store: caseStore,
         evidenceDir,
@@ -261,8 +274,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       running.relay = relay;
       const overdueTimer = setInterval(() => {
         caseStore.flagOverdue().then(
-          (flagged) => {
+          async (flagged) => {
             if (flagged.length) log.info({ cases: flagged.map((c) => c.id) }, 'cases overdue');
+            // Each case is flagged once (by whichever worker got there): the feed hears it once.
+            for (const c of flagged) await live.overdue(c).catch(livePublishFailed);
           },
           (err: unknown) => log.warn({ err: (err as Error).message }, 'flagging overdue cases failed'),
         );
@@ -271,11 +286,19 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'overdue timer', run: async () => clearInterval(overdueTimer) });
       const retentionMs = (options.evidenceRetentionDays ?? 90) * 86_400_000;
       const retentionTimer = setInterval(() => {
-        applyRetention(database!.db, evidenceDir, retentionMs, Date.now()).then(
+        const now = Date.now();
+        applyRetention(database!.db, evidenceDir, retentionMs, now).then(
           (r) => {
             if (r.files) log.info(r, 'old evidence deleted');
           },
           (err: unknown) => log.warn({ err: (err as Error).message }, 'evidence retention failed'),
+        );
+        // Visit records in Redis (each camera's recent list and the visits stream) age out with the evidence.
+        relayStore.pruneVisits(now - retentionMs).then(
+          (r) => {
+            if (r.records || r.streamEntries) log.info(r, 'old visit records deleted');
+          },
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'visit record retention failed'),
         );
       }, 3_600_000);
       retentionTimer.unref();
@@ -310,9 +333,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         },
       });
       stage.on('filed', (r) => metrics.onCase(r.outcome, r.case.eventType));
-      // The console's live feed observes the stage; a failed publish never fails a visit.
-      const live = new LivePublisher({ redis: liveRedis, prefix: config.redis.prefix });
-      const livePublishFailed = (err: unknown): void => log.warn({ err: (err as Error).message }, 'live feed publish failed');
       stage.on('filed', (r) => void live.caseFiled(r).catch(livePublishFailed));
       running.events = stage;
       const worker = new PatrolWorker({
@@ -362,6 +382,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         eventType: (id) => current.events.catalogue.find((t) => t.id === id),
         claimLeaseMs: config.api.claimLeaseMinutes * 60_000,
       });
+      // Case list pages are kept until a case changes: heard from this store at once, from other processes by LISTEN.
+      const caseChanges = (await CaseChangeFeed.open(database!)).follow(caseStore);
+      closers.push({ name: 'case change feed', run: () => caseChanges.close() });
       const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
       metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
       // Cases by status, overdue and the outbox backlog: SQL counts on the record.
@@ -384,11 +407,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         redisUrl: options.redisUrl,
         prefix: config.redis.prefix,
         log: createLogger('live'),
-        overdue: async () => {
-          const now = Date.now();
-          const page = await caseStore.list({ overdue: true, limit: 200 });
-          return page.cases.filter((c) => c.deadline < now).map(liveCase);
-        },
       });
       const app = createApiApp(
         {
@@ -405,7 +423,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           store: patrolStore,
           cameras: () => cameras,
           storageDir,
-          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
+          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir, changes: caseChanges },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
           shadow: shadowRoutes({
             candidates: () => candidatesOf(current),

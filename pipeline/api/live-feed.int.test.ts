@@ -3,7 +3,9 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../cases/case-transitions.ts';
-import { testContext, testEvent } from '../cases/case-test-fixtures.ts';
+import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
+import { CaseStore } from '../cases/case-store.ts';
+import { type TestRecord, openTestRecord } from '../cases/test-record.ts';
 import { createLogger } from '../log.ts';
 import { liveStreamKey } from '../live/live-event.ts';
 import { LiveHub } from '../live/live-hub.ts';
@@ -145,26 +147,17 @@ describe('live feed: Redis stream -> SSE with Last-Event-ID resume', () => {
   });
 });
 
-describe('live feed: overdue notices', () => {
+describe('live feed: overdue cases, once each, from the record into the stream', () => {
   const prefix = `gwlive${randomBytes(4).toString('hex')}`;
   let redis: Redis;
   let hub: LiveHub;
   let server: HttpServer;
-  let overdue: { id: string }[] = [];
-  let polls = 0;
+  let rec: TestRecord;
 
   beforeAll(async () => {
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    hub = new LiveHub({
-      redisUrl: REDIS_URL,
-      prefix,
-      log: createLogger('live-test'),
-      overdueEveryMs: 50,
-      overdue: async () => {
-        polls++;
-        return overdue.map((c) => ({ id: c.id, eventType: 'illegal_parking', cameraId: 'cam-1', status: 'dispatched', severity: 'medium', deadline: 1 }));
-      },
-    });
+    rec = await openTestRecord('embedded');
+    hub = new LiveHub({ redisUrl: REDIS_URL, prefix, log: createLogger('live-test') });
     hub.start();
     const app = express();
     app.use('/api/live', liveRoutes({ hub, redis }).router);
@@ -173,29 +166,42 @@ describe('live feed: overdue notices', () => {
   afterAll(async () => {
     await hub?.close();
     await server?.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
     await redis.quit();
+    await rec?.close();
   });
 
-  it('announces each overdue case once while it stays overdue, and again if it becomes overdue anew', async () => {
-    const r = sseReader(await fetch(`${server.url}/api/live`));
-    const waitPolls = async (n: number): Promise<void> => {
-      const until = polls + n;
-      while (polls < until) await new Promise((res) => setTimeout(res, 20));
+  it('pushes each case the moment a worker flags it overdue, with a stream id to resume from; two workers flag it once', async () => {
+    const T0 = Date.now();
+    let clock = T0;
+    const stores = [0, 1].map(() => new CaseStore(rec.handle.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id), now: () => clock }));
+    const publishers = [0, 1].map(() => new LivePublisher({ redis, prefix }));
+    const { case: fire } = await stores[0]!.openOrUpdate(testEvent({ eventType: 'fire_smoke', at: T0 }), testContext('fire_smoke'));
+    const { case: parking } = await stores[0]!.openOrUpdate(testEvent({ at: T0 }), testContext());
+    const a = sseReader(await fetch(`${server.url}/api/live`));
+    await new Promise((r) => setTimeout(r, 300)); // XREAD starts at '$': let the reader block first
+    // The worker's overdue pass, as run does it: flag in the record, push what was flagged now.
+    const pass = async (i: number): Promise<void> => {
+      for (const c of await stores[i]!.flagOverdue()) await publishers[i]!.overdue(c);
     };
-    overdue = [{ id: 'c-1' }];
-    await waitPolls(3);
-    overdue = [{ id: 'c-1' }, { id: 'c-2' }];
-    await waitPolls(3);
-    overdue = [{ id: 'c-2' }]; // c-1 handled
-    await waitPolls(3);
-    overdue = [{ id: 'c-1' }, { id: 'c-2' }]; // c-1 reopened and late again
-    await waitPolls(3);
-    const got = await r.next(3);
-    expect(got.map((m) => [m.event, m.id, (m.data as { case: { id: string } }).case.id])).toEqual([
-      ['overdue', undefined, 'c-1'],
-      ['overdue', undefined, 'c-2'],
-      ['overdue', undefined, 'c-1'],
+    clock = T0 + 11 * 60_000; // fire: 10 minutes; parking: 120
+    await Promise.all([pass(0), pass(1)]);
+    await pass(0);
+    clock = T0 + 121 * 60_000;
+    await Promise.all([pass(1), pass(0)]);
+    const got = await a.next(2);
+    expect(got.map((m) => [m.event, (m.data as { case: { id: string } }).case.id])).toEqual([
+      ['overdue', fire.id],
+      ['overdue', parking.id],
     ]);
-    await r.close();
+    expect(got[0]!.id).toMatch(/^\d+-\d+$/);
+    expect(got[0]!.data).toMatchObject({ kind: 'overdue', at: T0 + 11 * 60_000, case: { id: fire.id, status: 'opened', overdueAt: T0 + 11 * 60_000, deadline: fire.deadline, responsibleUnit: fire.responsibleUnit, grid: 'g1' } });
+    await a.close();
+    // A console that was away gets the notice it missed from the stream.
+    const b = sseReader(await fetch(`${server.url}/api/live`, { headers: { 'Last-Event-ID': got[0]!.id! } }));
+    expect((await b.next(1)).map((m) => (m.data as { case: { id: string } }).case.id)).toEqual([parking.id]);
+    await b.close();
+    expect(await redis.xlen(liveStreamKey(prefix))).toBe(2);
   });
 });

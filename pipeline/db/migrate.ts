@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import { type Kysely, type MigrationResult, Migrator, sql } from 'kysely';
 import type { Database } from './db-schema.ts';
 import { MigrationError } from './db-errors.ts';
 import { MIGRATIONS } from './migrations/migration-list.ts';
@@ -16,7 +16,7 @@ export interface MigrationReport {
  * database already has, and each must still run once.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, allowUnorderedMigrations: true });
+  const migrator = await migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r: MigrationResult) => r.status === 'Error');
   if (error !== undefined) throw new MigrationError(failed?.migrationName ?? '(before any migration ran)', { cause: error });
@@ -28,7 +28,23 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
 
 /** Migrates up to and including `name` (tests: a database as an older release left it). */
 export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, allowUnorderedMigrations: true });
+  const migrator = await migratorFor(db);
   const { error, results } = await migrator.migrateTo(name);
   if (error !== undefined) throw new MigrationError(results?.find((r) => r.status === 'Error')?.migrationName ?? name, { cause: error });
+}
+
+/**
+ * A migrator whose bookkeeping tables live in the connection's current schema (the first of its
+ * search_path), next to the tables it migrates: Kysely otherwise finds `kysely_migration` in any
+ * schema, so a second record in the same database (the demo's schema) would read another's.
+ */
+async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? undefined;
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }

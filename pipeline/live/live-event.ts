@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * What the live feed carries (GET /api/live, Server-Sent Events): cases opened or updated by the
  * events stage, finished camera visits (the wall refreshes the tile), camera health changes, and
- * cases past their deadline. Published to a Redis stream by the workers (see LivePublisher), read
+ * cases past their deadline (`overdue`, once per case, when a worker flags it in the record).
+ * Published to a Redis stream by the workers (see LivePublisher), read
  * back and parsed with these schemas by every API process (see LiveHub).
  */
 
@@ -20,6 +21,9 @@ export const liveCaseSchema = z.looseObject({
   deadline: z.number().optional(),
   confidence: z.number().optional(),
   evidence: z.looseObject({ latest: z.string().optional(), first: z.string().optional() }).optional(),
+  /** When the record flagged it overdue (epoch ms); absent while it is not. */
+  overdueAt: z.number().optional(),
+  responsibleUnit: z.string().optional(),
 });
 /** A case as the live feed shows it. */
 export type LiveCase = z.infer<typeof liveCaseSchema>;

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import type { Logger } from '../log.ts';
-import { type LiveCase, type LiveEvent, liveEventSchema, liveStreamKey } from './live-event.ts';
+import { type LiveEvent, liveEventSchema, liveStreamKey } from './live-event.ts';
 import { compareStreamIds } from './stream-id.ts';
 
-/** A feed entry: the stream id (absent for overdue notices, which are not in the stream) and the event. */
+/** A feed entry: its stream id and the event. */
 export interface LiveEntry {
   readonly id?: string;
   readonly event: LiveEvent;
@@ -15,10 +15,6 @@ export interface LiveHubOptions {
   readonly redisUrl: string;
   readonly prefix: string;
   readonly log: Logger;
-  /** Cases past their deadline and not yet handled; polled every `overdueEveryMs`. Absent = no overdue notices. */
-  readonly overdue?: () => Promise<readonly LiveCase[]>;
-  /** How often to look for overdue cases, ms. Default 30000. */
-  readonly overdueEveryMs?: number;
   /** Longest replay for a resuming client, entries. Default 500. */
   readonly maxReplay?: number;
 }
@@ -33,24 +29,18 @@ type Listener = (entry: LiveEntry) => void;
 export class LiveHub {
   private readonly listeners = new Set<Listener>();
   private readonly enders = new Map<Listener, () => void>();
-  private readonly announcedOverdue = new Set<string>();
   private reader: Redis | undefined;
   private lastId = '$';
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: LiveHubOptions) {}
 
-  /** Starts reading the stream (and the overdue check). Idempotent. */
+  /** Starts reading the stream. Idempotent. */
   start(): void {
     if (this.running || this.closing) return;
     this.reader = createRedis(this.options.redisUrl, 'worker', (err) => this.options.log.warn({ err: err.message }, 'live feed reader: Redis error'));
     this.running = this.readLoop(this.reader);
-    if (this.options.overdue) {
-      this.timer = setInterval(() => void this.checkOverdue(), this.options.overdueEveryMs ?? 30_000);
-      this.timer.unref();
-    }
   }
 
   /**
@@ -77,10 +67,9 @@ export class LiveHub {
     return this.listeners.size;
   }
 
-  /** Stops the reader and the timer. Safe to call twice. */
+  /** Stops the reader. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.timer) clearInterval(this.timer);
       const enders = [...this.enders.values()];
       this.listeners.clear();
       this.enders.clear();
@@ -126,24 +115,6 @@ export class LiveHub {
 
   private emit(entry: LiveEntry): void {
     for (const l of this.listeners) l(entry);
-  }
-
-  private async checkOverdue(): Promise<void> {
-    if (!this.options.overdue || this.listeners.size === 0) return;
-    try {
-      const now = Date.now();
-      const current = await this.options.overdue();
-      // Forget cases no longer overdue (handled, closed) so the set stays as small as the backlog.
-      const ids = new Set(current.map((c) => c.id));
-      for (const id of this.announcedOverdue) if (!ids.has(id)) this.announcedOverdue.delete(id);
-      for (const c of current) {
-        if (this.announcedOverdue.has(c.id)) continue;
-        this.announcedOverdue.add(c.id);
-        this.emit({ event: { kind: 'overdue', at: now, case: c } });
-      }
-    } catch (err) {
-      this.options.log.warn({ err: (err as Error).message }, 'overdue check failed');
-    }
   }
 }
 

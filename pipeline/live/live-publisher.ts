@@ -18,6 +18,8 @@ export function liveCase(c: CaseRecord): LiveCase {
     deadline: c.deadline,
     confidence: c.confidence,
     evidence: { latest: c.evidence.latest, first: c.evidence.first },
+    ...(c.overdueAt !== undefined ? { overdueAt: c.overdueAt } : {}),
+    responsibleUnit: c.responsibleUnit,
   };
 }
 
@@ -50,6 +52,14 @@ export class LivePublisher {
   async caseFiled(result: IntakeResult): Promise<void> {
     if (result.outcome === 'suppressed') return;
     await this.append({ kind: 'case', outcome: result.outcome, at: this.now(), case: liveCase(result.case) });
+  }
+
+  /**
+   * A case the record has just flagged past its deadline (CaseStore.flagOverdue returns each case
+   * once, whichever worker flagged it), so every console hears it once and can resume past it.
+   */
+  async overdue(c: CaseRecord): Promise<void> {
+    await this.append({ kind: 'overdue', at: c.overdueAt ?? this.now(), case: liveCase(c) });
   }
 
   /**

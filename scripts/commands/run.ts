@@ -9,6 +9,8 @@ import { configureLogging } from '../../pipeline/log.ts';
 import { createDemoUsers } from '../../pipeline/identity/bootstrap.ts';
 import { collect, numberIn } from './model-options.ts';
 import { cleanDemoState } from './demo-state.ts';
+import { DEMO_SCHEMA, prepareDemoSchema } from '../../pipeline/db/demo-schema.ts';
+import { describeDatabaseUrl } from '../../pipeline/db/database-url.ts';
 import { RunProgress } from './run-progress.ts';
 import { type DemoEnvironment, startDemoEnvironment } from './run-demo.ts';
 
@@ -92,7 +94,13 @@ export async function runMain(flags: RunFlags): Promise<number> {
         say(`demo: starting clean (removed ${keys} Redis keys under ${config.redis.prefix}: and the demo storage folder; --keep-state keeps them)`);
       }
     }
-    const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
+    let databaseUrl = (flags.databaseUrl ?? process.env.DATABASE_URL)?.trim() || undefined;
+    if (demo && databaseUrl) {
+      // The demo's record on a real server lives in a schema of its own: a clean start drops only that.
+      const schema = await prepareDemoSchema(databaseUrl, { keepState: flags.keepState === true });
+      databaseUrl = schema.url;
+      say(`demo: record in schema ${DEMO_SCHEMA} of ${describeDatabaseUrl(databaseUrl)} (${schema.reset ? 'reset' : 'kept'}); no other schema is touched`);
+    }
     running = await startGridworker({
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(flags.evidenceDays !== undefined ? { evidenceRetentionDays: flags.evidenceDays } : {}),
@@ -182,7 +190,7 @@ export function registerRun(program: Command): void {
     .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
     .option('--no-progress', 'plain log lines instead of the live progress line')
     .option('--name <name>', 'this process among the workers of one host (logs); default main')
-    .option('--evidence-days <n>', 'delete evidence files older than this, except what cases show (before/after pairs); default 90', numberIn(1, 36_500, '--evidence-days'))
+    .option('--evidence-days <n>', 'delete evidence files and visit records older than this, except what cases show (before/after pairs); default 90', numberIn(1, 36_500, '--evidence-days'))
     .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder, all roles in one process only)')
     .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log)')
     .addOption(new Option('--log-format <format>', 'human: human lines on stdout, JSON logs to the log file; json: JSON logs on stdout (human lines to stderr)').choices(['human', 'json']).default('human'))
