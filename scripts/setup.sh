@@ -88,7 +88,7 @@ fi
 
 # The console (web/ -> web/dist, Vite): rebuilt only when its sources or the lock file changed.
 web_stamp=web/dist/.gridworker-build.sha256
-web_want=$( (find web/src web/public web/index.html web/vite.config.ts -type f | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)
+web_want=$( (find web/src web/public web/index.html web/vite.config.ts scripts/build-web.sh -type f | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)
 if [ ! -f web/dist/index.html ] || [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_want" ]; then
   echo "gridworker setup: building the console (web/ -> web/dist)" >&2
   # The same script the Dockerfile's console stage runs.
