@@ -35,11 +35,15 @@ interface CaseDetail {
   readonly audit: readonly { at: number; by: string; action: string; detail?: Record<string, unknown> }[];
 }
 
+/** A detail value in words: times (keys ending in At) as local time, fractions to two places. */
+const value = (k: string, v: unknown): string =>
+  typeof v === 'number' && k.endsWith('At') && v > 1e12 ? when(v) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
 /** An audit entry's details in words: key: value, without the evidence hashes. */
 const details = (d: Record<string, unknown>): string =>
   Object.entries(d)
     .filter(([k, v]) => k !== 'evidence' && k !== 'place' && v !== undefined && v !== null)
-    .map(([k, v]) => `${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}: ${value(k, v)}`)
     .join(' · ');
 
 /** One case: evidence first, then facts, the audit trail and the operator's actions. */
@@ -68,8 +72,9 @@ export function CasePage(props: { id: string }) {
   const shots: [string, string | undefined][] = [
     [t('case.first'), ev.first],
     [t('case.latest'), ev.latest],
-    [t('case.before'), ev.before],
     [t('case.handledPhoto'), ev.handledPhoto],
+    // The re-check's pair: the best sighting before handling beside the frame the patrol took after.
+    [t('case.before'), ev.after ? (ev.best ?? ev.first) : undefined],
     [t('case.after'), ev.after],
   ];
   return (
