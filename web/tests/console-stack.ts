@@ -40,8 +40,8 @@ export interface ConsoleStack {
   readonly url: string;
   /** `Authorization` header value of an admin service token, for the tests' own API calls. */
   readonly adminToken: string;
-  /** Users by role: admin, operator, viewer, and a grid worker of grid g1. */
-  readonly users: Readonly<Record<'admin' | 'operator' | 'viewer' | 'grid_worker', StackUser>>;
+  /** Users by role: admin, operator, engineer, viewer, and a grid worker of grid g1. */
+  readonly users: Readonly<Record<'admin' | 'operator' | 'engineer' | 'viewer' | 'grid_worker', StackUser>>;
   readonly running: Running;
   readonly browser: Browser;
   readonly rtsp: RtspTestServer;
@@ -104,6 +104,7 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
     const users = {
       admin: { username: 'admin', password: pw('admin') },
       operator: { username: 'op1', password: pw('op') },
+      engineer: { username: 'eng1', password: pw('eng') },
       viewer: { username: 'view1', password: pw('view') },
       grid_worker: { username: 'gw1', password: pw('gw') },
     };
@@ -116,6 +117,7 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
     });
     const by = { actor: 'test-setup' };
     await running.identity!.accounts.addUser({ ...users.operator, role: 'operator', displayName: '值班员 Operator' }, by);
+    await running.identity!.accounts.addUser({ ...users.engineer, role: 'engineer' }, by);
     await running.identity!.accounts.addUser({ ...users.viewer, role: 'viewer' }, by);
     await running.identity!.accounts.addUser({ ...users.grid_worker, role: 'grid_worker', grids: ['g1'], displayName: '网格员 Worker' }, by);
     const adminToken = `Bearer ${(await running.identity!.accounts.createToken({ name: 'console-tests', role: 'admin' }, by)).token}`;

@@ -228,6 +228,67 @@ describe('the console and the grid worker app in chromium, on the fixture camera
     }
   }, 120_000);
 
+  it('engineer: reads accuracy, watches the console without the controls', async () => {
+    const ctx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/accuracy');
+      await stack.signIn(page, stack.users.engineer);
+      await page.locator('.precision-plot').first().waitFor();
+      expect(await page.getByRole('link', { name: 'Accuracy' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'My cases' }).count()).toBe(0);
+      await page.goto('/patrol');
+      await page.locator('#patrol-state').waitFor();
+      expect(await page.getByRole('button', { name: 'Start' }).count()).toBe(0);
+      // Read-only on cases: no operator actions on a case page.
+      const any = (await cases())[0];
+      expect(any).toBeDefined();
+      await page.goto(`/cases/${any!.id}`);
+      await page.locator('.case-page h1').waitFor();
+      expect(await page.locator('.operator-actions').count()).toBe(0);
+      await shot(page, 'engineer-case');
+      expect((await page.request.post(`/api/cases/${any!.id}/escalate`, { data: {} })).status()).toBe(403);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it('operator on a phone (390x844): every console page fits the screen', async () => {
+    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'zh', mobile: true });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/');
+      await stack.signIn(page, stack.users.operator);
+      const some = (await cases())[0];
+      expect(some).toBeDefined();
+      for (const [path, ready, name] of [
+        ['/', '#one-key', 'phone-wall'],
+        ['/live', '#live-state', 'phone-live'],
+        ['/cases', '.case-card', 'phone-cases'],
+        [`/cases/${some!.id}`, '.case-page h1', 'phone-case'],
+        ['/cameras', 'tr[data-camera-id="broken"]', 'phone-cameras'],
+        ['/cameras/bus-stop', '.frame', 'phone-camera'],
+        ['/patrol', '#patrol-state', 'phone-patrol'],
+        ['/map', '.map circle', 'phone-map'],
+      ] as const) {
+        await page.goto(path);
+        await page.locator(ready).first().waitFor();
+        if (path === '/') {
+          await page.click('#one-key');
+          await page.locator('.wall .tile').first().waitFor();
+        }
+        await shot(page, name);
+        expect({ path, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ path, width: 390 });
+        a11y.push({ page: `${path} (phone)`, violations: await axeViolations(page) });
+      }
+    } catch (err) {
+      await shootAll(ctx, 'phone');
+      throw err;
+    } finally {
+      await ctx.close();
+    }
+  }, 180_000);
+
   it('no page has serious or critical accessibility violations (axe-core)', () => {
     writeFileSync(join(ARTIFACTS, 'axe.json'), JSON.stringify(a11y, null, 2));
     expect(a11y.length).toBeGreaterThanOrEqual(9);
