@@ -29,6 +29,7 @@ import { evidenceFrameKeeper } from './cases/evidence-frames.ts';
 import { Recheck } from './cases/recheck.ts';
 import { applyRetention } from './cases/retention.ts';
 import { recordCatalogueVersion } from './cases/catalogue-version.ts';
+import { syncUnits } from './cases/unit-directory.ts';
 import { databaseTarget } from './db/database-target.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { OutboxRelay } from './dispatch/outbox-relay.ts';
@@ -175,6 +176,14 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'record', run: () => db.close() });
       running.database = database;
       log.info({ database: database.where, kind: database.kind, applied: database.migration?.applied }, 'record open');
+      // The units table follows the catalogue (reassignment checks against it, GET /api/units lists it).
+      log.info(await syncUnits(db.db, current.events.catalogue, Date.now()), 'units from the catalogue');
+      onReload.push((next) => {
+        syncUnits(db.db, next.events.catalogue, Date.now()).then(
+          (r) => log.info(r, 'units from the reloaded catalogue'),
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'updating the units from the catalogue failed'),
+        );
+      });
     }
     if (options.roles.includes('worker')) {
       const card = await resolveModel(config.models.default, { modelDirs: options.modelDirs ?? [] });

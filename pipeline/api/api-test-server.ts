@@ -13,6 +13,7 @@ import { allCases } from '../cases/all-cases.ts';
 import { CaseStore } from '../cases/case-store.ts';
 import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
 import { writeEvidence } from '../cases/evidence.ts';
+import { syncUnits } from '../cases/unit-directory.ts';
 import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
 import { PatrolStore } from '../distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
@@ -66,6 +67,8 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
   const kit = await testAuth(redis, { now, lockAfterFailures: options.lockAfterFailures ?? 5, lockMs: 15 * 60_000, loginPerMinute: options.loginPerMinute ?? 10_000, ...(options.withoutAdmin ? { withoutAdmin: true } : {}) });
   // The case store shares the identity's record handle: one database per process, as in the product.
   const cases = new CaseStore(kit.record.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id), now });
+  // The units of the catalogue, as the product fills them at start (reassignment checks against them).
+  await syncUnits(kit.record.db, TEST_TYPES, state.clock);
   const patrol = new PatrolStore(redis, 'gwt');
   mkdirSync(join(dir, 'latest'), { recursive: true });
   for (const c of TEST_CAMERAS) writeFileSync(join(dir, 'latest', `${c.id}.jpg`), TINY_JPEG);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-errors.ts';
-import { parseBreak, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseVerdict } from './case-requests.ts';
+import { parseBreak, parseClose, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseReassign, parseVerdict } from './case-requests.ts';
 
 const known = (id: string): boolean => id === 'fire_smoke';
 const fieldOf = (fn: () => unknown): string | undefined => {
@@ -81,5 +81,17 @@ describe('case API request parsing', () => {
     expect(fieldOf(() => parseListQuery({ other: 'x' }))).toBe('other');
     expect(fieldOf(() => parseListQuery({ cameraId: 'cam-1' }))).toBe('cameraId');
     expect(() => parseListQuery({ eventType: 'fire_smoke' })).toThrow(/use "type"/);
+  });
+
+  it('parses the operator bodies: reassign needs a unit, close a reason of 1-500 characters', () => {
+    expect(parseReassign({ unit: '市场管理处', reason: 'market stall' })).toEqual({ unit: '市场管理处', reason: 'market stall' });
+    expect(parseReassign({ unit: 'X' })).toEqual({ unit: 'X' });
+    for (const bad of [{}, { unit: '' }, { unit: ' ' }, { unit: 3 }, { unit: 'x'.repeat(201) }]) expect(fieldOf(() => parseReassign(bad))).toBe('unit');
+    expect(fieldOf(() => parseReassign({ unit: 'X', to: 'Y' }))).toBe('to');
+    expect(parseClose({ reason: 'r', note: 'n' })).toEqual({ reason: 'r', note: 'n' });
+    expect(parseClose({ reason: 'x'.repeat(500) }).reason).toHaveLength(500);
+    for (const bad of [{}, { reason: '' }, { reason: '  ' }, { reason: 'x'.repeat(501) }, { reason: null }]) expect(fieldOf(() => parseClose(bad))).toBe('reason');
+    expect(fieldOf(() => parseClose({ reason: 'r', by: 'op' }))).toBe('by');
+    expect(fieldOf(() => parseClose(undefined))).toBe('reason');
   });
 });

@@ -74,6 +74,31 @@ export function parseEscalate(body: unknown): { toLevel?: UnitLevel; reason?: st
   return { ...(to ? { toLevel: to as UnitLevel } : {}), ...(r ? { reason: r } : {}) };
 }
 
+/** Longest unit name, characters (the catalogue's limit). */
+export const MAX_UNIT = 200;
+/** Longest reason for closing a case by hand, characters. */
+export const MAX_CLOSE_REASON = 500;
+
+/** Body of POST /:id/reassign: `{ unit, reason? }`; the unit is checked against the units table by the store. */
+export function parseReassign(body: unknown): { unit: string; reason?: string } {
+  const b = object(body, ['unit', 'reason']);
+  const unit = b.unit;
+  if (typeof unit !== 'string' || unit.trim() === '' || unit.length > MAX_UNIT) throw badRequest('unit', `required: a unit id of 1-${MAX_UNIT} characters (GET /api/units lists them)`);
+  const r = note({ note: b.reason });
+  return { unit, ...(r ? { reason: r } : {}) };
+}
+
+/** Body of POST /:id/close: `{ reason (1-500 characters, required), note? }`. */
+export function parseClose(body: unknown): { reason: string; note?: string } {
+  const b = object(body, ['reason', 'note']);
+  const reason = b.reason;
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_CLOSE_REASON) {
+    throw badRequest('reason', `required: why the case is closed by hand, 1-${MAX_CLOSE_REASON} characters`);
+  }
+  const n = note(b);
+  return { reason, ...(n ? { note: n } : {}) };
+}
+
 /**
  * Body of POST /:id/verdict: `{ verdict: confirmed|rejected, reason?, correctType?, note? }`; the
  * route signs it with the authenticated actor. `reason` is required with rejected and

@@ -9,7 +9,7 @@ import type { CaseApiContext } from './api-context.ts';
 import { notFound } from './api-errors.ts';
 import { ApiRoutes } from './api-routes.ts';
 import { caseCall } from './case-route-errors.ts';
-import { MAX_NOTE, MAX_PHOTO_BYTES, REJECT_REASONS, parseBreak, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseVerdict } from './case-requests.ts';
+import { MAX_CLOSE_REASON, MAX_NOTE, MAX_PHOTO_BYTES, MAX_UNIT, REJECT_REASONS, parseBreak, parseClose, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseReassign, parseVerdict } from './case-requests.ts';
 import { CASE_STATUSES, type CaseStatus, type RejectReason, UNIT_LEVELS, type UnitLevel } from '../cases/case-model.ts';
 import { listVisibleCases } from './case-visibility.ts';
 import { principalOf } from './request-identity.ts';
@@ -47,6 +47,14 @@ const EscalateBody = z.object({
   toLevel: z.enum(UNIT_LEVELS as [UnitLevel, ...UnitLevel[]]).optional().describe('the next level up (default)'),
   reason: note('why'),
 });
+const ReassignBody = z.object({
+  unit: z.string().min(1).max(MAX_UNIT).describe('id of a unit at the case\'s level (GET /api/units)'),
+  reason: note('why (audited)'),
+});
+const CloseBody = z.object({
+  reason: z.string().min(1).max(MAX_CLOSE_REASON).describe(`why the case is closed by hand, 1-${MAX_CLOSE_REASON} characters (audited)`),
+  note: note('free text'),
+});
 const STEP = { 200: '`{ case, changed }` (`changed` false for the same identical repeat)', 404: 'unknown case (or another grid\'s)' } as const;
 
 /**
@@ -64,6 +72,8 @@ const STEP = { 200: '`{ case, changed }` (`changed` false for the same identical
  * - POST /:id/verdict     { verdict, reason?, correctType?, note? }
  * - POST /:id/handle      { note?, photoJpegBase64? }   (also /resolve) -> the AI re-check
  * - POST /:id/escalate    { toLevel?, reason? }          one level up, never down
+ * - POST /:id/reassign    { unit, reason? }              an operator: another unit at the case's level
+ * - POST /:id/close       { reason, note? }              an operator closes an active case by hand
  * Answers: 200 (also for the same person's identical repeat: `changed` false), 400 naming the field,
  * 404 unknown or not visible case, 409 with code CASE_DECIDED (names who decided) / CASE_CLAIMED
  * (names the holder) / CASE_CONFLICT, 503 the record unreachable.
@@ -171,6 +181,24 @@ export function caseRoutes(ctx: CaseApiContext): ApiRoutes {
       const input = parseEscalate(req.body);
       await visible(res, id);
       res.json(await caseCall('escalate the case', () => store.escalate(id, actor(res), input)));
+    },
+  );
+
+  r.post('/:id/reassign', { summary: 'an operator hands an active case to another unit at its level: claim cleared, dispatched again', params: IdParams, body: ReassignBody, responses: { ...STEP, 400: 'no such unit at the case\'s level (named)', 409: 'CASE_CONFLICT: the case is closed or rejected' } },
+    async (_input, req, res) => {
+      const id = caseId(req.params.id);
+      const input = parseReassign(req.body);
+      await visible(res, id);
+      res.json(await caseCall('reassign the case', () => store.reassign(id, actor(res), input)));
+    },
+  );
+
+  r.post('/:id/close', { summary: 'an operator closes an active case by hand, with a reason (audited)', params: IdParams, body: CloseBody, responses: { ...STEP, 409: 'CASE_CONFLICT: already closed otherwise, or rejected' } },
+    async (_input, req, res) => {
+      const id = caseId(req.params.id);
+      const input = parseClose(req.body);
+      await visible(res, id);
+      res.json(await caseCall('close the case', () => store.close(id, actor(res), input)));
     },
   );
   return r;

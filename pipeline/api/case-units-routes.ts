@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { evaluationPeriod } from '../cases/evaluation-period.ts';
 import { evaluateUnits, evaluationRows } from '../cases/unit-evaluation.ts';
+import { listUnits } from '../cases/unit-directory.ts';
 import type { CaseApiContext } from './api-context.ts';
 import { badRequest } from './api-errors.ts';
 import { ApiRoutes } from './api-routes.ts';
@@ -13,12 +14,19 @@ const one = (v: unknown, key: string): string | undefined => {
 };
 
 /**
- * /api/units: unit evaluation (全线上评价).
+ * /api/units: the responsible units, and unit evaluation (全线上评价).
+ * - GET / -> { units: [{ id, name, level, parentId }] } (from the catalogue, at every level; `id` is
+ *   what a case carries in `responsibleUnit` and what POST /api/cases/:id/reassign takes)
  * - GET /evaluation ?from=YYYY-MM-DD &to=YYYY-MM-DD (UTC, to inclusive; default the last 30 days)
  *   -> { from, to, units: [{ unit, received, handled, handledInTime, overdueRate, medianHandlingMs, reopenRate, reopened, rechecked }] }
  */
 export function caseUnitRoutes(ctx: CaseApiContext): ApiRoutes {
   const r = new ApiRoutes('/api/units', 'cases');
+  r.get('/', { summary: 'the responsible units of the catalogue at every level (community, street office, district), with their parent one level up', responses: { 200: '`{ units: [{ id, name, level, parentId }] }`' } },
+    async (_input, _req, res) => {
+      res.json({ units: await caseCall('list units', () => listUnits(ctx.store.db)) });
+    },
+  );
   r.get(
     '/evaluation',
     {

@@ -45,7 +45,7 @@ export interface AuditEntry {
   readonly at: number;
   /** Who: the actor, or "system" (the AI, dispatch, the re-check). */
   readonly by: string;
-  /** opened | updated | suppressed | dispatched | claimed | released | claim_broken | confirmed | rejected | handled | rechecking | closed | reopened | escalated | overdue ... */
+  /** opened | updated | suppressed | dispatched | claimed | released | claim_broken | confirmed | rejected | handled | rechecking | closed | reopened | escalated | reassigned | overdue ... */
   readonly action: string;
   readonly detail?: Readonly<Record<string, unknown>>;
 }
@@ -106,8 +106,11 @@ export interface CaseRecord {
   readonly verdict?: Verdict;
   readonly acceptedAt?: number;
   readonly handledAt?: number;
-  /** When it closed (re-check found it gone, or rejected). */
+  /** When it closed (re-check found it gone, rejected, or an operator closed it). */
   readonly closedAt?: number;
+  /** The operator who closed it by hand (POST /api/cases/:id/close), and the reason given. */
+  readonly closedBy?: string;
+  readonly closeReason?: string;
   /** Times the re-check found it still there. */
   readonly reopenCount: number;
   /** When it was flagged overdue (past its deadline while active). */

@@ -78,6 +78,8 @@ export function rowToCase(r: CaseRow): CaseRecord {
     ...opt('acceptedAt', r.accepted_at),
     ...opt('handledAt', r.handled_at),
     ...opt('closedAt', r.closed_at),
+    ...opt('closedBy', r.closed_by),
+    ...opt('closeReason', r.close_reason),
     ...opt('overdueAt', r.overdue_at),
     ...opt('catalogueVersion', r.catalogue_version),
   };
@@ -126,6 +128,8 @@ export function caseToRow(c: CaseRecord): Omit<CasesTable, 'version' | 'suppress
     accepted_at: c.acceptedAt ?? null,
     handled_at: c.handledAt ?? null,
     closed_at: c.closedAt ?? null,
+    closed_by: c.closedBy ?? null,
+    close_reason: c.closeReason ?? null,
     claimed_by: c.claimedBy ?? null,
     claim_expires_at: c.claimExpiresAt ?? null,
     reopen_count: c.reopenCount,

@@ -14,6 +14,7 @@ import {
   breakClaim,
   type Change,
   claimCase,
+  closeCase,
   escalateCase,
   handleCase,
   improvesEvidence,
@@ -22,6 +23,7 @@ import {
   markOverdue,
   mergeSighting,
   openCase,
+  reassignCase,
   recheckOutcome,
   releaseClaim,
   type SightingContext,
@@ -31,6 +33,7 @@ import {
 import { type OutboxRows, StaleCaseError, writeChange } from './case-write.ts';
 import { type DedupRule, findMatch } from './place-match.ts';
 import { auditSchema } from './audit-schema.ts';
+import { findUnit } from './unit-directory.ts';
 
 /** Options of a CaseStore. */
 export interface CaseStoreOptions {
@@ -195,6 +198,20 @@ export class CaseStore {
   /** Moves the case one level up (never down), to the unit there. */
   escalate(id: string, actor: string, input: { readonly toLevel?: UnitLevel; readonly reason?: string } = {}): Promise<CaseUpdate> {
     return this.mutate(id, 'escalate', (c, now) => escalateCase(c, this.typeOf(c), actor, now, input));
+  }
+
+  /**
+   * An operator hands the case to another unit at its level (the `units` table says which exist):
+   * audited `reassigned`, any claim cleared, the dispatch job sent again. The same unit: unchanged.
+   */
+  async reassign(id: string, actor: string, input: { readonly unit: string; readonly reason?: string }): Promise<CaseUpdate> {
+    const unit = await findUnit(this.db, input.unit);
+    return this.mutate(id, 'reassign', (c, now) => reassignCase(c, input.unit, unit, actor, now, input.reason));
+  }
+
+  /** An operator closes an active case by hand with a reason (the same close again: unchanged). */
+  close(id: string, actor: string, input: { readonly reason: string; readonly note?: string }): Promise<CaseUpdate> {
+    return this.mutate(id, 'close', (c, now) => closeCase(c, actor, now, input));
   }
 
   /** The re-check visit was asked for (handled -> rechecking). */

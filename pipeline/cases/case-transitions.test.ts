@@ -6,6 +6,7 @@ import {
   applyVerdict,
   breakClaim,
   claimCase,
+  closeCase,
   deadlineMinutesFor,
   escalateCase,
   handleCase,
@@ -14,6 +15,7 @@ import {
   markOverdue,
   mergeSighting,
   openCase,
+  reassignCase,
   recheckOutcome,
   releaseClaim,
   responsibleUnitFor,
@@ -155,5 +157,57 @@ describe('case transitions', () => {
     expect(responsibleUnitFor({ ...t, responsibleUnit: {} }, 'market')).toBe('unassigned');
     expect(responsibleUnitFor(t, 'market', 'district')).toBe('district: Traffic police');
     expect(() => handleCase(d, 'u', T0)).toThrow(CaseConflictError);
+  });
+
+  it('reassigns an active case to another unit at its level: claim cleared, dispatched again; the same unit is a no-op', () => {
+    const c = claimCase(opened(), 'w1', T0, LEASE).next;
+    expect(c.responsibleUnit).toBe('Traffic police, school detail');
+    const r = reassignCase(c, 'Traffic police', { id: 'Traffic police', level: 'community' }, 'op', T0 + 5, 'wrong detail')!;
+    expect(r.next).toMatchObject({ responsibleUnit: 'Traffic police', version: c.version + 1, status: 'opened', level: 'community', deadline: c.deadline });
+    expect([r.next.claimedBy, r.next.claimExpiresAt]).toEqual([undefined, undefined]);
+    expect(r.audit).toEqual({ at: T0 + 5, by: 'op', action: 'reassigned', detail: { fromUnit: 'Traffic police, school detail', toUnit: 'Traffic police', reason: 'wrong detail', claimBrokenFrom: 'w1' } });
+    expect(r.effects).toMatchObject({ dispatch: true, step: { step: 'reassigned', note: 'wrong detail' } });
+    expect(reassignCase(r.next, 'Traffic police', { id: 'Traffic police', level: 'community' }, 'op', T0 + 6)).toBeNull();
+    // An expired lease is not named as broken.
+    const lapsed = reassignCase(c, 'Traffic police', { id: 'Traffic police', level: 'community' }, 'op', T0 + LEASE + 1)!;
+    expect(lapsed.audit.detail).toEqual({ fromUnit: 'Traffic police, school detail', toUnit: 'Traffic police' });
+  });
+
+  it('refuses a reassignment to an unknown unit or one at another level (400 naming both), and of a closed case (409)', () => {
+    const cases: [string, { id: string; level: 'community' | 'street_office' | 'district' } | null, RegExp][] = [
+      ['Nobody', null, /no unit "Nobody" at the case's community level$/],
+      ['street office: Traffic police', { id: 'street office: Traffic police', level: 'street_office' }, /at the case's community level; it is a street_office unit/],
+    ];
+    for (const [to, unit, message] of cases) {
+      try {
+        reassignCase(opened(), to, unit, 'op', T0);
+        expect.unreachable();
+      } catch (err) {
+        expect(err).toBeInstanceOf(CaseInputError);
+        expect((err as CaseInputError).field).toBe('unit');
+        expect((err as Error).message).toMatch(message);
+      }
+    }
+    const rejected = applyVerdict(opened(), { verdict: 'rejected', reason: 'duplicate', by: 'w1', at: T0 })!.next;
+    expect(() => reassignCase(rejected, 'Traffic police', { id: 'Traffic police', level: 'community' }, 'op', T0)).toThrow(CaseConflictError);
+    // Closed and asked for the unit it already has: still a conflict, not a silent success.
+    expect(() => reassignCase(rejected, rejected.responsibleUnit, null, 'op', T0)).toThrow(/rejected; a closed case cannot be reassigned/);
+  });
+
+  it('closes an active case by hand with a reason; the same close again is a no-op; another close or a rejected case is a conflict', () => {
+    const c = claimCase(accepted(), 'w1', T0, LEASE).next;
+    const x = closeCase(c, 'op', T0 + 7, { reason: 'duplicate of a phone report', note: 'see ticket 12' })!;
+    expect(x.next).toMatchObject({ status: 'closed', closedAt: T0 + 7, closedBy: 'op', closeReason: 'duplicate of a phone report', version: c.version + 1 });
+    expect([x.next.claimedBy, x.next.claimExpiresAt]).toEqual([undefined, undefined]);
+    expect(isPending(x.next)).toBe(false);
+    expect(x.audit).toEqual({ at: T0 + 7, by: 'op', action: 'closed', detail: { reason: 'duplicate of a phone report', manual: true, fromStatus: 'accepted', note: 'see ticket 12' } });
+    expect(x.effects).toEqual({ step: { step: 'closed', note: 'duplicate of a phone report: see ticket 12' } });
+    expect(closeCase(x.next, 'op2', T0 + 8, { reason: 'duplicate of a phone report' })).toBeNull();
+    expect(() => closeCase(x.next, 'op', T0 + 8, { reason: 'something else' })).toThrow(/already closed by op \("duplicate of a phone report"\)/);
+    const rejected = applyVerdict(opened(), { verdict: 'rejected', reason: 'duplicate', by: 'w1', at: T0 })!.next;
+    expect(() => closeCase(rejected, 'op', T0, { reason: 'x' })).toThrow(/already rejected by w1/);
+    const h = handleCase(accepted(), 'u', T0)!.next;
+    const byRecheck = recheckOutcome(h, true, T0 + 1, { path: EVIDENCE_B })!.next;
+    expect(() => closeCase(byRecheck, 'op', T0 + 2, { reason: 'x' })).toThrow(CaseConflictError);
   });
 });

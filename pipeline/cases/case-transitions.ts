@@ -7,6 +7,7 @@
 import type { ConfirmedEvent, EventTypeDef } from '../events/event-model.ts';
 import { CaseClaimedError, CaseConflictError, CaseDecidedError, CaseInputError } from './case-errors.ts';
 import { type AuditEntry, type CaseRecord, type CaseStatus, UNIT_LEVELS, type UnitLevel, type Verdict } from './case-model.ts';
+import { unitIdAt } from './catalogue-units.ts';
 
 /** An evidence file a change adds to the case's evidence list. */
 export interface EvidenceRow {
@@ -58,8 +59,7 @@ export const isPending = (c: Pick<CaseRecord, 'status' | 'verdict'>): boolean =>
 
 /** The unit responsible for a type in an area type at a level: its entry, else `default`, else "unassigned"; above community, "<level>: <unit>". */
 export function responsibleUnitFor(type: EventTypeDef, areaType: string, level: UnitLevel = 'community'): string {
-  const unit = type.responsibleUnit[areaType] ?? type.responsibleUnit.default ?? 'unassigned';
-  return level === 'community' ? unit : `${level.replace('_', ' ')}: ${unit}`;
+  return unitIdAt(type.responsibleUnit[areaType] ?? type.responsibleUnit.default ?? 'unassigned', level);
 }
 
 /** Minutes to handle a type at a level: the per-level entry, else the type's deadline. */
@@ -297,4 +297,52 @@ export function escalateCase(c: CaseRecord, type: EventTypeDef, by: string, now:
 export function markOverdue(c: CaseRecord, now: number): Change | null {
   if (!isActive(c.status) || c.overdueAt !== undefined || c.deadline >= now || c.status === 'handled' || c.status === 'rechecking') return null;
   return { next: bump(c, { overdueAt: now }), audit: { at: now, by: 'system', action: 'overdue', detail: { deadline: c.deadline, unit: c.responsibleUnit } } };
+}
+
+/** A unit as the reassignment sees it: its id and level (from the units table), or null when there is no such unit. */
+export interface UnitRef {
+  readonly id: string;
+  readonly level: UnitLevel;
+}
+
+/**
+ * An operator hands an active case to another unit at the case's level (one-level dispatch across
+ * departments; moving up is escalation). The case's current unit again changes nothing; an unknown
+ * unit, or one at another level, is a CaseInputError naming it and the level. Any claim on the case
+ * is cleared (the new unit's workers pick it up), and the dispatch job goes out again (job id =
+ * case id + version) to the new unit.
+ */
+export function reassignCase(c: CaseRecord, to: string, unit: UnitRef | null, by: string, now: number, reason?: string): Change | null {
+  if (!isActive(c.status)) throw new CaseConflictError(`case ${c.id} is ${c.status}; a closed case cannot be reassigned`);
+  if (to === c.responsibleUnit) return null;
+  if (!unit || unit.level !== c.level) {
+    const where = unit ? `; it is a ${unit.level} unit` : '';
+    throw new CaseInputError('unit', `no unit "${to}" at the case's ${c.level} level${where}`);
+  }
+  const holder = c.claimedBy !== undefined && c.claimExpiresAt !== undefined && c.claimExpiresAt > now ? { claimBrokenFrom: c.claimedBy } : {};
+  const detail = { fromUnit: c.responsibleUnit, toUnit: to, ...(reason ? { reason } : {}), ...holder };
+  return {
+    next: bump(c, { responsibleUnit: to, claimedBy: undefined, claimExpiresAt: undefined }),
+    audit: { at: now, by, action: 'reassigned', detail },
+    effects: { step: { step: 'reassigned', ...(reason ? { note: reason } : {}) }, dispatch: true },
+  };
+}
+
+/**
+ * An operator closes an active case by hand, with a reason (and an optional note): closed now,
+ * audited as `closed` by the operator, the claim cleared. The same close again (a case this
+ * close already closed, with the same reason) changes nothing; a case closed otherwise (by the
+ * re-check, by a different close) or rejected is a CaseConflictError saying how it ended.
+ */
+export function closeCase(c: CaseRecord, by: string, now: number, input: { readonly reason: string; readonly note?: string }): Change | null {
+  if (!isActive(c.status)) {
+    if (c.status === 'closed' && c.closedBy !== undefined && c.closeReason === input.reason) return null;
+    const how = c.closedBy !== undefined ? ` by ${c.closedBy} ("${c.closeReason ?? ''}")` : c.status === 'rejected' && c.verdict ? ` by ${c.verdict.by}` : '';
+    throw new CaseConflictError(`case ${c.id} is already ${c.status}${how}`);
+  }
+  return {
+    next: bump(c, { status: 'closed', closedAt: now, closedBy: by, closeReason: input.reason, claimedBy: undefined, claimExpiresAt: undefined }),
+    audit: { at: now, by, action: 'closed', detail: { reason: input.reason, manual: true, fromStatus: c.status, ...(input.note ? { note: input.note } : {}) } },
+    effects: { step: { step: 'closed', note: input.note ? `${input.reason}: ${input.note}` : input.reason } },
+  };
 }

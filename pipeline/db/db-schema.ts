@@ -74,6 +74,9 @@ export interface CasesTable {
   reopen_count: Generated<number>;
   overdue_at: number | null;
   evidence: ColumnType<unknown, string | undefined, string>;
+  /** Who closed it by hand, and why (null unless an operator closed it). */
+  closed_by: string | null;
+  close_reason: string | null;
 }
 
 export interface VerdictsTable {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-record.ts';
 import * as m0002caseEvidence from './0002-case-evidence.ts';
 import * as m0002identity from './0002-identity.ts';
+import * as m0003caseClose from './0003-case-close.ts';
 
 /**
  * Every migration, by name, in the order they apply. A static list (no folder scan) so bundlers,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-record': m0001,
   '0002-case-evidence': m0002caseEvidence,
   '0002-identity': m0002identity,
+  '0003-case-close': m0003caseClose,
 };
