@@ -52,12 +52,23 @@ export interface ConsoleStack {
   close(): Promise<void>;
 }
 
+/** Options of {@link startConsoleStack}. */
+export interface ConsoleStackOptions {
+  /** More cameras on the same fixture streams (the benchmark's 16-tile wall). Default 0. */
+  readonly extraCameras?: number;
+  /**
+   * Minutes to handle a case of the two fixture types (the catalogue's own when absent); 1 makes
+   * cases overdue while the tests run. Overdue cases are then flagged every 5 s.
+   */
+  readonly deadlineMinutes?: number;
+}
+
 /**
  * Starts the RTSP fixture server, a Redis, Gridworker (scheduler + worker + API, serving the built
  * console) with six cameras (two that open cases, one that must not, a pan, a plain street and
  * a broken one), and Debian's chromium.
  */
-export async function startConsoleStack(prefix: string, options: { extraCameras?: number } = {}): Promise<ConsoleStack> {
+export async function startConsoleStack(prefix: string, options: ConsoleStackOptions = {}): Promise<ConsoleStack> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run scripts/setup.sh (it builds the console)');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)`);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -93,6 +104,9 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
       '  rules:',
       '    - { id: illegal_parking, persistence: { kind: visits, minDurationS: 4, minIou: 0.5, maxGapS: 120 } }',
       '    - { id: crowd_gathering, minCount: 4 }',
+      ...(options.deadlineMinutes
+        ? ['  catalogue:', ...['illegal_parking', 'crowd_gathering'].map((id) => `    - { id: ${id}, deadlineMinutes: ${options.deadlineMinutes} }`)]
+        : []),
       `redis: { url: "${redis.url}", prefix: ${prefix} }`,
       `storage: { dir: "${join(dir, 'data')}" }`,
       // The tests sign in a handful of times from one address.
@@ -114,6 +128,7 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
       roles: ['scheduler', 'worker', 'api'],
       redisUrl: redis.url,
       env: { GRIDWORKER_ADMIN_PASSWORD: users.admin.password },
+      ...(options.deadlineMinutes ? { overdueEveryMs: 5000 } : {}),
     });
     const by = { actor: 'test-setup' };
     await running.identity!.accounts.addUser({ ...users.operator, role: 'operator', displayName: '值班员 Operator' }, by);

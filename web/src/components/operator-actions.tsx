@@ -60,10 +60,11 @@ export function OperatorActions(props: { c: ActionCase; onDone: () => void }) {
       setBusy(false);
     }
   };
-  const reasonField = (required: boolean) => (
+  // The server's limits: a reason for closing by hand is 1-500 characters, other reasons up to 2000.
+  const reasonField = (required: boolean, maxLength = 2000) => (
     <label>
       {required ? t('case.reason') : t('case.reasonOptional')}{' '}
-      <input name="reason" value={reason} required={required} maxLength={2000} onInput={(e) => setReason(e.currentTarget.value)} />
+      <input name="reason" value={reason} required={required} maxLength={maxLength} onInput={(e) => setReason(e.currentTarget.value)} />
     </label>
   );
   return (
@@ -142,7 +143,7 @@ export function OperatorActions(props: { c: ActionCase; onDone: () => void }) {
         >
           <fieldset>
             <legend>{t('case.close')}</legend>
-            {reasonField(true)}
+            {reasonField(true, 500)}
             <label>
               {t('case.noteOptional')} <textarea name="note" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
             </label>
