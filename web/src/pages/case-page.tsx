@@ -35,9 +35,9 @@ interface CaseDetail {
   readonly audit: readonly { at: number; by: string; action: string; detail?: Record<string, unknown> }[];
 }
 
-/** A detail value in words: times (keys ending in At) as local time, fractions to two places. */
+/** A detail value in words: times (keys ending in At, the deadline) as local time, fractions to two places. */
 const value = (k: string, v: unknown): string =>
-  typeof v === 'number' && k.endsWith('At') && v > 1e12 ? when(v) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  typeof v === 'number' && (k.endsWith('At') || k === 'deadline') && v > 1e12 ? when(v) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** An audit entry's details in words: key: value, without the evidence hashes. */
 const details = (d: Record<string, unknown>): string =>
