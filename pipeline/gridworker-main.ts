@@ -30,6 +30,7 @@ import { Recheck } from './cases/recheck.ts';
 import { applyRetention } from './cases/retention.ts';
 import { recordCatalogueVersion } from './cases/catalogue-version.ts';
 import { syncUnits } from './cases/unit-directory.ts';
+import { CaseChangeFeed } from './cases/case-change-feed.ts';
 import { databaseTarget } from './db/database-target.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { OutboxRelay } from './dispatch/outbox-relay.ts';
@@ -72,7 +73,7 @@ export interface MainOptions {
   readonly instanceName?: string;
   /** How often overdue cases are flagged, ms. Default 60000. */
   readonly overdueEveryMs?: number;
-  /** Evidence files older than this many days are deleted (hourly), except what cases show. Default 90. */
+  /** Evidence files and visit records (Redis) older than this many days are deleted (hourly), except what cases show. Default 90. */
   readonly evidenceRetentionDays?: number;
   /** Environment read for GRIDWORKER_ADMIN_PASSWORD (first admin) and DATABASE_URL. Default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -256,11 +257,19 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'overdue timer', run: async () => clearInterval(overdueTimer) });
       const retentionMs = (options.evidenceRetentionDays ?? 90) * 86_400_000;
       const retentionTimer = setInterval(() => {
-        applyRetention(database!.db, evidenceDir, retentionMs, Date.now()).then(
+        const now = Date.now();
+        applyRetention(database!.db, evidenceDir, retentionMs, now).then(
           (r) => {
             if (r.files) log.info(r, 'old evidence deleted');
           },
           (err: unknown) => log.warn({ err: (err as Error).message }, 'evidence retention failed'),
+        );
+        // Visit records in Redis (each camera's recent list and the visits stream) age out with the evidence.
+        relayStore.pruneVisits(now - retentionMs).then(
+          (r) => {
+            if (r.records || r.streamEntries) log.info(r, 'old visit records deleted');
+          },
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'visit record retention failed'),
         );
       }, 3_600_000);
       retentionTimer.unref();
@@ -323,6 +332,9 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         eventType: (id) => current.events.catalogue.find((t) => t.id === id),
         claimLeaseMs: config.api.claimLeaseMinutes * 60_000,
       });
+      // Case list pages are kept until a case changes: heard from this store at once, from other processes by LISTEN.
+      const caseChanges = (await CaseChangeFeed.open(database!)).follow(caseStore);
+      closers.push({ name: 'case change feed', run: () => caseChanges.close() });
       const patrolStore = new PatrolStore(apiRedis, config.redis.prefix);
       metrics.observePatrol(patrolStore, () => current.cameras.filter((c) => c.enabled).map((c) => c.id));
       // Cases by status, overdue and the outbox backlog: SQL counts on the record.
@@ -366,7 +378,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           store: patrolStore,
           cameras: () => cameras,
           storageDir,
-          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir },
+          cases: { store: caseStore, eventTypes: () => current.events.catalogue, evidenceDir, changes: caseChanges },
           accuracy: accuracyRoutes({ allCases: () => allCases(caseStore) }, { timezone: config.patrol.timezone }),
           live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
           redisReady: () => apiRedis.status === 'ready',

@@ -1,4 +1,5 @@
 import type { ApiRoutes } from './api-routes.ts';
+import type { CaseChanges } from '../cases/case-change-feed.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { PatrolStore } from '../distributed/patrol-store.ts';
 import type { EventTypeDef } from '../events/event-model.ts';
@@ -69,4 +70,6 @@ export interface CaseApiContext {
   readonly eventTypes: () => readonly EventTypeDef[];
   /** Evidence folder: `<yyyy-mm-dd>/<sha256>.jpg` files served at /evidence/<path>. */
   readonly evidenceDir: string;
+  /** Case changes as they happen: with it, rendered list pages are kept until a case changes; absent = every list is a query. */
+  readonly changes?: CaseChanges;
 }

@@ -14,6 +14,7 @@ import { CaseStore } from '../cases/case-store.ts';
 import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
 import { writeEvidence } from '../cases/evidence.ts';
 import { syncUnits } from '../cases/unit-directory.ts';
+import { CaseChangeFeed } from '../cases/case-change-feed.ts';
 import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
 import { PatrolStore } from '../distributed/patrol-store.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
@@ -69,6 +70,8 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
   const cases = new CaseStore(kit.record.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id), now });
   // The units of the catalogue, as the product fills them at start (reassignment checks against them).
   await syncUnits(kit.record.db, TEST_TYPES, state.clock);
+  // List pages are cached until a case changes, as in the product.
+  const changes = (await CaseChangeFeed.open(kit.record)).follow(cases);
   const patrol = new PatrolStore(redis, 'gwt');
   mkdirSync(join(dir, 'latest'), { recursive: true });
   for (const c of TEST_CAMERAS) writeFileSync(join(dir, 'latest', `${c.id}.jpg`), TINY_JPEG);
@@ -78,7 +81,7 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
       store: patrol,
       cameras: () => TEST_CAMERAS,
       storageDir: dir,
-      cases: { store: cases, eventTypes: () => TEST_TYPES, evidenceDir: dir },
+      cases: { store: cases, eventTypes: () => TEST_TYPES, evidenceDir: dir, changes },
       accuracy: accuracyRoutes({ allCases: () => allCases(cases) }),
       reloadConfig: async () => ({ cameras: TEST_CAMERAS.length }),
   };
@@ -123,6 +126,7 @@ export async function startApiTestServer(options: { loginPerMinute?: number; loc
     },
     async close() {
       await server.close();
+      await changes.close();
       await kit.cleanup();
       await closeRedis(redis);
       await local.close();

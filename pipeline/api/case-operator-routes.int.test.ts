@@ -97,4 +97,32 @@ describe('operator case routes: reassign, close, units', () => {
     expect(Object.keys(doc.paths['/api/cases/{id}/close'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/units'] ?? {})).toEqual(['get']);
   });
+
+  it('answers the list with an ETag (304 when unchanged) and never a page from before a change', async () => {
+    const get = (headers: Record<string, string> = {}) => fetch(`${t.server.url}/api/cases?status=pending&limit=200`, { headers: { authorization: operator, ...headers } });
+    const first = await get();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const etag = first.headers.get('etag')!;
+    const body = (await first.json()) as { cases: CaseRecord[]; count: number; nextCursor: string | null };
+    expect(body.count).toBe(body.cases.length);
+    // fetch adds "Cache-Control: no-cache" to a conditional request unless told otherwise (and no-cache means revalidate nothing).
+    const again = await get({ 'if-none-match': etag, 'cache-control': 'max-age=0' });
+    expect(again.status).toBe(304);
+    // A change through the API: the next list shows it at once, under a new ETag.
+    const c = await t.openCase('cam-1');
+    const after = await get({ 'if-none-match': etag, 'cache-control': 'max-age=0' });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(((await after.json()) as { cases: CaseRecord[] }).cases.map((x) => x.id)).toContain(c.id);
+    await call('POST', `/api/cases/${c.id}/close`, { reason: 'seen twice' });
+    const closed = (await (await get()).json()) as { cases: CaseRecord[] };
+    expect(closed.cases.map((x) => x.id)).not.toContain(c.id);
+    // A grid worker's list: only their grid, from the same cache, under its own key.
+    const mine = (await (await fetch(`${t.server.url}/api/cases?limit=200`, { headers: { authorization: worker } })).json()) as { cases: CaseRecord[] };
+    expect(mine.cases.length).toBeGreaterThan(0);
+    expect(mine.cases.every((x) => x.grid === 'g1')).toBe(true);
+    const other = (await (await fetch(`${t.server.url}/api/cases?grid=g2`, { headers: { authorization: worker } })).json()) as { cases: CaseRecord[]; count: number };
+    expect(other).toEqual({ cases: [], count: 0, nextCursor: null });
+  });
 });

@@ -11,7 +11,9 @@ import { ApiRoutes } from './api-routes.ts';
 import { caseCall } from './case-route-errors.ts';
 import { MAX_CLOSE_REASON, MAX_NOTE, MAX_PHOTO_BYTES, MAX_UNIT, REJECT_REASONS, parseBreak, parseClose, parseEscalate, parseHandle, parseListQuery, parseNoFields, parseReassign, parseVerdict } from './case-requests.ts';
 import { CASE_STATUSES, type CaseStatus, type RejectReason, UNIT_LEVELS, type UnitLevel } from '../cases/case-model.ts';
-import { listVisibleCases } from './case-visibility.ts';
+import { visibleQuery } from './case-visibility.ts';
+import { CasePageCache, type RenderedPage } from './case-page-cache.ts';
+import { listPageKey, renderListPage } from './case-list-page.ts';
 import { principalOf } from './request-identity.ts';
 
 // The schemas document the routes (GET /api/openapi.json) and check types; the parse functions of
@@ -96,11 +98,17 @@ export function caseRoutes(ctx: CaseApiContext): ApiRoutes {
   const actor = (res: Response): string => principalOf(res).actor;
   const knownType = (id: string): boolean => ctx.eventTypes().some((t) => t.id === id);
 
-  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids)', query: ListQuery, responses: { 200: '`{ cases, count, nextCursor }`', 400: 'an unknown filter or a bad value, named' } },
+  // Pages are JSON text from PostgreSQL, kept in memory until a case changes (when changes are heard).
+  const pages = ctx.changes ? new CasePageCache(ctx.changes) : undefined;
+  const EMPTY: RenderedPage = renderListPage({ cases: '[]', count: 0, nextCursor: null });
+  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids); ETag / If-None-Match answered 304', query: ListQuery, responses: { 200: '`{ cases, count, nextCursor }`', 304: 'not changed since the ETag sent in If-None-Match', 400: 'an unknown filter or a bad value, named' } },
     async (_input, req, res) => {
-      const query = parseListQuery(req.query as Record<string, unknown>);
-      const page = await caseCall('list cases', () => listVisibleCases(store, principalOf(res), query));
-      res.json({ cases: page.cases, count: page.cases.length, nextCursor: page.nextCursor });
+      const query = visibleQuery(principalOf(res), parseListQuery(req.query as Record<string, unknown>));
+      const render = async (): Promise<RenderedPage> => renderListPage(await store.listJson(query!));
+      const page = query === null ? EMPTY : await caseCall('list cases', () => (pages ? pages.page(listPageKey(query), render) : render()));
+      // express answers 304 itself when If-None-Match holds this ETag.
+      res.set({ 'Content-Type': 'application/json; charset=utf-8', ETag: page.etag, 'Cache-Control': 'private, no-cache' });
+      res.send(page.body);
     },
   );
 

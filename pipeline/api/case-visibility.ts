@@ -21,3 +21,14 @@ export async function listVisibleCases(store: CaseStore, p: Principal, query: Ca
   const cases = merged.slice(0, limit);
   return { cases, nextCursor: more && cases.length ? cases[cases.length - 1]!.id : null };
 }
+
+/**
+ * The query restricted to what `p` may see, for a list answered in one query: a grid worker's
+ * list is limited to their grids (`grids`), a `grid` filter outside them is null (an empty page).
+ * Everyone else's query is unchanged.
+ */
+export function visibleQuery(p: Principal, query: CaseListQuery): CaseListQuery | null {
+  if (!isGridScoped(p.role)) return query;
+  if (query.grid !== undefined) return p.grids.includes(query.grid) ? query : null;
+  return { ...query, grids: p.grids };
+}

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CasesTable, VerdictsTable } from '../db/db-schema.ts';
 import type { CaseRecord, CaseStatus, RejectReason, UnitLevel } from './case-model.ts';
 import { CASE_STATUSES, UNIT_LEVELS } from './case-model.ts';
+import { caseApiJson } from './case-api-json.ts';
 
 const unit = z.number().min(0).max(1);
 const normBox = z.tuple([unit, unit, unit, unit]);
@@ -21,7 +22,7 @@ const severity = z.enum(['low', 'medium', 'high', 'critical']);
 const reason = z.enum(['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation']);
 
 /** A case row with its verdict's columns (left join: null when there is none). */
-export type CaseRow = Selectable<CasesTable> & {
+export type CaseRow = Omit<Selectable<CasesTable>, 'api_json'> & {
   v_verdict: VerdictsTable['verdict'] | null;
   v_reason: string | null;
   v_correct_type: string | null;
@@ -135,5 +136,6 @@ export function caseToRow(c: CaseRecord): Omit<CasesTable, 'version' | 'suppress
     reopen_count: c.reopenCount,
     overdue_at: c.overdueAt ?? null,
     evidence: JSON.stringify(c.evidence),
+    api_json: caseApiJson(c),
   };
 }

@@ -6,7 +6,7 @@ import { buildDispatchPayload } from '../dispatch/dispatch-payload.ts';
 import type { ConfirmedEvent, EventTypeDef } from '../events/event-model.ts';
 import { CaseContentionError, CaseNotFoundError } from './case-errors.ts';
 import { newCaseId } from './case-id.ts';
-import { type CaseListPage, type CaseListQuery, listCases, selectCases } from './case-list.ts';
+import { type CaseListPage, type CaseListQuery, type CasePageJson, listCases, listCasesJson, selectCases } from './case-list.ts';
 import type { AuditEntry, CaseRecord, UnitLevel, Verdict } from './case-model.ts';
 import { type CaseRow, rowToCase } from './case-row.ts';
 import {
@@ -89,6 +89,7 @@ export class CaseStore {
   private readonly defaultCooldownS: number;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
+  private readonly writeHooks = new Set<() => void>();
   readonly now: () => number;
 
   constructor(
@@ -142,10 +143,23 @@ export class CaseStore {
           throw err;
         });
       if (step === null) continue;
-      if ('result' in step) return step.result;
+      if ('result' in step) {
+        this.written();
+        return step.result;
+      }
       rendered = await ctx.render!(step.render);
     }
     throw new CaseContentionError(`filing ${event.eventType} on ${event.cameraId}`, this.maxAttempts);
+  }
+
+  /** Calls `fn` after every write this store commits (caches of rendered pages drop them); returns the unsubscribe function. */
+  onWrite(fn: () => void): () => void {
+    this.writeHooks.add(fn);
+    return () => this.writeHooks.delete(fn);
+  }
+
+  private written(): void {
+    for (const fn of this.writeHooks) fn();
   }
 
   /** Cases by status, overdue, and the outbox backlog, counted by the record (the metrics' CaseGaugeSource). */
@@ -162,6 +176,11 @@ export class CaseStore {
   /** A page of cases matching every given filter, oldest first unless `order` is desc. */
   list(query: CaseListQuery = {}): Promise<CaseListPage> {
     return listCases(this.db, query);
+  }
+
+  /** The same page as `list`, as JSON text built by the record (what GET /api/cases sends). */
+  listJson(query: CaseListQuery = {}): Promise<CasePageJson> {
+    return listCasesJson(this.db, query);
   }
 
   /** Active cases on a camera (the re-check looks for them). */
@@ -240,7 +259,9 @@ export class CaseStore {
     const r = await sql`
       with upd as (
         update cases set dispatched_at = ${at}, version = version + 1,
-          status = case when status = 'opened' then 'dispatched' else status end
+          status = case when status = 'opened' then 'dispatched' else status end,
+          api_json = (api_json::jsonb || jsonb_build_object('dispatchedAt', ${at}::bigint, 'version', version + 1,
+            'status', case when status = 'opened' then 'dispatched' else status end))::text
         where id in (${list}) and dispatched_at is null
         returning id, version, status, responsible_unit
       )
@@ -248,7 +269,9 @@ export class CaseStore {
       select id, version, ${at}, 'system', 'dispatched', case when status = 'dispatched' then 'opened' else status end, status,
         jsonb_build_object('unit', responsible_unit)
       from upd`.execute(this.db);
-    return Number(r.numAffectedRows ?? 0n);
+    const n = Number(r.numAffectedRows ?? 0n);
+    if (n) this.written();
+    return n;
   }
 
   /** Flags every active case past its deadline (once each); returns the cases flagged now. */
@@ -320,6 +343,7 @@ export class CaseStore {
       if (!change) return { case: current, changed: false };
       try {
         await this.db.transaction().execute((tx) => writeChange(tx, current, change, this.outboxRows(change), now));
+        this.written();
         return { case: change.next, changed: true };
       } catch (err) {
         if (!(err instanceof StaleCaseError)) throw err;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVENT_TYPES, DEFAULT_RULES } from '../events/default-catalogue.ts';
 import { RuleSet } from '../events/rule-set.ts';
+import { deadlineMinutesFor } from '../cases/case-transitions.ts';
 import { ConfigError } from './errors.ts';
 import { loadConfig, parseConfig } from './load-config.ts';
 
@@ -69,6 +70,7 @@ describe('config events: defaults and overrides', () => {
       responsibleUnit: { default: '交警大队 (traffic police brigade)', market: '市场管理处' },
     });
     expect(c.events.catalogue.at(-1)).toMatchObject({ id: 'blocked_hydrant', severity: 'high' });
+    expect(c.events.catalogue.find((t) => t.id === 'illegal_parking')?.deadlineMinutesByLevel).toBeUndefined();
     expect(c.events.rules.at(-1)).toEqual({
       id: 'hydrant_blocked',
       eventType: 'blocked_hydrant',
@@ -138,6 +140,9 @@ describe('config events: schema', () => {
     ['k of 0', 'rules: [{ id: crowd_gathering, persistence: { kind: frames, k: 0, n: 3 } }]', 'events.rules.0.persistence.k'],
     ['a rule id in CamelCase', 'rules: [{ id: IllegalParking, disabled: true }]', 'events.rules.0.id'],
     ['an unknown anchor', 'rules: [{ id: fire_smoke, anchor: top }]', 'events.rules.0.anchor'],
+    ['a deadline for an unknown level', 'catalogue: [{ id: illegal_parking, deadlineMinutesByLevel: { city: 60 } }]', 'events.catalogue.0.deadlineMinutesByLevel.city'],
+    ['a level deadline of 0', 'catalogue: [{ id: illegal_parking, deadlineMinutesByLevel: { district: 0 } }]', 'events.catalogue.0.deadlineMinutesByLevel.district'],
+    ['a fractional level deadline', 'catalogue: [{ id: illegal_parking, deadlineMinutesByLevel: { street_office: 1.5 } }]', 'events.catalogue.0.deadlineMinutesByLevel.street_office'],
   ])('rejects %s', (_what, events, path) => {
     const found = problems(`cameras:\n${camera()}events:\n  ${events}\n`);
     expect(found.map((p) => p.split(':')[0])).toEqual([path]);
@@ -145,5 +150,25 @@ describe('config events: schema', () => {
 
   it('rejects a camera rule id that is not an id', () => {
     expect(problems(`cameras:\n${camera(', rules: ["Fire Smoke"]')}`).map((p) => p.split(':')[0])).toEqual(['cameras.0.rules.0']);
+  });
+});
+
+describe('config events: deadlines per level', () => {
+  it('accepts deadlineMinutesByLevel on a new type and on a shipped one; the case deadlines use it, deadlineMinutes for the rest', () => {
+    const c = parseConfig(
+      `cameras:\n${camera()}events:
+  catalogue:
+    - { id: blocked_hydrant, nameZh: 消防栓遮挡, nameEn: Blocked fire hydrant, category: 04-12, severity: high, deadlineMinutes: 30, deadlineMinutesByLevel: { street_office: 120, district: 480 }, responsibleUnit: { default: 消防救援站 } }
+    - { id: illegal_parking, deadlineMinutesByLevel: { street_office: 240, district: 600 } }
+`,
+      'inline.yaml',
+      { env: {} },
+    );
+    const hydrant = c.events.catalogue.find((t) => t.id === 'blocked_hydrant')!;
+    expect(hydrant.deadlineMinutesByLevel).toEqual({ street_office: 120, district: 480 });
+    const parking = c.events.catalogue.find((t) => t.id === 'illegal_parking')!;
+    expect(parking.deadlineMinutesByLevel).toEqual({ street_office: 240, district: 600 });
+    expect(deadlineMinutesFor(parking, 'community')).toBe(parking.deadlineMinutes);
+    expect([deadlineMinutesFor(hydrant, 'community'), deadlineMinutesFor(hydrant, 'street_office'), deadlineMinutesFor(hydrant, 'district')]).toEqual([30, 120, 480]);
   });
 });

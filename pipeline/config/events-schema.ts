@@ -10,6 +10,9 @@ import { EventTypeIdSchema, RuleIdSchema, ZoneKindSchema } from './event-ids.ts'
 const MAX_S = 7 * 24 * 3600;
 const unit = (what: string) => z.number().min(0, `${what} must be 0-1`).max(1, `${what} must be 0-1`);
 
+const deadline = (level: string) =>
+  z.number().int().min(1).max(525_600).describe(`Minutes to handle a case at the ${level} level, 1-525600.`);
+
 /** Keys of a responsible-unit map: an area type or `default`. */
 export const UnitKeySchema = z.enum([...AreaTypeSchema.options, 'default']);
 
@@ -31,6 +34,16 @@ export const EventTypeEntrySchema = z.strictObject({
     .max(525_600)
     .optional()
     .describe('Minutes allowed to handle a case, from dispatch, 1-525600. Required for a new type.'),
+  deadlineMinutesByLevel: z
+    .strictObject({
+      community: deadline('community').optional(),
+      street_office: deadline('street_office').optional(),
+      district: deadline('district').optional(),
+    })
+    .optional()
+    .describe(
+      'Minutes to handle a case at each level, 1-525600: community (where a case opens), street_office and district (after an escalation, counted from it). A level not given uses deadlineMinutes. Merged level by level over a shipped type.',
+    ),
   responsibleUnit: z
     .partialRecord(UnitKeySchema, z.string().min(1).max(200))
     .optional()

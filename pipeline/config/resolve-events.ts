@@ -53,7 +53,8 @@ function resolveCatalogue(section: EventsSection, shipped: readonly EventTypeDef
     const base = types.get(entry.id);
     const at = (...key: (string | number)[]): PropertyKey[] => ['events', 'catalogue', i, ...key];
     if (base) {
-      types.set(entry.id, { ...base, ...given(entry), responsibleUnit: { ...base.responsibleUnit, ...entry.responsibleUnit } });
+      const byLevel = base.deadlineMinutesByLevel || entry.deadlineMinutesByLevel ? { deadlineMinutesByLevel: { ...base.deadlineMinutesByLevel, ...given(entry.deadlineMinutesByLevel ?? {}) } } : {};
+      types.set(entry.id, { ...base, ...given(entry), responsibleUnit: { ...base.responsibleUnit, ...entry.responsibleUnit }, ...byLevel });
       return;
     }
     const missing = needs(entry.id, 'event type', TYPE_FIELDS, entry);

@@ -77,6 +77,8 @@ export interface CasesTable {
   /** Who closed it by hand, and why (null unless an operator closed it). */
   closed_by: string | null;
   close_reason: string | null;
+  /** The case as the API shows it (JSON text), written with every change; pages are aggregated from it. */
+  api_json: string;
 }
 
 export interface VerdictsTable {

@@ -9,6 +9,8 @@ import { migrateTo, migrateToLatest } from './migrate.ts';
 import { MIGRATIONS } from './migrations/migration-list.ts';
 import { type DatabaseHandle, openDatabase } from './open-database.ts';
 import { type ScratchDatabase, TEST_SERVER_URL, createScratchDatabase } from './scratch-database.ts';
+import { CaseStore } from '../cases/case-store.ts';
+import { TEST_TYPES } from '../cases/case-test-fixtures.ts';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -93,6 +95,41 @@ describe.each(['postgres', 'embedded'] as const)('openDatabase on %s', (kind) =>
       const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'cases'`.execute(h.db);
       expect(tables.rows[0]?.n).toBe(1);
       expect((await h.db.selectFrom('units').select('name').executeTakeFirstOrThrow()).name).toBe('old unit');
+    } finally {
+      await h.close();
+      await fresh?.drop();
+    }
+  });
+});
+
+describe.each(['postgres', 'embedded'] as const)('a record made by the release before this one, on %s', (kind) => {
+  it('keeps its cases through the new migrations: each gets its API text, the list shows them as a read does', async () => {
+    const fresh = kind === 'postgres' ? await createScratchDatabase(TEST_SERVER_URL, 'db') : undefined;
+    const h = await openDatabase(fresh ? { url: fresh.url, migrate: false } : { migrate: false });
+    try {
+      // The previous release's newest migration; then two cases as it wrote them (one decided).
+      await migrateTo(h.db, '0002-identity');
+      const box = '[{"label":"car","score":0.8,"box":[0.1,0.5,0.3,0.7]}]';
+      for (const [id, status, pending] of [['c_000000001_000000000a', 'dispatched', true], ['c_000000002_000000000b', 'rejected', false]] as const) {
+        await sql`
+          insert into cases (id, version, event_type, category, severity, camera_id, grid, area_type, zone, status, active, pending,
+            opened_at, first_seen_at, last_seen_at, sighting_count, confidence, boxes, place, model, rule_id, responsible_unit,
+            deadline_at, dispatched_at, closed_at, evidence)
+          values (${id}, 2, 'illegal_parking', 'A01-03', 'medium', 'cam-1', 'g1', 'street', null, ${status}, ${status !== 'rejected'}, ${pending},
+            1000, 900, 1100, 3, 0.8, ${box}::jsonb, '[0.1,0.5,0.3,0.7]'::jsonb, 'm@1', 'parking', 'Traffic police',
+            8200, 1050, ${status === 'rejected' ? 1200 : null}, '{"first":"a.jpg","latest":"b.jpg","best":"b.jpg"}'::jsonb)`.execute(h.db);
+      }
+      await sql`insert into verdicts (case_id, verdict, reason, correct_type, note, by, at) values ('c_000000002_000000000b', 'rejected', 'duplicate', null, 'seen', 'w1', 1200)`.execute(h.db);
+      const report = await migrateToLatest(h.db);
+      expect(report.applied).toEqual(ALL.slice(ALL.indexOf('0002-identity') + 1));
+      const store = new CaseStore(h.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id) });
+      const typed = await store.list();
+      expect(typed.cases.map((c) => [c.id, c.status, c.verdict?.by ?? null])).toEqual([
+        ['c_000000001_000000000a', 'dispatched', null],
+        ['c_000000002_000000000b', 'rejected', 'w1'],
+      ]);
+      expect(typed.cases[0]!.zone).toBeNull();
+      expect(JSON.parse((await store.listJson()).cases)).toEqual(typed.cases);
     } finally {
       await h.close();
       await fresh?.drop();

@@ -9,6 +9,7 @@ import { toDatabaseError } from './database-error-map.ts';
 import { type MigrationReport, migrateToLatest } from './migrate.ts';
 import { lockEmbeddedDir } from './embedded-lock.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
+import { type ChannelSignal, type DbListener, listenEmbedded, listenOnServer } from './db-listener.ts';
 
 /** Where the record lives. */
 export interface OpenDatabaseOptions {
@@ -34,6 +35,11 @@ export interface DatabaseHandle {
   readonly where: string;
   /** What the start-up migration did (absent when `migrate: false`). */
   readonly migration?: MigrationReport;
+  /**
+   * LISTENs on a channel (see db-listener.ts): `notify` for each notification, `reset` whenever
+   * some may have been missed. Close the listener before the handle.
+   */
+  listen(channel: string, onSignal: (s: ChannelSignal) => void): Promise<DbListener>;
   /** Closes the pool / the embedded database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -52,7 +58,7 @@ const pgTypes = {
  * refuses (password, missing database) a DatabaseRefusedError.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const { db, kind, where, release } = options.url ? openServer(options.url, options) : await openEmbedded(options.embeddedDir);
+  const { db, kind, where, release, listen } = options.url ? openServer(options.url, options) : await openEmbedded(options.embeddedDir);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -65,14 +71,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   try {
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
     const migration = options.migrate === false ? undefined : await migrateToLatest(db);
-    return { db, kind, where, ...(migration ? { migration } : {}), close };
+    return { db, kind, where, ...(migration ? { migration } : {}), listen, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw toDatabaseError(err, where);
   }
 }
 
-function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Database>; kind: 'postgres'; where: string; release?: () => Promise<void> } {
+type Listen = DatabaseHandle['listen'];
+
+function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Database>; kind: 'postgres'; where: string; release?: () => Promise<void>; listen: Listen } {
   parseDatabaseUrl(url);
   const where = describeDatabaseUrl(url);
   const log = createLogger('db');
@@ -84,15 +92,19 @@ function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Dat
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', (err) => log.warn({ err: err.message, where }, 'idle PostgreSQL connection failed'));
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', where };
+  const listen: Listen = (channel, onSignal) =>
+    listenOnServer(url, channel, onSignal, (err) => log.warn({ err: err.message, where, channel }, 'LISTEN connection failed'));
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', where, listen };
 }
 
-async function openEmbedded(dir: string | undefined): Promise<{ db: Kysely<Database>; kind: 'embedded'; where: string; release?: () => Promise<void> }> {
+async function openEmbedded(dir: string | undefined): Promise<{ db: Kysely<Database>; kind: 'embedded'; where: string; release?: () => Promise<void>; listen: Listen }> {
   let release: (() => Promise<void>) | undefined;
   if (dir) {
     await mkdir(dir, { recursive: true });
     release = await lockEmbeddedDir(dir);
   }
   const pglite = new PGlite(dir, { parsers: { [INT8_OID]: (v: string) => Number(v) } });
-  return { db: new Kysely<Database>({ dialect: new PgliteDialect(pglite) }), kind: 'embedded', where: dir ?? '(in memory)', ...(release ? { release } : {}) };
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+  const listen: Listen = (channel, onSignal) => listenEmbedded(pglite, db, channel, onSignal);
+  return { db, kind: 'embedded', where: dir ?? '(in memory)', ...(release ? { release } : {}), listen };
 }

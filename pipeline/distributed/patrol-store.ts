@@ -98,6 +98,20 @@ export const PublishedStatusSchema = z.object({
   scheduler: SchedulerStatusSchema,
 });
 
+/** Pops a visit list's tail while its record finished before ARGV[1] (or does not parse); returns how many went. */
+const PRUNE_LIST = `
+local n = 0
+while true do
+  local v = redis.call('LINDEX', KEYS[1], -1)
+  if not v then break end
+  local ok, rec = pcall(cjson.decode, v)
+  local t = ok and type(rec) == 'table' and tonumber(rec.finishedAt) or nil
+  if t and t >= tonumber(ARGV[1]) then break end
+  redis.call('RPOP', KEYS[1])
+  n = n + 1
+end
+return n`;
+
 /**
  * The patrol's shared state in Redis, under one key prefix. Everything a process needs to take
  * over from another lives here: the run state, last successful visits (for a new leader), camera
@@ -197,6 +211,31 @@ export class PatrolStore {
       .xadd(this.key('visit-stream'), 'MAXLEN', '~', String(streamMax), '*', 'visit', json)
       .hset(this.key('last-outcome'), record.cameraId, JSON.stringify(outcomeOf(record)))
       .exec();
+  }
+
+  /**
+   * Deletes visit records that finished before `before` (epoch ms): from each camera's recent list
+   * (oldest at its tail; an entry that does not parse goes too, nothing can read it) and from the
+   * visits stream (its ids are the ms it was added). Each list is pruned by one script, so a visit
+   * recorded meanwhile is never lost. Retention runs it with the evidence age.
+   */
+  async pruneVisits(before: number): Promise<{ readonly lists: number; readonly records: number; readonly streamEntries: number }> {
+    let lists = 0;
+    let records = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.key('visits:')}*`, 'COUNT', 200);
+      cursor = next;
+      for (const key of keys) {
+        const n = Number(await this.redis.eval(PRUNE_LIST, 1, key, String(before)));
+        if (n > 0) {
+          lists++;
+          records += n;
+        }
+      }
+    } while (cursor !== '0');
+    const streamEntries = Number(await this.redis.xtrim(this.key('visit-stream'), 'MINID', String(before)));
+    return { lists, records, streamEntries };
   }
 
   /** The outcome of each camera's last recorded visit (a storage fault shows here, not in health). */

@@ -181,7 +181,7 @@ export function registerRun(program: Command): void {
     .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
     .option('--no-progress', 'plain log lines instead of the live progress line')
     .option('--name <name>', 'this process among the workers of one host (logs); default main')
-    .option('--evidence-days <n>', 'delete evidence files older than this, except what cases show (before/after pairs); default 90', numberIn(1, 36_500, '--evidence-days'))
+    .option('--evidence-days <n>', 'delete evidence files and visit records older than this, except what cases show (before/after pairs); default 90', numberIn(1, 36_500, '--evidence-days'))
     .option('--database-url <url>', 'PostgreSQL URL of the record (default $DATABASE_URL; none: the embedded database in the storage folder, all roles in one process only)')
     .option('--log-file <file>', 'write JSON logs here (default: .gridworker/gridworker.log)')
     .addOption(new Option('--log-format <format>', 'human: human lines on stdout, JSON logs to the log file; json: JSON logs on stdout (human lines to stderr)').choices(['human', 'json']).default('human'))

@@ -3,6 +3,7 @@ import * as m0001 from './0001-record.ts';
 import * as m0002caseEvidence from './0002-case-evidence.ts';
 import * as m0002identity from './0002-identity.ts';
 import * as m0003caseClose from './0003-case-close.ts';
+import * as m0004caseApiJson from './0004-case-api-json.ts';
 
 /**
  * Every migration, by name, in the order they apply. A static list (no folder scan) so bundlers,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-case-evidence': m0002caseEvidence,
   '0002-identity': m0002identity,
   '0003-case-close': m0003caseClose,
+  '0004-case-api-json': m0004caseApiJson,
 };
