@@ -11,8 +11,9 @@ ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY web ./web
-RUN npx vite build web --logLevel warn \
- && find web/dist/assets -type f \( -name '*.js' -o -name '*.css' \) -exec gzip -9 -k -f {} +
+# The same build as scripts/setup.sh; scripts/dockerfile-console.int.test.ts replays this stage.
+COPY scripts/build-web.sh ./scripts/build-web.sh
+RUN bash scripts/build-web.sh
 
 FROM node:20-bookworm-slim
 

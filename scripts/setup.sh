@@ -88,11 +88,10 @@ fi
 
 # The console (web/ -> web/dist, Vite): rebuilt only when its sources or the lock file changed.
 web_stamp=web/dist/.gridworker-build.sha256
-web_want=$( (find web/src web/public web/index.html web/vite.config.ts -type f | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)
+web_want=$( (find web/src web/public web/index.html web/vite.config.ts scripts/build-web.sh -type f | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)
 if [ ! -f web/dist/index.html ] || [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_want" ]; then
   echo "gridworker setup: building the console (web/ -> web/dist)" >&2
-  npx vite build web --logLevel warn
-  # Served as-is to browsers that accept gzip (pipeline/api/web-routes.ts): no compression per request.
-  find web/dist/assets -type f \( -name '*.js' -o -name '*.css' \) -exec gzip -9 -k -f {} +
+  # The same script the Dockerfile's console stage runs.
+  bash scripts/build-web.sh
   echo "$web_want" > "$web_stamp"
 fi

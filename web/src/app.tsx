@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Link } from './components/link.tsx';
+import { OverdueNotice } from './components/overdue-notice.tsx';
 import { setLang, t, useLang } from './i18n.ts';
 import type { MessageKey } from './i18n-en.ts';
 import { AccuracyPage } from './pages/accuracy-page.tsx';
@@ -87,6 +88,7 @@ export function App() {
           ))}
         </nav>
         <span class="spacer" />
+        {may(session, 'console') ? <OverdueNotice /> : null}
         {session.state === 'signed-in' ? <span class="who">{session.user.displayName}</span> : null}
         {langButton}
         {session.state === 'signed-in' ? (

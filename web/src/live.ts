@@ -73,3 +73,24 @@ export function useLive(onEvent: Listener): boolean {
   }, []);
   return isUp;
 }
+
+/**
+ * Calls `reload` when a live message matches, at most once per `minGapMs` (a busy camera updates its
+ * case at every visit; the page reads it again once for a burst, and once more after the burst).
+ */
+export function useLiveReload(matches: (e: LiveEvent) => boolean, reload: () => void, minGapMs = 1000): void {
+  const last = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const fn = useRef(reload);
+  fn.current = reload;
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useLive((e) => {
+    if (!matches(e) || timer.current !== undefined) return;
+    const wait = Math.max(0, last.current + minGapMs - Date.now());
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      last.current = Date.now();
+      fn.current();
+    }, wait);
+  });
+}

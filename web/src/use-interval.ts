@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 
-/** Calls `fn` every `ms` while mounted (for state nothing pushes, such as the scheduler's status). */
+/** Calls `fn` every `ms` while mounted (a clock: redraws "time left"; data comes from the live feed). */
 export function useInterval(fn: () => void, ms: number): void {
   const ref = useRef(fn);
   ref.current = fn;

@@ -40,8 +40,8 @@ export interface ConsoleStack {
   readonly url: string;
   /** `Authorization` header value of an admin service token, for the tests' own API calls. */
   readonly adminToken: string;
-  /** Users by role: admin, operator, viewer, and a grid worker of grid g1. */
-  readonly users: Readonly<Record<'admin' | 'operator' | 'viewer' | 'grid_worker', StackUser>>;
+  /** Users by role: admin, operator, engineer, viewer, and a grid worker of grid g1. */
+  readonly users: Readonly<Record<'admin' | 'operator' | 'engineer' | 'viewer' | 'grid_worker', StackUser>>;
   readonly running: Running;
   readonly browser: Browser;
   readonly rtsp: RtspTestServer;
@@ -52,12 +52,23 @@ export interface ConsoleStack {
   close(): Promise<void>;
 }
 
+/** Options of {@link startConsoleStack}. */
+export interface ConsoleStackOptions {
+  /** More cameras on the same fixture streams (the benchmark's 16-tile wall). Default 0. */
+  readonly extraCameras?: number;
+  /**
+   * Minutes to handle a case of the two fixture types (the catalogue's own when absent); 1 makes
+   * cases overdue while the tests run. Overdue cases are then flagged every 5 s.
+   */
+  readonly deadlineMinutes?: number;
+}
+
 /**
  * Starts the RTSP fixture server, a Redis, Gridworker (scheduler + worker + API, serving the built
  * console) with six cameras (two that open cases, one that must not, a pan, a plain street and
  * a broken one), and Debian's chromium.
  */
-export async function startConsoleStack(prefix: string, options: { extraCameras?: number } = {}): Promise<ConsoleStack> {
+export async function startConsoleStack(prefix: string, options: ConsoleStackOptions = {}): Promise<ConsoleStack> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run scripts/setup.sh (it builds the console)');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)`);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -93,6 +104,9 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
       '  rules:',
       '    - { id: illegal_parking, persistence: { kind: visits, minDurationS: 4, minIou: 0.5, maxGapS: 120 } }',
       '    - { id: crowd_gathering, minCount: 4 }',
+      ...(options.deadlineMinutes
+        ? ['  catalogue:', ...['illegal_parking', 'crowd_gathering'].map((id) => `    - { id: ${id}, deadlineMinutes: ${options.deadlineMinutes} }`)]
+        : []),
       `redis: { url: "${redis.url}", prefix: ${prefix} }`,
       `storage: { dir: "${join(dir, 'data')}" }`,
       // The tests sign in a handful of times from one address.
@@ -104,6 +118,7 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
     const users = {
       admin: { username: 'admin', password: pw('admin') },
       operator: { username: 'op1', password: pw('op') },
+      engineer: { username: 'eng1', password: pw('eng') },
       viewer: { username: 'view1', password: pw('view') },
       grid_worker: { username: 'gw1', password: pw('gw') },
     };
@@ -113,9 +128,11 @@ export async function startConsoleStack(prefix: string, options: { extraCameras?
       roles: ['scheduler', 'worker', 'api'],
       redisUrl: redis.url,
       env: { GRIDWORKER_ADMIN_PASSWORD: users.admin.password },
+      ...(options.deadlineMinutes ? { overdueEveryMs: 5000 } : {}),
     });
     const by = { actor: 'test-setup' };
     await running.identity!.accounts.addUser({ ...users.operator, role: 'operator', displayName: '值班员 Operator' }, by);
+    await running.identity!.accounts.addUser({ ...users.engineer, role: 'engineer' }, by);
     await running.identity!.accounts.addUser({ ...users.viewer, role: 'viewer' }, by);
     await running.identity!.accounts.addUser({ ...users.grid_worker, role: 'grid_worker', grids: ['g1'], displayName: '网格员 Worker' }, by);
     const adminToken = `Bearer ${(await running.identity!.accounts.createToken({ name: 'console-tests', role: 'admin' }, by)).token}`;

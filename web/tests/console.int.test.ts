@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../pipeline/cases/case-model.ts';
 import { ARTIFACTS, type AxeViolation, axeViolations, type ConsoleStack, KEY_TARGET_S, serious, shootAll, shot, startConsoleStack, waitFor } from './console-stack.ts';
@@ -25,14 +25,26 @@ describe('the console and the grid worker app in chromium, on the fixture camera
   const cases = async (): Promise<CaseRecord[]> => (await api<{ cases: CaseRecord[] }>('/api/cases?limit=100')).cases;
   const a11y: { page: string; violations: AxeViolation[] }[] = [];
 
+  // A console page left open from the start, as on the command center's screens: overdue notices
+  // are news, not history (a page opened later does not get the earlier ones).
+  let watcherCtx: BrowserContext | undefined;
+  let watcher: Page;
+
   beforeAll(async () => {
-    stack = await startConsoleStack(`gwweb${randomBytes(3).toString('hex')}`);
+    // Cases of the fixture types are due in a minute, so some go overdue while the tests run.
+    stack = await startConsoleStack(`gwweb${randomBytes(3).toString('hex')}`, { deadlineMinutes: 1 });
+    watcherCtx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'zh' });
+    watcher = await watcherCtx.newPage();
+    await watcher.goto('/cameras');
+    await stack.signIn(watcher, stack.users.operator);
+    await watcher.locator('tr[data-camera-id]').first().waitFor();
   }, 180_000);
   afterAll(async () => {
+    await watcherCtx?.close().catch(() => undefined);
     await stack?.close();
   }, 60_000);
 
-  it('operator: signs in, one-key patrol wall rotates with fresh tiles, the live feed shows a new case, the case page; admin acts on it; every page renders', async () => {
+  it('operator: signs in, one-key patrol wall rotates with fresh tiles, the live feed shows a new case, the case page; reassigns and escalates it, admin rejects it; every page renders', async () => {
     const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
     try {
       // The live feed is open before anything happens, as on the command center's second screen.
@@ -61,9 +73,15 @@ describe('the console and the grid worker app in chromium, on the fixture camera
         return t.size === 4 && [...t.values()].every((at) => at > 0) && t;
       });
       await shot(wall, 'wall-zh');
-      // The rotation turns to page 2 and back; the tiles of page 1 then show newer frames.
+      // The rotation turns to page 2 and back; the tiles of page 1 then show newer frames. Space
+      // pauses it there (on a loaded machine a visit can take longer than a page is shown).
       await wall.locator('#wall-page-no', { hasText: '2 / 2' }).waitFor({ timeout: 60_000 });
       await wall.locator('#wall-page-no', { hasText: '1 / 2' }).waitFor({ timeout: 60_000 });
+      await wall.keyboard.press(' ');
+      await wall.locator('.wall-status', { hasText: '已暂停' }).waitFor();
+      // It may have turned once more before the key: an arrow brings page 1 back.
+      if (!((await wall.locator('#wall-page-no').textContent()) ?? '').includes('1 / 2')) await wall.keyboard.press('ArrowLeft');
+      await wall.locator('#wall-page-no', { hasText: '1 / 2' }).waitFor();
       await waitFor('page 1 tiles with newer frames', async () => {
         const t = await tileTimes(wall);
         return [...first].every(([id, at]) => (t.get(id) ?? 0) > at);
@@ -72,9 +90,7 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       expect(medianMs).toBeGreaterThan(0);
       expect(medianMs).toBeLessThan(KEY_TARGET_S * 1000);
       await shot(wall, 'wall-rotated');
-      // Keyboard: space pauses, an arrow turns the page.
-      await wall.keyboard.press(' ');
-      await wall.locator('.wall-status', { hasText: '已暂停' }).waitFor();
+      // Paused, an arrow still turns the page.
       await wall.keyboard.press('ArrowRight');
       await wall.locator('#wall-page-no', { hasText: '2 / 2' }).waitFor();
       // 4x4 shows every camera on one page.
@@ -103,6 +119,38 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       a11y.push({ page: '/cases/:id', violations: await axeViolations(live) });
       // An operator manages cases but does not verify them: no worker buttons here.
       expect(await live.getByRole('button', { name: '误报驳回' }).count()).toBe(0);
+
+      // The operator hands the case to another unit of its level (picked from /api/units), then
+      // escalates it one level up; the page and its audit trail show both.
+      const before = await api<{ case: CaseRecord }>(`/api/cases/${parking.id}`);
+      const units = (await api<{ units: { id: string; level: string; parentId: string | null }[] }>('/api/units')).units;
+      await live.getByRole('button', { name: '改派' }).click();
+      const unitPick = live.locator('#reassign-form select[name=unit] option:not([value=""])');
+      await unitPick.first().waitFor({ state: 'attached' });
+      const offered = await unitPick.evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+      // Only the other units of the case's level are offered.
+      expect(offered.sort()).toEqual(units.filter((u) => u.level === before.case.level && u.id !== before.case.responsibleUnit).map((u) => u.id).sort());
+      const toUnit = offered[0]!;
+      await live.locator('#reassign-form select[name=unit]').selectOption(toUnit);
+      await live.locator('#reassign-form input[name=reason]').fill('派错单位 wrong department');
+      await live.locator('#reassign-form button[type=submit]').click();
+      await live.locator(`#case-unit[data-unit="${toUnit}"]`).waitFor();
+      await live.locator('.audit li', { hasText: 'reassigned' }).waitFor();
+      await live.getByRole('button', { name: '上报' }).click();
+      await live.locator('#escalate-form input[name=reason]').fill('超出社区处置能力');
+      await live.locator('#escalate-form button[type=submit]').click();
+      await live.locator('.audit li', { hasText: 'escalated' }).waitFor();
+      await live.locator('#case-unit', { hasText: '街道' }).waitFor();
+      await shot(live, 'case-reassigned-escalated');
+      a11y.push({ page: '/cases/:id (operator actions)', violations: await axeViolations(live) });
+      const moved = await api<{ case: CaseRecord; audit: { action: string; by: string; detail?: Record<string, unknown> }[] }>(`/api/cases/${parking.id}`);
+      // Now at a street-office unit of the directory (which one is escalateCase's rule: today the
+      // catalogue's unit for the type, not the reassigned unit's parent).
+      expect(moved.case.level).toBe('street_office');
+      expect(units.filter((u) => u.level === 'street_office').map((u) => u.id)).toContain(moved.case.responsibleUnit);
+      await live.locator(`#case-unit[data-unit="${moved.case.responsibleUnit}"]`).waitFor();
+      expect(moved.audit.find((a) => a.action === 'reassigned')).toMatchObject({ by: 'op1', detail: { fromUnit: before.case.responsibleUnit, toUnit, reason: '派错单位 wrong department' } });
+      expect(moved.audit.find((a) => a.action === 'escalated')).toMatchObject({ by: 'op1', detail: { fromLevel: 'community', toLevel: 'street_office', fromUnit: toUnit, toUnit: moved.case.responsibleUnit, reason: '超出社区处置能力' } });
 
       // The admin (who may verify) rejects the AI hit on the same page; the audit trail shows it.
       const adminCtx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
@@ -157,6 +205,31 @@ describe('the console and the grid worker app in chromium, on the fixture camera
     }
   }, 420_000);
 
+  it('overdue: the notice reaches a console page left open, from the live feed, and opens the board on the overdue cases', async () => {
+    try {
+      // A case flagged overdue on the record (the fixture types are due in a minute), then its notice on
+      // the page (the feed announces each overdue case once; the page drops one closed since).
+      await waitFor('an active overdue case', async () => (await api<{ cases: CaseRecord[] }>('/api/cases?overdue=true')).cases.length > 0, 240_000);
+      const notice = watcher.locator('#overdue-notice');
+      await notice.waitFor({ timeout: 120_000 });
+      await shot(watcher, 'overdue-notice');
+      a11y.push({ page: '/cameras (overdue notice)', violations: await axeViolations(watcher) });
+      await notice.click();
+      await watcher.waitForURL('**/cases?overdue=true');
+      expect(await watcher.locator('label.check input[type=checkbox]').isChecked()).toBe(true);
+      await watcher.locator('.case-card').first().waitFor();
+      const shown = await watcher.locator('.case-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id') ?? ''));
+      const overdue = (await api<{ cases: CaseRecord[] }>('/api/cases?overdue=true&limit=200')).cases;
+      // The board asked the server for the overdue cases: every card is one (flagged, past its deadline).
+      for (const id of shown) expect(overdue.find((c) => c.id === id)).toMatchObject({ id, overdueAt: expect.any(Number) });
+      expect(await watcher.locator('#overdue-notice').count()).toBe(0);
+      await shot(watcher, 'cases-overdue');
+    } catch (err) {
+      await shootAll(watcherCtx!, 'overdue');
+      throw err;
+    }
+  }, 300_000);
+
   it('grid worker at 390x844: claims, confirms through a dropped request, marks handled with a photo', async () => {
     const crowd = await waitFor('a crowd case', async () => (await cases()).find((c) => c.eventType === 'crowd_gathering' && (c.status === 'opened' || c.status === 'dispatched')), 120_000);
     const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'en', mobile: true });
@@ -208,6 +281,40 @@ describe('the console and the grid worker app in chromium, on the fixture camera
     }
   }, 240_000);
 
+  it('operator: closes another case by hand, with a reason, asked twice', async () => {
+    const ACTIVE = ['opened', 'dispatched', 'accepted', 'reopened', 'escalated'];
+    const target = await waitFor('an active case', async () => (await cases()).find((c) => ACTIVE.includes(c.status)), 120_000);
+    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`/cases/${target.id}`);
+      await stack.signIn(page, stack.users.operator);
+      await page.getByRole('button', { name: '结案' }).click();
+      await page.locator('#close-form input[name=reason]').fill('电话已处置 handled by phone');
+      await page.locator('#close-form textarea[name=note]').fill('车主已挪车');
+      await page.locator('#close-form button[type=submit]').click();
+      // Asked twice: the first submit only asks.
+      await page.locator('#close-form .confirm').waitFor();
+      await shot(page, 'case-close-confirm');
+      a11y.push({ page: '/cases/:id (close asked)', violations: await axeViolations(page) });
+      expect((await api<{ case: CaseRecord }>(`/api/cases/${target.id}`)).case.status).not.toBe('closed');
+      await page.getByRole('button', { name: '确认结案' }).click();
+      await page.locator('h1 .status', { hasText: '已结案' }).waitFor();
+      await page.locator('.audit li', { hasText: 'closed' }).waitFor();
+      // Nothing left to do on a closed case.
+      expect(await page.locator('.operator-actions').count()).toBe(0);
+      await shot(page, 'case-closed');
+      const done = await api<{ case: CaseRecord; audit: { action: string; by: string; detail?: Record<string, unknown> }[] }>(`/api/cases/${target.id}`);
+      expect(done.case.status).toBe('closed');
+      expect(done.audit.find((a) => a.action === 'closed' && a.by === 'op1')?.detail).toMatchObject({ reason: '电话已处置 handled by phone', note: '车主已挪车', manual: true });
+    } catch (err) {
+      await shootAll(ctx, 'close');
+      throw err;
+    } finally {
+      await ctx.close();
+    }
+  }, 180_000);
+
   it('viewer: watches the console without the controls', async () => {
     const ctx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
     try {
@@ -227,6 +334,67 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await ctx.close();
     }
   }, 120_000);
+
+  it('engineer: reads accuracy, watches the console without the controls', async () => {
+    const ctx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/accuracy');
+      await stack.signIn(page, stack.users.engineer);
+      await page.locator('.precision-plot').first().waitFor();
+      expect(await page.getByRole('link', { name: 'Accuracy' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'My cases' }).count()).toBe(0);
+      await page.goto('/patrol');
+      await page.locator('#patrol-state').waitFor();
+      expect(await page.getByRole('button', { name: 'Start' }).count()).toBe(0);
+      // Read-only on cases: no operator actions on a case page.
+      const any = (await cases())[0];
+      expect(any).toBeDefined();
+      await page.goto(`/cases/${any!.id}`);
+      await page.locator('.case-page h1').waitFor();
+      expect(await page.locator('.operator-actions').count()).toBe(0);
+      await shot(page, 'engineer-case');
+      expect((await page.request.post(`/api/cases/${any!.id}/escalate`, { data: {} })).status()).toBe(403);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it('operator on a phone (390x844): every console page fits the screen', async () => {
+    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'zh', mobile: true });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/');
+      await stack.signIn(page, stack.users.operator);
+      const some = (await cases())[0];
+      expect(some).toBeDefined();
+      for (const [path, ready, name] of [
+        ['/', '#one-key', 'phone-wall'],
+        ['/live', '#live-state', 'phone-live'],
+        ['/cases', '.case-card', 'phone-cases'],
+        [`/cases/${some!.id}`, '.case-page h1', 'phone-case'],
+        ['/cameras', 'tr[data-camera-id="broken"]', 'phone-cameras'],
+        ['/cameras/bus-stop', '.frame', 'phone-camera'],
+        ['/patrol', '#patrol-state', 'phone-patrol'],
+        ['/map', '.map circle', 'phone-map'],
+      ] as const) {
+        await page.goto(path);
+        await page.locator(ready).first().waitFor();
+        if (path === '/') {
+          await page.click('#one-key');
+          await page.locator('.wall .tile').first().waitFor();
+        }
+        await shot(page, name);
+        expect({ path, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ path, width: 390 });
+        a11y.push({ page: `${path} (phone)`, violations: await axeViolations(page) });
+      }
+    } catch (err) {
+      await shootAll(ctx, 'phone');
+      throw err;
+    } finally {
+      await ctx.close();
+    }
+  }, 180_000);
 
   it('no page has serious or critical accessibility violations (axe-core)', () => {
     writeFileSync(join(ARTIFACTS, 'axe.json'), JSON.stringify(a11y, null, 2));

@@ -41,7 +41,7 @@ export function CamerasPage() {
           {t('common.refresh')}
         </button>
       </div>
-      <table class="table">
+      <table class="table stack-on-phone">
         <thead>
           <tr>
             <th>{t('case.camera')}</th>
@@ -59,13 +59,13 @@ export function CamerasPage() {
                 <Link href={`/cameras/${encodeURIComponent(c.id)}`}>{c.name}</Link>
                 <div class="muted">{c.areaType}</div>
               </td>
-              <td>{c.grid}</td>
-              <td>
+              <td data-label={t('cases.grid')}>{c.grid}</td>
+              <td data-label={t('case.status')}>
                 <HealthBadge state={c.health.state} />
               </td>
-              <td>{age(c.health.lastSuccessAt)}</td>
-              <td>{c.health.lastError ? `${c.health.lastError.message} (${when(c.health.lastError.at)})` : '—'}</td>
-              <td>{c.health.quarantinedUntil ? when(c.health.quarantinedUntil) : '—'}</td>
+              <td data-label={t('cams.lastOk')}>{age(c.health.lastSuccessAt)}</td>
+              <td data-label={t('cams.lastError')}>{c.health.lastError ? `${c.health.lastError.message} (${when(c.health.lastError.at)})` : '—'}</td>
+              <td data-label={t('cams.nextRetry')}>{c.health.quarantinedUntil ? when(c.health.quarantinedUntil) : '—'}</td>
             </tr>
           ))}
         </tbody>

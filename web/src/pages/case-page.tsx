@@ -1,14 +1,16 @@
 import { useState } from 'preact/hooks';
 import { evidenceUrl } from '../evidence-url.ts';
-import { ApiError, send } from '../api.ts';
+import { send } from '../api.ts';
 import { SeverityBadge } from '../components/health-badge.tsx';
 import { Link } from '../components/link.tsx';
+import { OperatorActions } from '../components/operator-actions.tsx';
 import { useEventTypes } from '../event-types.ts';
 import { timeLeft, when, label } from '../format.ts';
 import { t } from '../i18n.ts';
-import { useLive } from '../live.ts';
+import { useLiveReload } from '../live.ts';
 import { actor, byField, may, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
+import { useUnits } from '../units.ts';
 
 interface CaseDetail {
   readonly case: {
@@ -25,6 +27,7 @@ interface CaseDetail {
     readonly count: number;
     readonly confidence: number;
     readonly responsibleUnit: string;
+    readonly level: string;
     readonly claimedBy?: string;
     readonly boxes: readonly { label: string; score: number }[];
     readonly evidence: Readonly<Record<string, string | undefined>>;
@@ -32,50 +35,46 @@ interface CaseDetail {
   readonly audit: readonly { at: number; by: string; action: string; detail?: Record<string, unknown> }[];
 }
 
+/** A detail value in words: times (keys ending in At, the deadline) as local time, fractions to two places. */
+const value = (k: string, v: unknown): string =>
+  typeof v === 'number' && (k.endsWith('At') || k === 'deadline') && v > 1e12 ? when(v) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
 /** An audit entry's details in words: key: value, without the evidence hashes. */
 const details = (d: Record<string, unknown>): string =>
   Object.entries(d)
     .filter(([k, v]) => k !== 'evidence' && k !== 'place' && v !== undefined && v !== null)
-    .map(([k, v]) => `${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}: ${value(k, v)}`)
     .join(' · ');
-
-/** Operator actions: reassign, escalate, close. Enabled once the server has the routes (durable case record). */
-const OPERATOR_ACTIONS = ['reassign', 'escalate', 'close'] as const;
 
 /** One case: evidence first, then facts, the audit trail and the operator's actions. */
 export function CasePage(props: { id: string }) {
   const session = useSession();
   const types = useEventTypes();
+  const units = useUnits();
   const d = useData<CaseDetail>(`/api/cases/${encodeURIComponent(props.id)}`);
   const [msg, setMsg] = useState('');
-  const [missing, setMissing] = useState<string[]>([]);
-  useLive((e) => {
-    if (e.kind === 'case' && e.case.id === props.id) d.reload();
-  });
+  // Someone else's step on this case (or its overdue flag) arrives on the live feed: read it again.
+  useLiveReload((e) => (e.kind === 'case' || e.kind === 'overdue') && e.case.id === props.id, d.reload);
   if (d.error) return <p class="error">{t('common.error', { msg: d.error.message })}</p>;
   if (!d.data) return <p>{t('common.loading')}</p>;
   const c = d.data.case;
-  /** Runs an action; false when the server has no such route (the button is then disabled). */
-  const act = async (action: string, body: Record<string, unknown>): Promise<boolean> => {
+  /** A grid worker's step (claim, verdict) or taking a claim back; the server's message on failure. */
+  const act = async (action: string, body: Record<string, unknown>): Promise<void> => {
     try {
       await send(`/api/cases/${encodeURIComponent(c.id)}/${action}`, { ...byField(session, actor(session)), ...body }, { retries: 2 });
       setMsg('');
       d.reload();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && err.message.startsWith('no route')) {
-        setMissing((m) => [...m, action]);
-        return false;
-      }
       setMsg((err as Error).message);
     }
-    return true;
   };
   const ev = c.evidence;
   const shots: [string, string | undefined][] = [
     [t('case.first'), ev.first],
     [t('case.latest'), ev.latest],
-    [t('case.before'), ev.before],
     [t('case.handledPhoto'), ev.handledPhoto],
+    // The re-check's pair: the best sighting before handling beside the frame the patrol took after.
+    [t('case.before'), ev.after ? (ev.best ?? ev.first) : undefined],
     [t('case.after'), ev.after],
   ];
   return (
@@ -109,7 +108,9 @@ export function CasePage(props: { id: string }) {
           {when(c.deadline)} ({timeLeft(c.deadline)})
         </dd>
         <dt>{t('case.unit')}</dt>
-        <dd>{c.responsibleUnit}</dd>
+        <dd id="case-unit" data-unit={c.responsibleUnit}>
+          {units.name(c.responsibleUnit)} · {label('level', c.level)}
+        </dd>
         <dt>{t('case.confidence')}</dt>
         <dd>
           {Math.round(c.confidence * 100)}% · {c.boxes.map((b) => `${b.label} ${Math.round(b.score * 100)}`).join(', ')}
@@ -133,16 +134,12 @@ export function CasePage(props: { id: string }) {
           </>
         ) : null}
         {may(session, 'manage') && c.claimedBy ? (
-          <button type="button" onClick={() => void act('break-claim', {}).then((ok) => (ok ? undefined : act('release', {})))}>
+          <button type="button" onClick={() => void act('break-claim', {})}>
             {t('case.breakClaim', { who: c.claimedBy })}
           </button>
         ) : null}
-        {(may(session, 'manage') ? OPERATOR_ACTIONS : []).map((a) => (
-          <button key={a} type="button" disabled={missing.includes(a)} title={missing.includes(a) ? t('common.unavailable') : undefined} onClick={() => void act(a, {})}>
-            {t(`case.${a}`)}
-          </button>
-        ))}
       </div>
+      {may(session, 'manage') ? <OperatorActions c={c} onDone={d.reload} /> : null}
       {msg ? (
         <p class="error" role="alert">
           {msg}

@@ -1,11 +1,12 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api.ts';
 import { CaseCard } from '../components/case-card.tsx';
 import { useEventTypes } from '../event-types.ts';
 import { label } from '../format.ts';
 import { t } from '../i18n.ts';
-import type { LiveCase } from '../live.ts';
-import { useLive } from '../live.ts';
+import { type LiveCase, useLiveReload } from '../live.ts';
+import { useLocation } from '../router.ts';
+import { useUnits } from '../units.ts';
 import { useData } from '../use-data.ts';
 
 interface CaseList {
@@ -16,30 +17,40 @@ interface CaseList {
 /** The durable record's statuses (pipeline/cases/case-model.ts CASE_STATUSES), with "pending" (waiting for a verdict). */
 const STATUSES = ['pending', 'opened', 'dispatched', 'accepted', 'handled', 'rechecking', 'closed', 'reopened', 'rejected', 'escalated'];
 
-/** The case board: filters by status, type, grid, unit, overdue; newest first; updates live. */
+/**
+ * The case board: filters by status, type, grid, unit, overdue, all applied by the server
+ * (GET /api/cases), so "load more" pages through the filtered list; newest first; updates live.
+ * `?overdue=true` opens it on the overdue cases (the header's overdue notice links there).
+ */
 export function CasesPage() {
   const types = useEventTypes();
+  const unitList = useUnits();
+  const { query } = useLocation();
   const cams = useData<{ cameras: { id: string; name: string; grid: string }[] }>('/api/cameras');
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
   const [grid, setGrid] = useState('');
   const [unit, setUnit] = useState('');
-  const [overdue, setOverdue] = useState(false);
+  const [overdue, setOverdue] = useState(query.get('overdue') === 'true');
   const [more, setMore] = useState<CaseList['cases']>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const q = new URLSearchParams({ limit: '50', order: 'desc' });
   if (status) q.set('status', status);
   if (type) q.set('type', type);
   if (grid) q.set('grid', grid);
+  if (unit) q.set('unit', unit);
+  if (overdue) q.set('overdue', 'true');
   const list = useData<CaseList>(`/api/cases?${q.toString()}`);
-  useLive((e) => {
-    if (e.kind === 'case') list.reload();
-  });
+  useLiveReload((e) => e.kind === 'case' || e.kind === 'overdue', list.reload);
+  // The header's overdue notice links to ?overdue=true, also while this page is open.
+  const wantOverdue = query.get('overdue') === 'true';
+  useEffect(() => {
+    if (wantOverdue) setOverdue(true);
+  }, [wantOverdue]);
   const grids = [...new Set((cams.data?.cameras ?? []).map((c) => c.grid))].sort();
   const all = [...(list.data?.cases ?? []), ...more];
-  const units = [...new Set(all.map((c) => c.responsibleUnit).filter((u): u is string => !!u))].sort();
-  const now = Date.now();
-  const shown = all.filter((c) => (!unit || c.responsibleUnit === unit) && (!overdue || (c.deadline !== undefined && c.deadline < now && !['rejected', 'resolved', 'closed'].includes(c.status))));
+  // The configured units, and any unit a listed case names that the list lacks (an older case's).
+  const units = [...new Set([...unitList.list.map((u) => u.id), ...all.map((c) => c.responsibleUnit).filter((u): u is string => !!u), ...(unit ? [unit] : [])])].sort();
   const nextCursor = more.length ? cursor : (list.data?.nextCursor ?? null);
   const reset = (): void => {
     setMore([]);
@@ -84,23 +95,23 @@ export function CasesPage() {
         </label>
         <label>
           {t('cases.unit')}{' '}
-          <select value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
+          <select value={unit} onChange={(e) => (setUnit(e.currentTarget.value), reset())}>
             <option value="">{t('common.all')}</option>
             {units.map((u) => (
               <option key={u} value={u}>
-                {u}
+                {unitList.name(u)}
               </option>
             ))}
           </select>
         </label>
         <label class="check">
-          <input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} /> {t('cases.overdueOnly')}
+          <input type="checkbox" checked={overdue} onChange={(e) => (setOverdue(e.currentTarget.checked), reset())} /> {t('cases.overdueOnly')}
         </label>
-        <span class="muted">{t('cases.count', { n: shown.length })}</span>
+        <span class="muted">{t('cases.count', { n: all.length })}</span>
       </div>
       {list.error ? <p class="error">{t('common.error', { msg: list.error.message })}</p> : null}
       <div class="case-grid">
-        {shown.map((c) => (
+        {all.map((c) => (
           <CaseCard key={c.id} c={c} cameraName={cams.data?.cameras.find((x) => x.id === c.cameraId)?.name} />
         ))}
       </div>

@@ -1,7 +1,6 @@
 import { Link } from '../components/link.tsx';
 import { t } from '../i18n.ts';
-import type { LiveCase } from '../live.ts';
-import { useLive } from '../live.ts';
+import { type LiveCase, useLiveReload } from '../live.ts';
 import { useData } from '../use-data.ts';
 import type { ApiCamera } from './cameras-page.tsx';
 
@@ -14,10 +13,8 @@ const COLORS: Record<string, string> = { online: '#22c55e', degraded: '#f59e0b',
 export function MapPage() {
   const cams = useData<{ cameras: ApiCamera[] }>('/api/cameras');
   const open = useData<{ cases: LiveCase[] }>('/api/cases?status=pending&limit=200&order=desc');
-  useLive((e) => {
-    if (e.kind === 'case') open.reload();
-    if (e.kind === 'health') cams.reload();
-  });
+  useLiveReload((e) => e.kind === 'case', open.reload);
+  useLiveReload((e) => e.kind === 'health', cams.reload);
   const all = cams.data?.cameras ?? [];
   const placed = all.filter((c) => c.location);
   const W = 1000;

@@ -3,8 +3,7 @@ import { send } from '../api.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { t } from '../i18n.ts';
 import { may, useSession } from '../session.ts';
-import { useData } from '../use-data.ts';
-import { useInterval } from '../use-interval.ts';
+import { usePolled } from '../use-polled.ts';
 
 interface PatrolStatus {
   readonly state: string;
@@ -20,12 +19,19 @@ interface PatrolStatus {
   } | null;
 }
 
+// The leader's status age moves on every read: not a change.
+const POLL = { minMs: 5000, maxMs: 30_000, fingerprint: (d: PatrolStatus) => JSON.stringify([d.state, d.workers, d.capacity, d.scheduler]) };
+
 /** Patrol: state, workers and slots, achieved revisit intervals vs targets, commands, targets editing. */
 export function PatrolPage() {
   const session = useSession();
-  const s = useData<PatrolStatus>('/api/patrol/status');
-  // The scheduler publishes its status every few seconds; nothing pushes it, so the page re-reads it.
-  useInterval(s.reload, 5000);
+  // The status is a snapshot the leading scheduler republishes every second or so (achieved
+  // intervals, due counts): it changes all the time, and only this page shows it. Pushing it on the
+  // live feed would send every console (and every grid worker's phone) a message a second, and fill
+  // the feed's replay buffer with snapshots; instead this page reads it with backoff: 5 s while it
+  // changes, up to 30 s while it does not (a paused patrol) or the server is away, nothing while the
+  // tab is hidden, and at once after one of this page's own commands.
+  const s = usePolled<PatrolStatus>('/api/patrol/status', POLL);
   const [targets, setTargets] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState('');
   const command = (c: string): void =>

@@ -5,7 +5,7 @@ import { SeverityBadge } from '../components/health-badge.tsx';
 import { useEventTypes } from '../event-types.ts';
 import { label, timeLeft, when } from '../format.ts';
 import { t } from '../i18n.ts';
-import { type LiveCase, useLive } from '../live.ts';
+import { type LiveCase, useLiveReload } from '../live.ts';
 import { base64Of, photoForUpload } from '../photo.ts';
 import { actor, byField, type Session, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
@@ -14,13 +14,12 @@ import { useInterval } from '../use-interval.ts';
 type WorkerCase = LiveCase & { readonly claimedBy?: string; readonly claimExpiresAt?: number; readonly zone?: string | null; readonly responsibleUnit?: string };
 
 /**
- * Where a case is for a grid worker, over both case models the server may speak: the first
- * (open -> claimed -> confirmed -> resolved) and the durable record's (opened / dispatched /
- * escalated -> accepted -> handled -> rechecking -> closed, reopened back to handling; claims are
- * leases beside the status).
+ * Where a case is for a grid worker on the record's loop: opened / dispatched / escalated wait for
+ * a verdict, accepted and reopened wait to be handled (then handled -> rechecking -> closed); claims
+ * are leases beside the status.
  */
-const AWAITING_VERDICT = ['open', 'claimed', 'opened', 'dispatched', 'escalated'];
-const TO_HANDLE = ['confirmed', 'accepted', 'reopened'];
+const AWAITING_VERDICT = ['opened', 'dispatched', 'escalated'];
+const TO_HANDLE = ['accepted', 'reopened'];
 const claimHeld = (c: WorkerCase, now: number): boolean => !!c.claimedBy && (c.claimExpiresAt === undefined || c.claimExpiresAt > now);
 
 const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
@@ -37,15 +36,12 @@ export function WorkerApp() {
   const [who, setWho] = useState(actor(session));
   const grids = session.state === 'signed-in' ? session.user.grids : [];
   const list = useData<{ cases: WorkerCase[] }>('/api/cases?status=pending&order=desc&limit=100');
-  // Cases to handle: "confirmed" on the first case model, "accepted" / "reopened" on the durable record
-  // (a server answers 400 for a status it does not know: that list stays empty).
-  const confirmed = useData<{ cases: WorkerCase[] }>('/api/cases?status=confirmed&order=desc&limit=100');
+  // Cases to handle: accepted (confirmed by a worker) or reopened by the re-check.
   const accepted = useData<{ cases: WorkerCase[] }>('/api/cases?status=accepted&order=desc&limit=100');
   const reopened = useData<{ cases: WorkerCase[] }>('/api/cases?status=reopened&order=desc&limit=100');
   const done = {
-    data: confirmed.data || accepted.data || reopened.data ? { cases: [...(confirmed.data?.cases ?? []), ...(accepted.data?.cases ?? []), ...(reopened.data?.cases ?? [])] } : undefined,
+    data: accepted.data || reopened.data ? { cases: [...(accepted.data?.cases ?? []), ...(reopened.data?.cases ?? [])] } : undefined,
     reload: () => {
-      confirmed.reload();
       accepted.reload();
       reopened.reload();
     },
@@ -55,12 +51,11 @@ export function WorkerApp() {
   const seen = useRef<Set<string> | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [, tick] = useState(0);
-  useLive((e) => {
-    if (e.kind === 'case' || e.kind === 'overdue') {
-      list.reload();
-      done.reload();
-    }
+  useLiveReload((e) => e.kind === 'case' || e.kind === 'overdue', () => {
+    list.reload();
+    done.reload();
   });
+  // Cases and overdue flags come from the live feed; this only redraws the "time left" lines.
   useInterval(() => tick((n) => n + 1), 30_000);
   const all = [...(list.data?.cases ?? []), ...(done.data?.cases ?? []).filter((c) => !c.claimedBy || c.claimedBy === who)];
   const mine = all
@@ -211,17 +206,9 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
             void run(async () => {
               const jpeg = photo ? await photoForUpload(photo) : undefined;
               if (jpeg && jpeg.size > MAX_PHOTO) throw new Error(`photo too large (${Math.round(jpeg.size / 1e6)} MB, at most 8 MB)`);
-              // The durable record takes the photo with the handled step (POST /handle); the first
-              // case model stores it first (after-photo) and keeps its path in the resolve note.
-              try {
-                await send(`${path}/handle`, { ...by, ...(note ? { note } : {}), ...(jpeg ? { photoJpegBase64: await base64Of(jpeg) } : {}) }, opts);
-                return;
-              } catch (err) {
-                if (!(err instanceof ApiError && err.status === 404 && err.message.startsWith('no route'))) throw err;
-              }
-              const up = jpeg ? await send<{ path: string }>(`${path}/after-photo`, null, { ...opts, raw: jpeg }) : undefined;
-              const full = [note, up ? `after-photo: ${up.path}` : ''].filter(Boolean).join('\n');
-              await send(`${path}/resolve`, { ...by, ...(full ? { note: full } : {}) }, opts);
+              // The photo goes with the handled step itself (POST /handle), so a retry cannot leave a
+              // photo without its step or a step without its photo.
+              await send(`${path}/handle`, { ...by, ...(note ? { note } : {}), ...(jpeg ? { photoJpegBase64: await base64Of(jpeg) } : {}) }, opts);
             });
           }}
         >
