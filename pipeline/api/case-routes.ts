@@ -19,7 +19,8 @@ import { principalOf } from './request-identity.ts';
 // reason only with rejected, ...) to the raw request, so their 400s stay as precise as before.
 const IdParams = z.object({ id: z.string().describe('case id') });
 const filter = (what: string) => z.string().optional().describe(what);
-const ListQuery = z.object({
+/** Query of GET /api/cases (also the /verify page's, without status). */
+export const CaseListQuerySchema = z.object({
   status: z.enum(['pending', ...CASE_STATUSES] as [CaseStatus | 'pending', ...(CaseStatus | 'pending')[]]).optional().describe('a status, or pending (waiting for a verdict)'),
   grid: filter('grid id'),
   type: filter('event type id'),
@@ -86,7 +87,7 @@ export function caseRoutes(ctx: CaseApiContext): ApiRoutes {
   const actor = (res: Response): string => principalOf(res).actor;
   const knownType = (id: string): boolean => ctx.eventTypes().some((t) => t.id === id);
 
-  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids)', query: ListQuery, responses: { 200: '`{ cases, count, nextCursor }`', 400: 'an unknown filter or a bad value, named' } },
+  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids)', query: CaseListQuerySchema, responses: { 200: '`{ cases, count, nextCursor }`', 400: 'an unknown filter or a bad value, named' } },
     async (_input, req, res) => {
       const query = parseListQuery(req.query as Record<string, unknown>);
       const page = await caseCall('list cases', () => listVisibleCases(store, principalOf(res), query));
