@@ -61,7 +61,7 @@ export function wallRoutes(ctx: ApiContext): ApiRoutes {
       try {
         [health, visits] = await Promise.all([ctx.store.getAllHealth(), Promise.all(cams.map((c) => ctx.store.recentVisits(c.id, 5)))]);
       } catch (err) {
-        throw unavailable(`cannot read the wall: Redis is not reachable (${(err as Error).message})`, err);
+        throw unavailable('cannot read the wall: Redis is not reachable; try again shortly', err);
       }
       const tiles: WallTile[] = cams.map((c, i) => {
         const v = visits[i]?.find((x) => x.evidence);
