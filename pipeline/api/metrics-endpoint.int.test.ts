@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promtool, sample } from '../../test-fixtures/lib/promtool.ts';
+import { waitFor } from '../../test-fixtures/lib/wait-for.ts';
 import { type RtspTestServer, cocoImage, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.ts';
@@ -12,15 +13,6 @@ import { type Running, startGridworker } from '../gridworker-main.ts';
 import { openIdentity } from '../identity/open-identity.ts';
 import type { Role } from '../identity/roles.ts';
 
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
 
 /**
  * A worker-only process and a scheduler-only process (split roles on a shared PostgreSQL record
@@ -88,7 +80,7 @@ describe('the metrics endpoint of processes without the api role', () => {
       const r = await scrape(base, tokens.viewer);
       expect(r.status).toBe(200);
       return sample(r.text, 'gridworker_visits_total{outcome="ok",error_code=""}') ? r.text : undefined;
-    }, 60_000);
+    }, 60_000, { everyMs: 250 });
     const check = promtool(['check', 'metrics'], text);
     expect(check.out).toBe('');
     expect(check.code).toBe(0);

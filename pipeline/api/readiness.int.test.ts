@@ -3,19 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.ts';
+import { waitFor } from '../../test-fixtures/lib/wait-for.ts';
 import { type OwnPostgres, startOwnPostgres } from '../../test-fixtures/lib/own-postgres.ts';
 import { freePort, type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
 import { type Running, startGridworker } from '../gridworker-main.ts';
 
-const waitFor = async <T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 const get = async (url: string, authorization?: string): Promise<{ status: number; body: unknown; text: string }> => {
   const res = await fetch(url, authorization ? { headers: { authorization } } : {});
@@ -73,10 +65,10 @@ describe('/healthz, /readyz, and PostgreSQL then Redis killed mid-run (servers t
 
   it('ready once a leader publishes; PostgreSQL killed: the record routes a plain 503, /readyz names cases; back: 200', async () => {
     const base = running!.api!.url;
-    const ready = await waitFor(async () => {
+    const ready = await waitFor('/readyz 200', async () => {
       const r = await get(`${base}/readyz`);
       return r.status === 200 ? r.body : undefined;
-    }, 10_000, '/readyz 200');
+    }, 10_000, { everyMs: 50 });
     expect(ready).toMatchObject({ ready: true, failing: [], checks: { redis: { ok: true }, cases: { ok: true }, storage: { ok: true }, leader: { ok: true } } });
     expect((await get(`${base}/api/cameras`)).status).toBe(401); // up: it answers (and wants a login)
     expect((await get(`${base}/api/cases`, token)).status).toBe(200);
@@ -85,7 +77,7 @@ describe('/healthz, /readyz, and PostgreSQL then Redis killed mid-run (servers t
 
     // Tokens are in the record too: once the 1 s reuse of a token read is over, every call says the record is away.
     const recordRoutes = ['/api/cases', '/api/cases/c_000000000_0000000000', '/api/cases/c_000000000_0000000000/audit', '/api/units/evaluation', '/api/audit', '/api/cameras'];
-    await waitFor(async () => ((await get(`${base}/api/cameras`, token)).status === 503 ? true : undefined), 5_000, 'a 503 once the token read is not reused');
+    await waitFor('a 503 once the token read is not reused', async () => ((await get(`${base}/api/cameras`, token)).status === 503 ? true : undefined), 5_000, { everyMs: 50 });
     for (const path of recordRoutes) expectPlain503(await get(`${base}${path}`, token), path, /the record \(PostgreSQL\) is not reachable; try again shortly$/);
     expect((await get(`${base}/healthz`)).status).toBe(200);
     const notReady = await get(`${base}/readyz`);
@@ -93,7 +85,7 @@ describe('/healthz, /readyz, and PostgreSQL then Redis killed mid-run (servers t
     expect(notReady.body).toMatchObject({ ready: false, failing: ['cases'], checks: { redis: { ok: true }, cases: { ok: false, message: 'the case store does not answer' } } });
 
     await pgs.start();
-    await waitFor(async () => ((await get(`${base}/api/cases`, token)).status === 200 ? true : undefined), 20_000, 'the case list after PostgreSQL came back');
+    await waitFor('the case list after PostgreSQL came back', async () => ((await get(`${base}/api/cases`, token)).status === 200 ? true : undefined), 20_000, { everyMs: 50 });
     expect((await get(`${base}/readyz`)).status).toBe(200);
   });
 
@@ -101,10 +93,10 @@ describe('/healthz, /readyz, and PostgreSQL then Redis killed mid-run (servers t
     const base = running!.api!.url;
     await redis.close();
 
-    const down = await waitFor(async () => {
+    const down = await waitFor('a 503 from /api/cameras', async () => {
       const r = await get(`${base}/api/cameras`);
       return r.status === 503 ? r : undefined;
-    }, 5_000, 'a 503 from /api/cameras');
+    }, 5_000, { everyMs: 50 });
     expect(down.body).toEqual({ error: { code: 'UNAVAILABLE', message: 'Redis is not reachable; try again shortly' } });
     for (const path of ['/api/patrol/status', '/api/cases', '/api/cameras/cam-1/visits', '/api/wall/tiles?cameras=cam-1', '/api/live', '/api/me']) {
       for (const auth of [undefined, token]) expectPlain503(await get(`${base}${path}`, auth), path, /Redis is not reachable; try again shortly$/);
