@@ -27,7 +27,7 @@ export interface WallTile {
 }
 
 const MAX_TILES = 36;
-const TilesQuery = z.object({ cameras: z.string().min(1).max(4000).describe('comma-separated camera ids, at most 36') });
+const TilesQuery = z.strictObject({ cameras: z.string().min(1).max(4000).describe('comma-separated camera ids, at most 36') });
 
 /**
  * /api/wall: what the 一键轮巡 wall shows.
