@@ -96,7 +96,7 @@ describe('the OpenAPI document and the app serve the same routes', () => {
     const bogus = await fetch(`${server.url}/api/cameras?health=bogus`, { headers: { authorization: admin } });
     expect(bogus.status).toBe(400);
     // An unknown filter is a 400 naming it on every route that takes a query, never silently ignored.
-    for (const [path, key] of [['/api/cameras?cameraId=a', 'cameraId'], ['/api/cases?eventType=x', 'eventType'], ['/api/units/evaluation?unit=u', 'unit'], ['/api/wall/tiles?cameras=a&page=2', 'page'], ['/api/audit?since=1', 'since'], ['/api/accuracy?model=m', 'model'], ['/verify?status=closed', 'status']] as const) {
+    for (const [path, key] of [['/api/cameras?cameraId=a', 'cameraId'], ['/api/cases?eventType=x', 'eventType'], ['/api/units/evaluation?unit=u', 'unit'], ['/api/wall/tiles?cameras=a&page=2', 'page'], ['/api/audit?since=1', 'since'], ['/api/accuracy?model=m', 'model'], ['/verify?status=closed', 'status'], ['/api/patrol/status?verbose=1', 'verbose'], ['/api/event-types?lang=zh', 'lang']] as const) {
       const r = await fetch(`${server.url}${path}`, { headers: { authorization: admin } });
       expect(r.status, path).toBe(400);
       expect(((await r.json()) as { error: { field: string } }).error.field, path).toBe(key);
