@@ -7,7 +7,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnPostgres, startOwnPostgres } from '../test-fixtures/lib/own-postgres.ts';
+import { busStop, e2eConfigText, schoolGate } from '../test-fixtures/lib/e2e-stack.ts';
 import { runGridworker } from '../test-fixtures/lib/run-cli.ts';
+import { waitFor } from '../test-fixtures/lib/wait-for.ts';
 import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-server.ts';
 import type { CaseRecord } from './cases/case-model.ts';
 import type { Database } from './db/db-schema.ts';
@@ -15,22 +17,14 @@ import { freePort, redisAnswers } from './distributed/local-redis.ts';
 
 const root = join(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
+/** Services are killed and restarted here: a probe that throws (connection refused) means "not yet". */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false | null>, ms: number): Promise<T> => waitFor(what, probe, ms, { ignoreErrors: true });
 
 /** A redis-server of the test's own, nothing on disk (Redis at its default settings), SIGKILL-able. */
 async function ownRedis(port: number): Promise<ChildProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-kill-redis-'));
   const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitFor('redis', async () => redisAnswers(`redis://127.0.0.1:${port}`, 200), 10_000);
+  await until('redis', async () => redisAnswers(`redis://127.0.0.1:${port}`, 200), 10_000);
   return child;
 }
 
@@ -67,7 +61,7 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
     );
     gw.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
     gw.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-    await waitFor('the API', async () => (await fetch(`http://127.0.0.1:${apiPort}/healthz`)).ok, 60_000).catch((err: unknown) => {
+    await until('the API', async () => (await fetch(`http://127.0.0.1:${apiPort}/healthz`)).ok, 60_000).catch((err: unknown) => {
       throw new Error(`${(err as Error).message}; gridworker said: ${log.join('').slice(-2000)}`);
     });
   };
@@ -91,23 +85,7 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
     [rtsp, pgs] = await Promise.all([startRtspServer(), startOwnPostgres(await freePort())]);
     redis = await ownRedis(redisPort);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgs.url, max: 2, types: { getTypeParser: ((oid: number, f?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, f ?? 'text'))) as typeof pg.types.getTypeParser } }) }) });
-    const config = [
-      'cameras:',
-      `  - id: bus-stop\n    name: Bus stop\n    url: "${rtsp.url('street-bus')}"\n    areaType: transport_hub\n    grid: g1\n    priority: key`,
-      '    zones: [{ name: road, kind: no_parking, points: [[0, 0.72], [1, 0.64], [1, 1], [0, 1]] }]',
-      `  - id: school\n    name: School gate\n    url: "${rtsp.url('crowd')}"\n    areaType: school\n    grid: g1\n    priority: key`,
-      '    zones: [{ name: gate, kind: crowd_watch, points: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] }]',
-      'patrol:',
-      '  revisitTargets: { key: 5, normal: 30, low: 60 }',
-      '  dwell: { frames: 3, spacingMs: 200 }',
-      'events:',
-      '  rules:',
-      '    - { id: illegal_parking, persistence: { kind: visits, minDurationS: 4, minIou: 0.5, maxGapS: 120 } }',
-      '    - { id: crowd_gathering, minCount: 4 }',
-      `redis: { url: "redis://127.0.0.1:${redisPort}", prefix: gwkill }`,
-      'api: { host: 127.0.0.1, port: 0 }',
-      `storage: { dir: "${join(dir, 'data')}" }`,
-    ].join('\n');
+    const config = e2eConfigText({ rtsp, cameras: [busStop(), schoolGate()], redisUrl: `redis://127.0.0.1:${redisPort}`, prefix: 'gwkill', storageDir: join(dir, 'data') });
     writeFileSync(join(dir, 'config.yaml'), config);
     await startGw();
     for (const [name, role, grids] of [['reader', 'engineer'], ['w1', 'grid_worker', 'g1'], ['w2', 'grid_worker', 'g1']] as const) await makeToken(name, role, grids);
@@ -122,11 +100,11 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
 
   it('keeps every case, verdict and audit row; dispatches none twice; the rejected crowd stays rejected', async () => {
     const find = async (type: string) => (await api<{ cases: CaseRecord[] }>(`/api/cases?type=${type}`)).cases[0];
-    const crowd = await waitFor('the crowd case', () => find('crowd_gathering'), 90_000);
-    const parking = await waitFor('the parking case', () => find('illegal_parking'), 90_000);
+    const crowd = await until('the crowd case', () => find('crowd_gathering'), 90_000);
+    const parking = await until('the parking case', () => find('illegal_parking'), 90_000);
     expect((await post(`/api/cases/${crowd.id}/verdict`, { by: 'w1', verdict: 'rejected', reason: 'false_detection' })).status).toBe(200);
     expect((await post(`/api/cases/${parking.id}/verdict`, { by: 'w2', verdict: 'confirmed' })).status).toBe(200);
-    await waitFor('both dispatched', async () => (await db.selectFrom('outbox').select('id').where('sent_at', 'is not', null).execute()).length >= 2, 30_000);
+    await until('both dispatched', async () => (await db.selectFrom('outbox').select('id').where('sent_at', 'is not', null).execute()).length >= 2, 30_000);
     const before = await snapshot();
 
     // 1. Redis, SIGKILL mid-patrol; back empty (no persistence).
@@ -143,7 +121,7 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
     await killGw();
     await startGw();
     // Patrol goes on: the crowd is seen again (suppressed), the parked bus updates its case.
-    await waitFor('the crowd seen again after the restarts', async () => {
+    await until('the crowd seen again after the restarts', async () => {
       const rows = await db.selectFrom('case_audit').select('id').where('case_id', '=', crowd.id).where('action', '=', 'suppressed').where('id', '>', before.audit.at(-1)!.id).execute();
       return rows.length > 0;
     }, 90_000);

@@ -1,77 +1,31 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-server.ts';
-import { loadConfig } from './config/load-config.ts';
-import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
+import { airfield, busStop, type E2eStack, schoolGate, startE2eStack } from '../test-fixtures/lib/e2e-stack.ts';
+import { waitFor } from '../test-fixtures/lib/wait-for.ts';
 import { dispatchPayloadProblems } from './dispatch/payload-validator.ts';
 import type { CaseRecord } from './cases/case-model.ts';
-import { type Running, startGridworker } from './gridworker-main.ts';
-import { type ScratchDatabase, createScratchDatabase } from './db/scratch-database.ts';
 
 const root = join(import.meta.dirname, '..');
 const prefix = 'gwev';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 describe('from detections to verified cases, end to end on the fixture cameras', () => {
-  let rtsp: RtspTestServer;
-  let redis: LocalRedis;
-  let running: Running;
-  let scratch: ScratchDatabase;
-  const dir = mkdtempSync(join(tmpdir(), 'gw-events-'));
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    [rtsp, redis, scratch] = await Promise.all([startRtspServer(), startLocalRedis(), createScratchDatabase(undefined, 'e2e')]);
-    const config = [
-      'cameras:',
-      // A bus standing in the carriageway (a no-parking zone): illegal parking once it stays 4 s.
-      `  - id: bus-stop\n    name: Bus stop\n    url: "${rtsp.url('street-bus')}"\n    areaType: transport_hub\n    grid: g1\n    priority: key`,
-      '    zones: [{ name: road, kind: no_parking, points: [[0, 0.72], [1, 0.64], [1, 1], [0, 1]] }]',
-      // A crowd at a school gate: crowd gathering (k of n frames within a visit).
-      `  - id: school\n    name: School gate\n    url: "${rtsp.url('crowd')}"\n    areaType: school\n    grid: g1\n    priority: key`,
-      '    zones: [{ name: gate, kind: crowd_watch, points: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] }]',
-      // An airfield with a no-parking zone and no car in it: must open nothing.
-      `  - id: airfield\n    name: Airfield road\n    url: "${rtsp.url('street-cars')}"\n    areaType: street\n    grid: g2\n    priority: key`,
-      '    zones: [{ name: apron, kind: no_parking, points: [[0, 0.6], [1, 0.6], [1, 1], [0, 1]] }]',
-      'patrol:',
-      '  revisitTargets: { key: 5, normal: 30, low: 60 }',
-      '  dwell: { frames: 3, spacingMs: 200 }',
-      'events:',
-      '  rules:',
-      '    - { id: illegal_parking, persistence: { kind: visits, minDurationS: 4, minIou: 0.5, maxGapS: 120 } }',
-      '    - { id: crowd_gathering, minCount: 4 }',
-      `redis: { url: "${redis.url}", prefix: ${prefix} }`,
-      'api: { host: 127.0.0.1, port: 0 }',
-      `storage: { dir: "${join(dir, 'data')}" }`,
-    ].join('\n');
-    writeFileSync(join(dir, 'config.yaml'), config);
-    running = await startGridworker({ config: await loadConfig(join(dir, 'config.yaml')), configDir: dir, roles: ['scheduler', 'worker', 'api'], redisUrl: redis.url, databaseUrl: scratch.url, env: { GRIDWORKER_ADMIN_PASSWORD: `e2e-${Date.now()}-admin-pw` } });
+    // The bus and the crowd must open cases; the empty airfield apron must open nothing.
+    stack = await startE2eStack({ prefix, cameras: [busStop(), schoolGate(), airfield()], record: 'scratch' });
   }, 120_000);
 
   afterAll(async () => {
-    await running?.close();
-    await Promise.all([rtsp?.close(), redis?.close(), scratch?.drop()]);
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('opens, deduplicates and dispatches cases, takes verdicts, and reports accuracy from them', async () => {
-    const api = running.api!.url;
-    const setup = { actor: 'e2e-test' };
-    const bearer = async (name: string, role: 'admin' | 'grid_worker') => `Bearer ${(await running.identity!.accounts.createToken({ name, role, grids: role === 'grid_worker' ? ['g1', 'g2'] : [] }, setup)).token}`;
-    const tokens: Record<string, string> = { admin: await bearer('e2e-admin', 'admin'), 'worker-7': await bearer('worker-7', 'grid_worker'), 'worker-9': await bearer('worker-9', 'grid_worker') };
+    const api = stack.api;
+    const tokens: Record<string, string> = { admin: await stack.bearer('e2e-admin', 'admin'), 'worker-7': await stack.bearer('worker-7', 'grid_worker'), 'worker-9': await stack.bearer('worker-9', 'grid_worker') };
     const adminAuth = { headers: { authorization: tokens.admin! } };
     const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`, adminAuth)).json()) as T;
     // The actor is the token's identity; `by` only picks which token to send.
@@ -104,7 +58,7 @@ describe('from detections to verified cases, end to end on the fixture cameras',
     expect(all.filter((c) => c.eventType === 'crowd_gathering')).toHaveLength(1);
 
     // Dispatch through the outbox: one job per case, job id = case id + version, payloads valid against the committed schema.
-    const queue = new Queue('dispatch', { connection: { url: redis.url, maxRetriesPerRequest: null }, prefix });
+    const queue = new Queue('dispatch', { connection: { url: stack.redis.url, maxRetriesPerRequest: null }, prefix });
     try {
       const jobs = await waitFor('dispatch jobs', async () => {
         const j = await queue.getJobs(['waiting', 'prioritized', 'active', 'completed']);
@@ -145,7 +99,7 @@ describe('from detections to verified cases, end to end on the fixture cameras',
     expect(byType).toMatchObject({ crowd_gathering: 1, illegal_parking: 0 });
 
     // The accuracy command reads the same record.
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts', 'gridworker.mjs'), 'accuracy', '--database-url', scratch.url, '--json'], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts', 'gridworker.mjs'), 'accuracy', '--database-url', stack.scratch!.url, '--json'], { cwd: root });
     expect(JSON.parse(stdout)).toMatchObject({ overall: { verified: 2, confirmed: 1 } });
   }, 240_000);
 });

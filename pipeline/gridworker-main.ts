@@ -6,6 +6,7 @@ import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
 import { closeSharedSpawner } from '../streams/ffmpeg-spawner.ts';
 import { createApiApp } from './api/api-app.ts';
+import { createMetricsApp } from './api/metrics-app.ts';
 import type { ApiCamera } from './api/api-context.ts';
 import { type HttpServer, listen } from './api/http-server.ts';
 import { cameraStreamUrl } from './config/camera-url.ts';
@@ -70,6 +71,8 @@ export interface MainOptions {
   readonly modelDirs?: readonly string[];
   /** HTTP port override (0 = any free). */
   readonly apiPort?: number;
+  /** Port of the metrics endpoint of a process without the api role, overriding `api.metricsPort` (0 = any free). */
+  readonly metricsPort?: number;
   /** BullMQ queue name. Default "patrol". */
   readonly queueName?: string;
   /**
@@ -100,6 +103,11 @@ export interface MainOptions {
 /** The running parts; `close()` stops them in order: HTTP, scheduler, workers, ffmpeg, Redis. */
 export interface Running {
   readonly api?: HttpServer;
+  /**
+   * GET /metrics (and /healthz) of a process without the api role that has the record open (a
+   * worker; a scheduler alone with DATABASE_URL): the tokens that may read metrics live there.
+   */
+  readonly metricsEndpoint?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
   /** The worker's default model (`models.default`): in the detector processes, or on the main thread with `detectorProcesses: 0`. */
@@ -151,6 +159,25 @@ export function cameraSources(config: GridworkerConfig): Map<string, CameraSourc
   return new Map(config.cameras.filter((c) => c.enabled).map((c) => [c.id, { id: c.id, url: cameraStreamUrl(c, 'main') ?? c.url }]));
 }
 
+/** GET /metrics and /healthz of a process without the api role, on `api.host` and the metrics port. */
+async function startMetricsEndpoint(options: MainOptions, database: DatabaseHandle, metrics: GridworkerMetrics, closers: CloseStep[]): Promise<HttpServer> {
+  const { config } = options;
+  // Sessions live in Redis; a request-kind connection answers at once while Redis is away.
+  const redis = createRedis(options.redisUrl, 'request', (err) => createLogger('metrics').debug({ err: err.message }, 'metrics redis connection error'));
+  closers.push({ name: 'metrics redis', run: () => closeRedis(redis) });
+  const a = config.api.auth;
+  const identity = openIdentity(database.db, redis, config.redis.prefix, {
+    sessionIdleMs: a.sessionIdleMinutes * 60_000,
+    sessionMaxMs: a.sessionMaxHours * 3_600_000,
+    lockAfterFailures: a.lockAfterFailures,
+    lockMs: a.lockMinutes * 60_000,
+  });
+  const app = createMetricsApp({ ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins }, metrics.registry);
+  const server = await listen(app, config.api.host, options.metricsPort ?? config.api.metricsPort);
+  closers.push({ name: 'metrics http', run: () => server.close() });
+  return server;
+}
+
 /** Starts the roles of this process. One main wires the parts; each part only sees what it needs. */
 export async function startGridworker(options: MainOptions): Promise<Running> {
   const log = createLogger('main');
@@ -184,7 +211,11 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   try {
     // Refuse to start on a storage folder that cannot be written: every visit would fail.
     if (options.roles.includes('worker')) await storage.probe();
-    if (options.roles.includes('worker') || options.roles.includes('api')) {
+    const apiRole = options.roles.includes('api');
+    // A process without the api role serves /metrics on its own port, authenticated against the
+    // record's tokens: a scheduler alone opens the record for that when it has a URL.
+    const schedulerRecord = !apiRole && !options.roles.includes('worker') && Boolean(options.databaseUrl || env.DATABASE_URL);
+    if (options.roles.includes('worker') || apiRole || schedulerRecord) {
       const split = !(['scheduler', 'worker', 'api'] as const).every((r) => options.roles.includes(r));
       database = await openDatabase({ ...databaseTarget({ url: options.databaseUrl ?? env.DATABASE_URL, storageDir, split }), migrate: true });
       const db = database;
@@ -446,6 +477,10 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       closers.push({ name: 'live feed', run: () => hub.close() });
       hub.start();
       running.api = api;
+    } else if (database) {
+      running.metricsEndpoint = await startMetricsEndpoint(options, database, metrics, closers);
+    } else {
+      log.warn('no /metrics in this process: a scheduler alone needs DATABASE_URL (the tokens that may read metrics are in the record)');
     }
   } catch (err) {
     await close();

@@ -24,7 +24,7 @@ const streaming: CaseSource = {
       yield* cases;
     })(),
 };
-const failing: CaseSource = { allCases: async () => Promise.reject(new Error('connect ECONNREFUSED')) };
+const failing: CaseSource = { allCases: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) };
 
 describe('GET /api/accuracy', () => {
   let server: HttpServer;
@@ -72,7 +72,7 @@ describe('GET /api/accuracy', () => {
   it('answers 503 when the cases cannot be read', async () => {
     const r = await get('/down/accuracy');
     expect(r.status).toBe(503);
-    // Plain: the cause (ECONNREFUSED, ioredis internals) goes to the log, not the answer.
-    expect(r.json.error).toEqual({ code: 'UNAVAILABLE', message: 'cannot read cases: Redis is not reachable' });
+    // Plain: the cause (ECONNREFUSED, host and port) goes to the log, not the answer.
+    expect(r.json.error).toEqual({ code: 'UNAVAILABLE', message: 'cannot read cases: the record (PostgreSQL) is not reachable; try again shortly' });
   });
 });

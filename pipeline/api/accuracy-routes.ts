@@ -5,7 +5,8 @@ import { type CaseSource, collectCases } from '../accuracy/case-source.ts';
 import { parseSince } from '../accuracy/since-date.ts';
 import type { CaseRecord } from '../cases/case-model.ts';
 import { systemTimeZone } from '../patrol/zoned-time.ts';
-import { badRequest, unavailable } from './api-errors.ts';
+import { badRequest } from './api-errors.ts';
+import { unavailableFor } from './dependency-errors.ts';
 import { ApiRoutes } from './api-routes.ts';
 
 /** Options of {@link accuracyRoutes}. */
@@ -53,7 +54,8 @@ export function accuracyRoutes(source: CaseSource, options: AccuracyRouteOptions
     try {
       cases = await collectCases(source);
     } catch (err) {
-      throw unavailable('cannot read cases: Redis is not reachable', err);
+      // The cases are in the record: it (or Redis, for a source over it) being away is a plain 503; anything else is a bug (500).
+      throw unavailableFor(err, 'read cases') ?? err;
     }
     res.json(accuracyReport(cases, { ...options.report, targetPrecision: target, timezone, now: now(), ...(since === undefined ? {} : { since }) }));
   });

@@ -17,6 +17,7 @@ import { configRoutes } from './config-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { identityRoutes } from './identity-routes.ts';
 import { loginPageRoutes } from './login-page.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { patrolRoutes } from './patrol-routes.ts';
 import { verifyPageRoutes } from './verify-page.ts';
 import { wallRoutes } from './wall-routes.ts';
@@ -99,16 +100,11 @@ export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.status(report.ready ? 200 : 503).json(report);
   });
-  if (metrics) {
-    service.get('/metrics', { summary: 'Prometheus metrics (text exposition format)', produces: 'text/plain', responses: { 200: 'the metrics' } }, async (_input, _req, res) => {
-      res.setHeader('Content-Type', metrics.contentType);
-      res.send(await metrics.metrics());
-    });
-  }
   service.get('/api/openapi.json', { summary: 'this OpenAPI 3.1 document, generated from the schemas the routes validate with', responses: { 200: 'the document' } }, async (_input, _req, res) => {
     res.json(buildOpenApi(documented.flatMap((d) => d.specs), { title: 'Gridworker HTTP API', version: API_VERSION }));
   });
   mount(service);
+  if (metrics) mount(metricsRoutes(metrics));
   mount(loginPageRoutes());
   mount(identityRoutes(ctx.auth));
   mount(patrolRoutes(ctx));
@@ -120,7 +116,7 @@ export function apiRoutes(ctx: ApiContext, metrics?: Registry): Router {
     mount(afterPhotoRoutes(ctx.cases));
     mount(catalogueRoutes(ctx.cases));
     mount(evidenceRoutes(ctx.cases));
-    r.use('/verify', verifyPageRoutes(ctx.cases));
+    mount(verifyPageRoutes(ctx.cases));
   }
   // Before the report: its router would otherwise see /api/accuracy/shadow first.
   if (ctx.shadow) mount(ctx.shadow);

@@ -147,6 +147,11 @@ export class ApiRoutes {
       path,
       ...(decl.before ?? []),
       route(async (req, res) => {
+        // A route that declares no query takes none: a stray key is a 400 naming it, never ignored.
+        if (!decl.query) {
+          const stray = Object.keys(req.query ?? {})[0];
+          if (stray !== undefined) throw badRequest(stray.slice(0, 64), 'unknown query parameter: this route takes none');
+        }
         const input = {
           params: (decl.params ? parseInput(decl.params, req.params, 'path') : undefined) as Out<P>,
           query: (decl.query ? parseInput(decl.query, req.query, 'query') : undefined) as Out<Q>,

@@ -4,6 +4,7 @@ import { can } from '../identity/roles.ts';
 import { CREATE_ADMIN_HOWTO } from '../identity/bootstrap.ts';
 import type { AuthApiContext } from './api-context.ts';
 import { ApiError } from './api-errors.ts';
+import { unavailableFor } from './dependency-errors.ts';
 import { bearerToken, SESSION_COOKIE, sameOriginWrite, sessionCookie } from './request-identity.ts';
 import { findRule } from './route-permissions.ts';
 
@@ -44,11 +45,19 @@ export function authMiddleware(ctx: AuthApiContext): RequestHandler {
       const cookie = bearer === undefined ? sessionCookie(req) : undefined;
       let principal: Principal | null = null;
       if (bearer === null) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+      // Tokens live in the record, sessions in Redis: either away is a plain 503, not a 500.
+      const identify = async (fn: () => Promise<Principal | null>): Promise<Principal | null> => {
+        try {
+          return await fn();
+        } catch (err) {
+          throw unavailableFor(err, 'check the login') ?? err;
+        }
+      };
       if (bearer !== undefined) {
-        principal = await ctx.authenticator.fromToken(bearer);
+        principal = await identify(() => ctx.authenticator.fromToken(bearer));
         if (!principal) throw unauthenticated('the bearer token is unknown, revoked or expired');
       } else if (cookie !== undefined) {
-        principal = await ctx.authenticator.fromSession(cookie);
+        principal = await identify(() => ctx.authenticator.fromSession(cookie));
         if (!principal) res.clearCookie(SESSION_COOKIE, { path: '/' });
       }
       if (!principal) {

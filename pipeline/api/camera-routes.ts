@@ -23,6 +23,8 @@ export const CameraListQuery = z.strictObject({
 });
 
 /** Query of GET /api/cameras/:id/visits. */
+/** The latest frame takes only a cache key (the console sends the visit's time so a new frame is fetched anew). */
+const LatestQuery = z.strictObject({ at: z.string().max(32).optional().describe('any value: a cache key, ignored by the server') });
 export const VisitListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(50).default(20).describe('how many recent visits, 1-50; default 20'),
 });
@@ -84,7 +86,7 @@ export function cameraRoutes(ctx: ApiContext): ApiRoutes {
 
   r.get(
     '/:id/latest.jpg',
-    { summary: "the camera's latest frame (JPEG, full resolution)", params: CameraParams, produces: 'image/jpeg', responses: { 200: 'the JPEG', 404: 'no such camera, or not visited successfully yet' } },
+    { summary: "the camera's latest frame (JPEG, full resolution)", params: CameraParams, query: LatestQuery, produces: 'image/jpeg', responses: { 200: 'the JPEG', 404: 'no such camera, or not visited successfully yet' } },
     async ({ params }, _req, res) => {
       const cam = find(params.id, res);
       const file = join(ctx.storageDir, 'latest', `${cam.id}.jpg`);

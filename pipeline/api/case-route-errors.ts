@@ -1,20 +1,6 @@
 import { CaseError, CaseInputError } from '../cases/case-errors.ts';
-import { DatabaseError } from '../db/db-errors.ts';
-import { toDatabaseError } from '../db/database-error-map.ts';
-import { ApiError, badRequest, notFound, unavailable } from './api-errors.ts';
-
-/** True for errors that mean Redis is not reachable (as opposed to a bug or a Redis reply error). */
-export function isRedisDown(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  return (
-    err.name === 'MaxRetriesPerRequestError' ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'ETIMEDOUT' ||
-    /Connection is closed|Stream isn't writeable|max retries per request|connect ECONNREFUSED/i.test(err.message)
-  );
-}
+import { ApiError, badRequest, notFound } from './api-errors.ts';
+import { unavailableFor } from './dependency-errors.ts';
 
 /**
  * Runs a case store call and turns its typed errors into API errors: CaseInputError 400 with the
@@ -32,9 +18,6 @@ export async function caseCall<T>(what: string, fn: () => Promise<T>): Promise<T
       if (err.status === 409) throw new ApiError(409, err.code, err.message, undefined, { cause: err });
       throw new ApiError(err.status, err.code, err.message, undefined, { cause: err });
     }
-    const db = toDatabaseError(err, 'the record');
-    if (db instanceof DatabaseError) throw unavailable(`cannot ${what}: ${db.message}`, err);
-    if (isRedisDown(err)) throw unavailable(`cannot ${what}: Redis is not reachable`, err);
-    throw err;
+    throw unavailableFor(err, what) ?? err;
   }
 }

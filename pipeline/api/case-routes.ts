@@ -21,7 +21,8 @@ import { principalOf } from './request-identity.ts';
 // reason only with rejected, ...) to the raw request, so their 400s stay as precise as before.
 const IdParams = z.object({ id: z.string().describe('case id') });
 const filter = (what: string) => z.string().optional().describe(what);
-const ListQuery = z.object({
+/** Query of GET /api/cases (also the /verify page's, without status). */
+export const CaseListQuerySchema = z.object({
   status: z.enum(['pending', ...CASE_STATUSES] as [CaseStatus | 'pending', ...(CaseStatus | 'pending')[]]).optional().describe('a status, or pending (waiting for a verdict)'),
   grid: filter('grid id'),
   type: filter('event type id'),
@@ -101,7 +102,7 @@ export function caseRoutes(ctx: CaseApiContext): ApiRoutes {
   // Pages are JSON text from PostgreSQL, kept in memory until a case changes (when changes are heard).
   const pages = ctx.changes ? new CasePageCache(ctx.changes) : undefined;
   const EMPTY: RenderedPage = renderListPage({ cases: '[]', count: 0, nextCursor: null });
-  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids); ETag / If-None-Match answered 304', query: ListQuery, responses: { 200: '`{ cases, count, nextCursor }`', 304: 'not changed since the ETag sent in If-None-Match', 400: 'an unknown filter or a bad value, named' } },
+  r.get('/', { summary: 'cases matching every filter, paginated by nextCursor (a grid worker sees only their grids); ETag / If-None-Match answered 304', query: CaseListQuerySchema, responses: { 200: '`{ cases, count, nextCursor }`', 304: 'not changed since the ETag sent in If-None-Match', 400: 'an unknown filter or a bad value, named' } },
     async (_input, req, res) => {
       const query = visibleQuery(principalOf(res), parseListQuery(req.query as Record<string, unknown>));
       const render = async (): Promise<RenderedPage> => renderListPage(await store.listJson(query!));

@@ -31,7 +31,7 @@ export function caseUnitRoutes(ctx: CaseApiContext): ApiRoutes {
     '/evaluation',
     {
       summary: 'unit evaluation over a period: received, handled, in time, overdue and reopen rates, median handling time',
-      query: z.object({ from: z.string().optional().describe('YYYY-MM-DD (UTC); default 30 days ago'), to: z.string().optional().describe('YYYY-MM-DD (UTC, inclusive); default today') }),
+      query: z.strictObject({ from: z.string().optional().describe('YYYY-MM-DD (UTC); default 30 days ago'), to: z.string().optional().describe('YYYY-MM-DD (UTC, inclusive); default today') }),
       responses: { 200: '`{ from, to, units }`', 400: 'a date that is not YYYY-MM-DD, or from after to' },
     },
     async (_input, req, res) => {

@@ -23,7 +23,7 @@ export interface LiveRouteOptions {
   readonly visibleTo?: (req: Request, res: Response) => (event: LiveEvent) => boolean;
 }
 
-const LiveQuery = z.object({ lastEventId: z.string().max(40).optional().describe('resume after this event id (instead of the Last-Event-ID header)') });
+const LiveQuery = z.strictObject({ lastEventId: z.string().max(40).optional().describe('resume after this event id (instead of the Last-Event-ID header)') });
 
 const frame = (e: LiveEntry): string => `${e.id ? `id: ${e.id}\n` : ''}event: ${e.event.kind}\ndata: ${JSON.stringify(e.event)}\n\n`;
 

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import { ApiRoutes } from './api-routes.ts';
+
+/** Where to go after logging in (read by the page's script; only a same-site path is followed). */
+const LoginQuery = z.strictObject({ next: z.string().max(2000).optional().describe('a path on this server to open after the login') });
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;background:#f2f2f2;color:#111;display:flex;min-height:100vh;align-items:center;justify-content:center}
 form{background:#fff;padding:1.2rem;border-radius:.5rem;box-shadow:0 1px 3px #0003;width:min(22rem,92vw)}h1{font-size:1.2rem;margin:0 0 .8rem}
@@ -36,7 +40,7 @@ const PAGE = `<!doctype html>
 /** GET /login: the minimal server login page (its script posts JSON to /api/login); GET /login/login.js. */
 export function loginPageRoutes(): ApiRoutes {
   const r = new ApiRoutes('/login', 'identity');
-  r.get('/', { summary: 'the login page (public)', produces: 'text/html', responses: { 200: 'the page' } }, async (_input, _req, res) => {
+  r.get('/', { summary: 'the login page (public)', query: LoginQuery, produces: 'text/html', responses: { 200: 'the page' } }, async (_input, _req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.send(PAGE);

@@ -1,9 +1,10 @@
-import { Router } from 'express';
 import type { EventTypeDef } from '../events/event-model.ts';
 import type { CaseRecord } from '../cases/case-model.ts';
 import type { CaseApiContext } from './api-context.ts';
-import { route } from './api-errors.ts';
+import { badRequest } from './api-errors.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { caseCall } from './case-route-errors.ts';
+import { CaseListQuerySchema } from './case-routes.ts';
 import { parseListQuery, REJECT_REASONS } from './case-requests.ts';
 import { listVisibleCases } from './case-visibility.ts';
 import { principalOf } from './request-identity.ts';
@@ -98,25 +99,29 @@ export function renderVerifyPage(cases: readonly CaseRecord[], eventTypes: reado
 <script src="/verify/verify.js"></script></body></html>`;
 }
 
+/** The page's filters: those of GET /api/cases but `status` (the page lists pending cases only). */
+const VerifyQuery = CaseListQuerySchema.omit({ status: true });
+
 /**
  * GET /verify: a phone-sized page listing the pending cases the user may see (filters as
  * /api/cases: grid, type, camera, limit) with their evidence and confirm / reject buttons.
  * Rendered on the server; its script (GET /verify/verify.js) posts verdicts to /api/cases/:id/verdict.
  */
-export function verifyPageRoutes(ctx: CaseApiContext): Router {
-  const r = Router();
-  r.get(
-    '/',
-    route(async (req, res) => {
+export function verifyPageRoutes(ctx: CaseApiContext): ApiRoutes {
+  const r = new ApiRoutes('/verify', 'cases');
+  r.get('/', { summary: 'the phone-sized verification page: pending cases the user may see, with confirm / reject buttons', query: VerifyQuery, produces: 'text/html', responses: { 200: 'the page', 302: 'to /login without a session', 400: 'an unknown filter or a bad value, named' } },
+    async (_input, req, res) => {
+      // The same rules as GET /api/cases (unknown keys named, with the right one), then pending only.
+      if (req.query.status !== undefined) throw badRequest('status', 'not a filter here: the page lists pending cases only');
       const query = { ...parseListQuery(req.query as Record<string, unknown>), status: 'pending' as const };
       const p = principalOf(res);
       const page = await caseCall('list pending cases', () => listVisibleCases(ctx.store, p, query));
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');
       res.send(renderVerifyPage(page.cases, ctx.eventTypes(), `${p.displayName} (${p.role})`));
-    }),
+    },
   );
-  r.get('/verify.js', (_req, res) => {
+  r.get('/verify.js', { summary: "the verification page's script (public; it posts verdicts to /api/cases/{id}/verdict)", produces: 'text/javascript', responses: { 200: 'the script' } }, async (_input, _req, res) => {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.send(SCRIPT);

@@ -27,7 +27,7 @@ export interface WallTile {
 }
 
 const MAX_TILES = 36;
-const TilesQuery = z.object({ cameras: z.string().min(1).max(4000).describe('comma-separated camera ids, at most 36') });
+const TilesQuery = z.strictObject({ cameras: z.string().min(1).max(4000).describe('comma-separated camera ids, at most 36') });
 
 /**
  * /api/wall: what the 一键轮巡 wall shows.
@@ -61,7 +61,7 @@ export function wallRoutes(ctx: ApiContext): ApiRoutes {
       try {
         [health, visits] = await Promise.all([ctx.store.getAllHealth(), Promise.all(cams.map((c) => ctx.store.recentVisits(c.id, 5)))]);
       } catch (err) {
-        throw unavailable(`cannot read the wall: Redis is not reachable (${(err as Error).message})`, err);
+        throw unavailable('cannot read the wall: Redis is not reachable; try again shortly', err);
       }
       const tiles: WallTile[] = cams.map((c, i) => {
         const v = visits[i]?.find((x) => x.evidence);

@@ -69,6 +69,13 @@ export const ApiSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('Listen address; default 127.0.0.1 (local only).'),
     port: z.number().int().min(0).max(65_535).default(8080).describe('Listen port 0-65535 (0 = any free); default 8080.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(9464)
+      .describe('Port of GET /metrics in a process without the api role (a worker or scheduler alone), on api.host; 0 = any free; default 9464.'),
     claimLeaseMinutes: z.number().min(1).max(1440).default(15).describe('How long a grid worker\'s claim holds a case, minutes 1-1440; default 15.'),
     auth: AuthSchema,
   })

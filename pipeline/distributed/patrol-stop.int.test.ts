@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test-fixtures/lib/wait-for.ts';
 import type { SchedulerCamera } from '../patrol/types.ts';
 import type { CameraVisitor, VisitAnalysis } from '../visit/camera-visitor.ts';
 import { PatrolLeader } from './patrol-leader.ts';
@@ -21,13 +22,8 @@ class CountingVisitor implements CameraVisitor {
   }
 }
 
-const waitFor = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+/** Polls a condition on the real queue every 50 ms. */
+const until = (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<true> => waitFor(what, async () => (await cond()) || undefined, ms, { everyMs: 50 });
 
 describe('POST /api/patrol/stop semantics on a real queue: stop drops queued visits until started again', () => {
   const prefix = `gwt-stop-${Date.now()}`;
@@ -52,10 +48,10 @@ describe('POST /api/patrol/stop semantics on a real queue: stop drops queued vis
     let worker: PatrolWorker | undefined;
     try {
       leader.start();
-      await waitFor(async () => (await queue.getWaitingCount()) === 4, 5000, 'four queued visits');
+      await until(async () => (await queue.getWaitingCount()) === 4, 5000, 'four queued visits');
 
       await store.setRunState('stopped');
-      await waitFor(async () => (await queue.getWaitingCount()) === 0, 5000, 'the queue to be emptied');
+      await until(async () => (await queue.getWaitingCount()) === 0, 5000, 'the queue to be emptied');
       await store.removeWorker('ghost');
 
       worker = new PatrolWorker({ ...common, slots: 2, visitor, storageDir: storage, visitTimeoutMs: 5000, workerId: 'w1' });
@@ -65,7 +61,7 @@ describe('POST /api/patrol/stop semantics on a real queue: stop drops queued vis
       expect(await queue.getWaitingCount()).toBe(0);
 
       await store.setRunState('running');
-      await waitFor(() => new Set(visitor.visits).size === 4, 8000, 'every camera visited after start');
+      await until(() => new Set(visitor.visits).size === 4, 8000, 'every camera visited after start');
     } finally {
       await leader.close();
       await worker?.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test-fixtures/lib/wait-for.ts';
 import type { CameraVisitor, VisitAnalysis, VisitHooks } from '../visit/camera-visitor.ts';
 import { type LocalRedis, startLocalRedis } from './local-redis.ts';
 import { lockToken, PatrolStore } from './patrol-store.ts';
@@ -28,13 +29,8 @@ class StubVisitor implements CameraVisitor {
   }
 }
 
-const waitFor = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
+/** Polls a condition on the real queue every 25 ms. */
+const until = (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<true> => waitFor(what, async () => (await cond()) || undefined, ms, { everyMs: 25 });
 
 describe('patrol worker: camera locks and the visit slot', () => {
   let redis: LocalRedis;
@@ -68,7 +64,7 @@ describe('patrol worker: camera locks and the visit slot', () => {
     try {
       t.worker.start();
       await t.add('a', 1);
-      await waitFor(() => t.visitor.visits.length === 1, 5000, 'the visit');
+      await until(() => t.visitor.visits.length === 1, 5000, 'the visit');
       expect(t.visitor.lockedDuringAnalysis).toEqual([false]);
     } finally {
       await t.close();
@@ -86,11 +82,11 @@ describe('patrol worker: camera locks and the visit slot', () => {
       await t.add('a', 1);
       await t.add('b', 1);
       // With one slot, b is visited while a waits outside the slot (delayed in the queue).
-      await waitFor(() => t.visitor.visits.includes('b'), 5000, 'camera b');
+      await until(() => t.visitor.visits.includes('b'), 5000, 'camera b');
       expect(t.visitor.visits).not.toContain('a');
-      await waitFor(async () => (await t.queue.getDelayedCount()) === 1, 2000, 'camera a delayed in the queue');
+      await until(async () => (await t.queue.getDelayedCount()) === 1, 2000, 'camera a delayed in the queue');
       await release!();
-      await waitFor(() => t.visitor.visits.includes('a'), 5000, 'camera a after the lock went');
+      await until(() => t.visitor.visits.includes('a'), 5000, 'camera a after the lock went');
     } finally {
       await t.close();
     }
@@ -108,7 +104,7 @@ describe('patrol worker: camera locks and the visit slot', () => {
       expect(await t.store.releaseLockOfDeadWorker('b')).toBe(false);
       t.worker.start();
       await t.add('a', 1);
-      await waitFor(() => t.visitor.visits.includes('a'), 5000, 'camera a');
+      await until(() => t.visitor.visits.includes('a'), 5000, 'camera a');
       expect(await t.queue.getDelayedCount()).toBe(0);
     } finally {
       await t.close();
@@ -130,14 +126,14 @@ describe('patrol worker: camera locks and the visit slot', () => {
       await t.add('b', 1);
       await t.add('a', 2);
       // All three visits complete while the first next-stage call is still held open.
-      await waitFor(async () => (await t.queue.getCompletedCount()) === 3, 5000, 'three completed visits');
+      await until(async () => (await t.queue.getCompletedCount()) === 3, 5000, 'three completed visits');
       expect(order).toEqual([]);
       // Camera a's second visit waits for its first: only a#1 and b have started.
       expect(gates).toHaveLength(2);
       gates.shift()!();
-      await waitFor(() => gates.length === 2, 2000, "a's second next-stage call");
+      await until(() => gates.length === 2, 2000, "a's second next-stage call");
       for (const g of gates.splice(0)) g();
-      await waitFor(() => gates.length === 0 && order.length === 3, 2000, 'the next stage of every visit');
+      await until(() => gates.length === 0 && order.length === 3, 2000, 'the next stage of every visit');
       expect(order.filter((c) => c === 'a')).toHaveLength(2);
     } finally {
       await t.close();

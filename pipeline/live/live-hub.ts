@@ -33,6 +33,9 @@ export class LiveHub {
   private lastId = '$';
   private running: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private stop: () => void = () => undefined;
+  /** Resolves (to null, as an empty read) when close() begins. */
+  private readonly stopped = new Promise<null>((resolve) => (this.stop = () => resolve(null)));
 
   constructor(private readonly options: LiveHubOptions) {}
 
@@ -74,7 +77,9 @@ export class LiveHub {
       this.listeners.clear();
       this.enders.clear();
       for (const end of enders) end();
-      // A blocked XREAD never answers QUIT: disconnect, then let the loop see the end.
+      // A blocked XREAD never answers QUIT, and one queued while Redis is away never settles:
+      // the loop stops waiting on it at once, then the connection is dropped.
+      this.stop();
       this.reader?.disconnect();
       await this.running?.catch(() => undefined);
       if (this.reader) await closeRedis(this.reader);
@@ -86,7 +91,7 @@ export class LiveHub {
     const key = liveStreamKey(this.options.prefix);
     while (!this.closing) {
       try {
-        const res = await redis.xread('COUNT', 200, 'BLOCK', 5000, 'STREAMS', key, this.lastId);
+        const res = await Promise.race([redis.xread('COUNT', 200, 'BLOCK', 5000, 'STREAMS', key, this.lastId), this.stopped]);
         for (const [, rows] of res ?? []) {
           for (const [id, fields] of rows) {
             this.lastId = id;
@@ -96,7 +101,7 @@ export class LiveHub {
       } catch (err) {
         if (this.closing) return;
         this.options.log.warn({ err: (err as Error).message }, 'live feed read failed; retrying');
-        await new Promise((r) => setTimeout(r, 1000));
+        await Promise.race([new Promise((r) => setTimeout(r, 1000)), this.stopped]);
       }
     }
   }

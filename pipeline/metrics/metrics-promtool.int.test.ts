@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { promtool as runPromtool, sample } from '../../test-fixtures/lib/promtool.ts';
 import { PROJECT_ROOT } from '../../test-fixtures/lib/run-cli.ts';
 import { CaseStore } from '../cases/case-store.ts';
 import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
@@ -15,17 +16,7 @@ import { StorageGuard } from '../storage/storage-guard.ts';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MONITORING = join(PROJECT_ROOT, 'docs', 'monitoring');
 
-/** promtool's verdict on a text; exit code and what it printed. */
-function promtool(args: readonly string[], input?: string): { code: number; out: string } {
-  const r = spawnSync('promtool', args, { input, encoding: 'utf8', cwd: MONITORING });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-
-/** The value of one sample line `name{labels} value`, or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+const promtool = (args: readonly string[], input?: string) => runPromtool(args, input, MONITORING);
 
 describe('metrics exposition and alert rules, checked by promtool (Debian prometheus package)', () => {
   const prefix = `gwt-metrics-${Date.now()}`;

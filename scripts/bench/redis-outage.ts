@@ -1,7 +1,8 @@
 /**
- * How fast the API answers while Redis is away (benchmark, not a test): starts its own
- * redis-server and the scheduler + API roles, times GET /api/cameras, /api/patrol/status and
- * /readyz with Redis up, kills Redis, and times them again. Goal: a plain 503 in under 100 ms.
+ * How fast the API answers while a dependency is away (benchmark, not a test): starts its own
+ * redis-server and PostgreSQL and the scheduler + API roles, times GET /api/cameras,
+ * /api/patrol/status, /api/cases (with a token) and /readyz with everything up, with PostgreSQL
+ * killed, and with PostgreSQL back and Redis killed. Goal: a plain 503 in under 100 ms.
  *
  *   npx tsx scripts/bench/redis-outage.ts [--requests 50] [--out bench-results/redis-outage.json]
  */
@@ -13,21 +14,22 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { loadConfig } from '../../pipeline/config/load-config.ts';
-import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
+import { startOwnPostgres } from '../../test-fixtures/lib/own-postgres.ts';
+import { freePort, startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import { startGridworker } from '../../pipeline/gridworker-main.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { numberIn } from '../commands/model-options.ts';
 import { formatTable, median, quantile } from './stats.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const PATHS = ['/api/cameras', '/api/patrol/status', '/readyz'] as const;
+const PATHS = ['/api/cameras', '/api/patrol/status', '/api/cases', '/readyz'] as const;
 
-async function timeRequests(base: string, path: string, n: number): Promise<{ ms: number[]; statuses: Record<string, number> }> {
+async function timeRequests(base: string, path: string, n: number, authorization: string): Promise<{ ms: number[]; statuses: Record<string, number> }> {
   const ms: number[] = [];
   const statuses: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    const res = await fetch(`${base}${path}`);
+    const res = await fetch(`${base}${path}`, { headers: { authorization } });
     await res.arrayBuffer();
     ms.push(performance.now() - t);
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -43,21 +45,27 @@ async function main(): Promise<void> {
     .opts<{ requests: number; out: string }>();
   configureLogging({ file: join(tmpdir(), 'gridworker-redis-outage.log') });
   const dir = mkdtempSync(join(tmpdir(), 'gw-outage-'));
-  const redis = await startLocalRedis();
+  const [redis, pgs] = await Promise.all([startLocalRedis(), freePort().then((port) => startOwnPostgres(port))]);
   writeFileSync(join(dir, 'c.yaml'), `cameras:\n  - { id: cam-1, name: C, url: "rtsp://127.0.0.1:1/x", areaType: street, grid: g1 }\nredis: { url: "${redis.url}", prefix: bench }\nstorage: { dir: data, minFreeMb: 0 }\n`);
-  const running = await startGridworker({ config: await loadConfig(join(dir, 'c.yaml')), configDir: dir, roles: ['scheduler', 'api'], redisUrl: redis.url, apiPort: 0 });
+  const running = await startGridworker({ config: await loadConfig(join(dir, 'c.yaml')), configDir: dir, roles: ['scheduler', 'api'], redisUrl: redis.url, apiPort: 0, databaseUrl: pgs.url });
+  const token = `Bearer ${(await running.identity!.accounts.createToken({ name: 'bench', role: 'engineer' }, { actor: 'bench' })).token}`;
   const base = running.api!.url;
   const rows: (string | number)[][] = [];
   const results: Record<string, unknown> = {};
   try {
     await sleep(2000); // a leader publishes its status
-    for (const phase of ['redis up', 'redis killed'] as const) {
+    for (const phase of ['all up', 'postgres killed', 'redis killed'] as const) {
+      if (phase === 'postgres killed') {
+        await pgs.kill();
+        await sleep(1500); // past the 1 s reuse of a token read
+      }
       if (phase === 'redis killed') {
+        await pgs.start();
         await redis.close();
         await sleep(300);
       }
       for (const path of PATHS) {
-        const r = await timeRequests(base, path, opts.requests);
+        const r = await timeRequests(base, path, opts.requests, token);
         results[`${phase} ${path}`] = { statuses: r.statuses, medianMs: median(r.ms), p95Ms: quantile(r.ms, 0.95), maxMs: Math.max(...r.ms) };
         rows.push([phase, path, JSON.stringify(r.statuses), median(r.ms).toFixed(1), quantile(r.ms, 0.95).toFixed(1), Math.max(...r.ms).toFixed(1)]);
       }
@@ -65,6 +73,7 @@ async function main(): Promise<void> {
   } finally {
     await running.close();
     await redis.close();
+    await pgs.close();
     rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(`${formatTable(['phase', 'path', 'statuses', 'median ms', 'p95 ms', 'max ms'], rows)}\n`);

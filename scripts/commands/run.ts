@@ -20,6 +20,7 @@ interface RunFlags {
   role: Role[];
   redis?: string;
   port?: number;
+  metricsPort?: number;
   modelDir: string[];
   progress: boolean;
   logFile?: string;
@@ -111,6 +112,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
       modelDirs: flags.modelDir,
       ...(flags.name ? { instanceName: flags.name } : {}),
       ...(flags.port !== undefined ? { apiPort: flags.port } : {}),
+      ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
       loadConfig: () => loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } }),
     });
     say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
@@ -135,6 +137,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
         say(`NO ADMIN: the API refuses every write until one exists. ${running.admin.howTo}`);
       }
     }
+    if (running.metricsEndpoint) say(`metrics: ${running.metricsEndpoint.url}/metrics (Prometheus; a token whose role may read metrics, e.g. gridworker tokens create prometheus --role viewer)`);
     if (!json) say(`logs (JSON): ${logFile}`);
     say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
     if (!json) {
@@ -173,6 +176,15 @@ export async function runMain(flags: RunFlags): Promise<number> {
   return 0;
 }
 
+/** A commander parser for a TCP port flag: 0-65535. */
+const portOption =
+  (flag: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${flag} must be 0-65535, got "${v}"`);
+    return n;
+  };
+
 /** Registers `gridworker run`. */
 export function registerRun(program: Command): void {
   program
@@ -182,11 +194,8 @@ export function registerRun(program: Command): void {
     .option('--demo', 'start the bundled fixture RTSP server and use the demo config')
     .option('--role <role>', 'scheduler, worker or api (repeatable or comma-separated; default all three)', parseRole, [])
     .option('--redis <url>', 'Redis URL (default: the config\'s redis.url, else $REDIS_URL, else redis://127.0.0.1:6379)')
-    .option('--port <n>', 'API port (0 = any free)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0-65535, got "${v}"`);
-      return n;
-    })
+    .option('--port <n>', 'API port (0 = any free)', portOption('--port'))
+    .option('--metrics-port <n>', 'port of /metrics in a process without the api role (default: the config\'s api.metricsPort, 9464; 0 = any free)', portOption('--metrics-port'))
     .option('--model-dir <dir>', 'folder to look in for model files (repeatable)', collect, [])
     .option('--no-progress', 'plain log lines instead of the live progress line')
     .option('--name <name>', 'this process among the workers of one host (logs); default main')
