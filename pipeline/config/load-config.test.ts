@@ -36,6 +36,7 @@ describe('loadConfig: good files', () => {
     expect(c.api).toEqual({
       host: '127.0.0.1',
       port: 8080,
+      metricsPort: 9464,
       claimLeaseMinutes: 15,
       auth: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockAfterFailures: 5, lockMinutes: 15, loginPerMinute: 10, trustedOrigins: [] },
     });
