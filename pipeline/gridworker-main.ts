@@ -173,7 +173,11 @@ async function startMetricsEndpoint(options: MainOptions, database: DatabaseHand
     lockMs: a.lockMinutes * 60_000,
   });
   const app = createMetricsApp({ ...identity, adminReady: () => identity.accounts.hasAdmin(), trustedOrigins: a.trustedOrigins }, metrics.registry);
-  const server = await listen(app, config.api.host, options.metricsPort ?? config.api.metricsPort);
+  const port = options.metricsPort ?? config.api.metricsPort;
+  const server = await listen(app, config.api.host, port).catch((err: unknown) => {
+    // Several gridworker processes on one host each need their own port.
+    throw new Error(`the metrics endpoint (api.metricsPort or --metrics-port, ${port}) cannot start: ${(err as Error).message}; give each process on this host its own port, or 0 for any free one`, { cause: err });
+  });
   closers.push({ name: 'metrics http', run: () => server.close() });
   return server;
 }

@@ -70,6 +70,8 @@ async function measure(setting: string): Promise<Row> {
     `  visitsInFlightPerWorker: ${setting}`,
     '  timeouts: { connectMs: 5000, firstFrameMs: 8000, visitMs: 20000 }',
     'models: { default: picodet-s-416-coco }',
+    // Two workers on one host: each serves /metrics on a free port.
+    'api: { host: 127.0.0.1, port: 0, metricsPort: 0 }',
     `redis: { url: "${redis.url}", prefix: ${prefix} }`,
     `storage: { dir: "${join(dir, prefix)}" }`,
   ].join('\n');
