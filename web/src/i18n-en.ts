@@ -72,6 +72,8 @@ export const en = {
   'live.overdue': 'Overdue',
   'live.health': 'Camera {cam}: {from} → {to}',
   'live.empty': 'Waiting for events…',
+  'shadow.badge': 'shadow',
+  'shadow.hint': 'Seen by a model on trial (shadow mode): verify it, but nobody is sent out',
   'overdue.notice': '{n} overdue',
   'cases.title': 'Cases',
   'cases.status': 'Status',

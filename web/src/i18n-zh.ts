@@ -74,6 +74,8 @@ export const zh: Record<MessageKey, string> = {
   'live.overdue': '已超时',
   'live.health': '摄像头 {cam}：{from} → {to}',
   'live.empty': '等待事件…',
+  'shadow.badge': '试运行',
+  'shadow.hint': '试运行模型（影子模式）发现的案件：请核实，但不派单',
   'overdue.notice': '{n} 件超时',
   'cases.title': '案件',
   'cases.status': '状态',
