@@ -60,6 +60,8 @@ describe.each(RECORD_KINDS)('case pages as JSON text from the record on %s', (ki
     const queries: CaseListQuery[] = [
       {},
       { status: 'pending' },
+      { status: 'active' },
+      { status: 'active', order: 'desc', limit: 4 },
       { status: 'closed' },
       { status: 'rejected' },
       { grid: 'g2', order: 'desc' },
@@ -82,6 +84,11 @@ describe.each(RECORD_KINDS)('case pages as JSON text from the record on %s', (ki
       expect(json.cases, JSON.stringify(q)).toEqual(typed.cases);
       expect([json.count, json.nextCursor], JSON.stringify(q)).toEqual([typed.cases.length, typed.nextCursor]);
     }
+    // active: every case but the closed and rejected ones, whatever stage of the loop it is at.
+    const everything = (await s.list({})).cases;
+    const active = (await s.list({ status: 'active' })).cases;
+    expect(active.map((c) => c.id)).toEqual(everything.filter((c) => c.status !== 'closed' && c.status !== 'rejected').map((c) => c.id));
+    expect(new Set(active.map((c) => c.status)).size).toBeGreaterThan(2);
     expect((await parsed({ grids: [] })).cases).toEqual([]);
     expect((await parsed({ limit: 9 })).nextCursor).toBe(ids[8]);
     expect((await parsed({ limit: 10 })).nextCursor).toBeNull();

@@ -6,8 +6,8 @@ import { rowToCase } from './case-row.ts';
 
 /** Filters and paging of a case list. Every given filter must hold. */
 export interface CaseListQuery {
-  /** A status, or `pending` (waiting for a verdict). Default any. */
-  readonly status?: CaseStatus | 'pending';
+  /** A status, `pending` (waiting for a verdict) or `active` (anything but closed and rejected). Default any. */
+  readonly status?: CaseStatus | 'pending' | 'active';
   readonly grid?: string;
   /** Event type id. */
   readonly type?: string;
@@ -63,6 +63,7 @@ function matches(q: CaseListQuery) {
   return (eb: ExpressionBuilder<Database, 'cases'>): Expression<SqlBool> => {
     const all: Expression<SqlBool>[] = [];
     if (q.status === 'pending') all.push(eb('cases.pending', '=', true));
+    else if (q.status === 'active') all.push(eb('cases.active', '=', true));
     else if (q.status) all.push(eb('cases.status', '=', q.status));
     if (q.grid !== undefined) all.push(eb('cases.grid', '=', q.grid));
     if (q.grids !== undefined) all.push(q.grids.length ? eb('cases.grid', 'in', [...q.grids]) : eb.lit(false));
