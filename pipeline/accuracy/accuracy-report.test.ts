@@ -47,6 +47,19 @@ describe('accuracyReport', () => {
     expect(r.overall.rejectedBy).toEqual({ unspecified: 1, false_detection: 1, wrong_event_type: 1, not_a_violation: 1 });
   });
 
+  it("keeps shadow candidates' cases out of every total and counts them apart", () => {
+    const shadow = [
+      makeCase('s1', { model: 'cand@1', confidence: 0.9, openedAt: T0, shadow: true, verdict: rejectedAt(at(T0, 60), 'false_detection') }),
+      makeCase('s2', { model: 'cand@1', confidence: 0.9, openedAt: T0, shadow: true }),
+    ];
+    const r = accuracyReport([...cases, ...shadow], { timezone: 'Asia/Shanghai', now: NOW });
+    const plain = report();
+    expect(r).toMatchObject({ cases: 9, verified: 8, awaitingVerdict: 1, shadow: { cases: 2, verified: 1 } });
+    expect(plain.shadow).toEqual({ cases: 0, verified: 0 });
+    expect(r.overall).toEqual(plain.overall);
+    expect(r.byModel.map((g) => g.key)).not.toContain('cand@1');
+  });
+
   it('groups by event type, camera and model; a wrong-type rejection is false for the AI type', () => {
     const r = report();
     expect(r.byEventType.map((g) => [g.key, g.verified, g.confirmed])).toEqual([['illegal_parking', 6, 4], ['street_vending', 2, 0]]);

@@ -66,7 +66,10 @@ export function accuracyReport(cases: readonly CaseRecord[], options: AccuracyOp
   checkOptions(target, timezone, minVerified);
   checkBinEdges(edges);
 
-  const read = options.since === undefined ? cases : cases.filter((c) => c.openedAt >= options.since!);
+  const since = options.since === undefined ? cases : cases.filter((c) => c.openedAt >= options.since!);
+  // A shadow candidate's cases are not the deployed models' hits: counted apart, compared per candidate by GET /api/accuracy/shadow.
+  const read = since.filter((c) => c.shadow !== true);
+  const shadow = since.filter((c) => c.shadow === true);
   const verified = read.filter(isVerified);
   const awaiting = read.filter((c) => !isVerified(c));
   return {
@@ -77,6 +80,7 @@ export function accuracyReport(cases: readonly CaseRecord[], options: AccuracyOp
     cases: read.length,
     verified: verified.length,
     awaitingVerdict: awaiting.length,
+    shadow: { cases: shadow.length, verified: shadow.filter(isVerified).length },
     oldestAwaitingMs: awaiting.length ? Math.max(0, now - awaiting.reduce((m, c) => Math.min(m, c.openedAt), Infinity)) : null,
     overall: groupPrecision('all', verified, target),
     byEventType: precisionBy(verified, (c) => c.eventType, target),

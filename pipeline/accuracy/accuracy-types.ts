@@ -118,12 +118,17 @@ export interface AccuracyReport {
   readonly targetPrecision: number;
   /** Only cases opened at or after this epoch ms were read; null for all. */
   readonly since: number | null;
-  /** Cases read (after `since`), verified or not. */
+  /** Cases read (after `since`), verified or not; shadow candidates' cases are not among them (see `shadow`). */
   readonly cases: number;
   /** Cases with a verdict: the only ones the numbers below count. */
   readonly verified: number;
   /** Cases still without a verdict. */
   readonly awaitingVerdict: number;
+  /**
+   * Shadow candidates' cases (after `since`), kept out of every other number here: they were never
+   * dispatched and measure a model not yet deployed. Per candidate: GET /api/accuracy/shadow.
+   */
+  readonly shadow: { readonly cases: number; readonly verified: number };
   /** Age at `generatedAt` of the oldest case without a verdict, ms; null when none. */
   readonly oldestAwaitingMs: number | null;
   readonly overall: GroupPrecision;

@@ -48,6 +48,7 @@ export const CaseRecordSchema = z.looseObject({
   boxes: z.array(z.looseObject({ label: z.string().min(1), score: unit, box: normBox })),
   place: normBox,
   model: z.string().min(1),
+  shadow: z.boolean().optional().describe("A shadow candidate's case (never dispatched; kept out of the accuracy totals)."),
   evidence: z.looseObject({ first: z.string(), latest: z.string(), best: z.string(), raw: z.string().optional() }),
   deadline: ms,
   responsibleUnit: z.string(),

@@ -216,6 +216,18 @@ describe('case verification API and /verify page on real PostgreSQL', () => {
     expect((await fetch(`${server.url}/verify?limit=0`, page)).status).toBe(400);
     const anon = await fetch(`${server.url}/verify?grid=g2`, { redirect: 'manual' });
     expect([anon.status, anon.headers.get('location')]).toEqual([302, '/login?next=%2Fverify%3Fgrid%3Dg2']);
+      expect(html).not.toContain('class="shadow"');
+    // A shadow candidate's case is listed like any other, with its badge (and only it).
+    const ctx = { ...testContext('illegal_parking', evidence), camera: { grid: 'g2', areaType: 'street' } };
+    const shadow = (await store.openOrUpdate(testEvent({ cameraId: 'cam-9', shadow: true }), ctx)).case;
+    try {
+      const withShadow = await (await fetch(`${server.url}/verify?grid=g2`, page)).text();
+      const cardOf = (caseId: string): string => withShadow.slice(withShadow.indexOf(`data-id="${caseId}"`)).split('</article>')[0]!;
+      expect(cardOf(shadow.id)).toMatch(/<span class="shadow"[^>]*>试运行 shadow<\/span>/);
+      expect(cardOf(id(2))).not.toContain('class="shadow"');
+    } finally {
+      await store.close(shadow.id, 'test', { reason: 'test case done' });
+    }
   });
 
   it('answers 503 when the record is not reachable', async () => {

@@ -11,7 +11,7 @@ import { badRequest } from './api-errors.ts';
 
 /** Reasons a grid worker can reject a case with. */
 export const REJECT_REASONS: readonly RejectReason[] = ['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation'];
-const STATUSES: readonly (CaseStatus | 'pending')[] = ['pending', ...CASE_STATUSES];
+const STATUSES: readonly (CaseStatus | 'pending' | 'active')[] = ['pending', 'active', ...CASE_STATUSES];
 const FILTER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** Longest note or reason, characters. */
 export const MAX_NOTE = 2000;
@@ -160,7 +160,7 @@ export function parseListQuery(q: Query): CaseListQuery {
   if (overdueRaw !== undefined && overdueRaw !== 'true' && overdueRaw !== 'false') throw badRequest('overdue', '"true" or "false"');
   return {
     limit,
-    ...(status ? { status: status as CaseStatus | 'pending' } : {}),
+    ...(status ? { status: status as CaseStatus | 'pending' | 'active' } : {}),
     ...(grid ? { grid } : {}),
     ...(type ? { type } : {}),
     ...(camera ? { camera } : {}),

@@ -23,7 +23,10 @@ const IdParams = z.object({ id: z.string().describe('case id') });
 const filter = (what: string) => z.string().optional().describe(what);
 /** Query of GET /api/cases (also the /verify page's, without status). */
 export const CaseListQuerySchema = z.object({
-  status: z.enum(['pending', ...CASE_STATUSES] as [CaseStatus | 'pending', ...(CaseStatus | 'pending')[]]).optional().describe('a status, or pending (waiting for a verdict)'),
+  status: z
+    .enum(['pending', 'active', ...CASE_STATUSES] as [CaseStatus | 'pending' | 'active', ...(CaseStatus | 'pending' | 'active')[]])
+    .optional()
+    .describe('a status, pending (waiting for a verdict) or active (anything but closed and rejected)'),
   grid: filter('grid id'),
   type: filter('event type id'),
   camera: filter('camera id'),

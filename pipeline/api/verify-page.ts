@@ -27,6 +27,7 @@ main{padding:.5rem;max-width:40rem;margin:auto}.case{background:#fff;border-radi
 .meta{color:#555;font-size:.85rem;margin:0 0 .5rem}.row{display:flex;gap:.5rem;margin:.4rem 0}
 button,select{font-size:1rem;min-height:2.8rem;border-radius:.4rem;border:1px solid #999;background:#fff;flex:1}
 button.ok{background:#1a7f37;color:#fff;border:0}button.no{background:#b42318;color:#fff;border:0}
+.shadow{display:inline-block;background:#5b4a8a;color:#fff;border-radius:.3rem;padding:0 .35rem;font-size:.8rem;vertical-align:middle}
 .msg{min-height:1.2em;font-size:.9rem;margin:.3rem 0 0}.done{opacity:.45}.err{color:#b42318}.empty{text-align:center;color:#555;padding:2rem}
 `;
 
@@ -71,6 +72,9 @@ function typeName(types: ReadonlyMap<string, EventTypeDef>, id: string): string 
   return t ? `${t.nameZh} ${t.nameEn}` : id;
 }
 
+/** Marks a shadow candidate's case: its verdict measures a model on trial, and nobody is sent out. */
+const SHADOW_BADGE = ' <span class="shadow" title="试运行模型的案件，不派单 A model on trial: never dispatched">试运行 shadow</span>';
+
 function card(c: CaseRecord, types: ReadonlyMap<string, EventTypeDef>): string {
   const reasons = REJECT_REASONS.map((r) => `<option value="${r}">${esc(REASON_TEXT[r] ?? r)}</option>`).join('');
   const others = [...types.values()].filter((t) => t.id !== c.eventType).map((t) => `<option value="${esc(t.id)}">${esc(`${t.nameZh} ${t.nameEn}`)}</option>`).join('');
@@ -78,7 +82,7 @@ function card(c: CaseRecord, types: ReadonlyMap<string, EventTypeDef>): string {
   const where = [c.cameraId, c.zone, c.grid].filter((x): x is string => !!x).map(esc).join(' · ');
   return `<article class="case" data-id="${esc(c.id)}">
 <a href="${img}"><img src="${img}" alt="${esc(typeName(types, c.eventType))}" loading="lazy"></a>
-<div class="body"><h2>${esc(typeName(types, c.eventType))}</h2>
+<div class="body"><h2>${esc(typeName(types, c.eventType))}${c.shadow ? SHADOW_BADGE : ''}</h2>
 <p class="meta">${where}<br><time datetime="${new Date(c.lastSeenAt).toISOString()}">${new Date(c.lastSeenAt).toISOString()}</time> · ${Math.round(c.confidence * 100)}% · ×${c.count}${c.claimedBy ? ` · ${esc(c.claimedBy)}` : ''}</p>
 <div class="row"><button class="ok" data-verdict="confirmed">确认 Confirm</button></div>
 <div class="row"><select name="reason" aria-label="reason"><option value="">驳回原因 Reason…</option>${reasons}</select><button class="no" data-verdict="rejected">驳回 Reject</button></div>

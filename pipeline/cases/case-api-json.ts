@@ -28,6 +28,7 @@ export async function rebuildApiJson(db: Kysely<Database>, ids?: readonly string
         'dispatchedAt', c.dispatched_at, 'claimedBy', c.claimed_by, 'claimExpiresAt', c.claim_expires_at,
         'acceptedAt', c.accepted_at, 'handledAt', c.handled_at, 'closedAt', c.closed_at, 'closedBy', c.closed_by,
         'closeReason', c.close_reason, 'overdueAt', c.overdue_at, 'catalogueVersion', c.catalogue_version,
+        'shadow', case when c.shadow then true end,
         'verdict', (select jsonb_build_object('verdict', v.verdict, 'by', v.by, 'at', v.at, 'reason', v.reason, 'correctType', v.correct_type, 'note', v.note)
                     from verdicts v where v.case_id = c.id)))
     )::text ${only}`.execute(db);

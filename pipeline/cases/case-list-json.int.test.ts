@@ -25,12 +25,13 @@ describe.each(RECORD_KINDS)('case pages as JSON text from the record on %s', (ki
     await syncUnits(rec.handle.db, TEST_TYPES, T0);
     s = new CaseStore(rec.handle.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id), now: () => clock });
     // Cases in every state a page can show: claimed, decided both ways, handled with a photo,
-    // re-checked, escalated, reassigned, closed by hand, overdue, dispatched by the relay's batch.
+    // re-checked, escalated, reassigned, closed by hand, overdue, dispatched by the relay's batch, shadow.
     for (let i = 0; i < 10; i++) {
       clock = T0 + i * 1000;
       const type = i % 3 === 2 ? 'fire_smoke' : 'illegal_parking';
       const ctx = { ...testContext(type), camera: { grid: i < 5 ? 'g1' : 'g2', areaType: i % 2 ? 'school' : 'street' } };
-      ids.push((await s.openOrUpdate(testEvent({ eventType: type, cameraId: `cam-${i % 4}`, place: [i / 20, 0, i / 20 + 0.04, 0.1] }), ctx)).case.id);
+      // The last one a shadow candidate's: its flag must survive the list, the JSON page and the rebuild.
+      ids.push((await s.openOrUpdate(testEvent({ eventType: type, cameraId: `cam-${i % 4}`, place: [i / 20, 0, i / 20 + 0.04, 0.1], ...(i === 9 ? { shadow: true } : {}) }), ctx)).case.id);
     }
     await s.claim(ids[0]!, 'w1');
     await s.verdict(ids[1]!, 'w1', { verdict: 'rejected', reason: 'wrong_event_type', correctType: 'fire_smoke', note: 'a bus stop' });
@@ -59,6 +60,8 @@ describe.each(RECORD_KINDS)('case pages as JSON text from the record on %s', (ki
     const queries: CaseListQuery[] = [
       {},
       { status: 'pending' },
+      { status: 'active' },
+      { status: 'active', order: 'desc', limit: 4 },
       { status: 'closed' },
       { status: 'rejected' },
       { grid: 'g2', order: 'desc' },
@@ -81,6 +84,11 @@ describe.each(RECORD_KINDS)('case pages as JSON text from the record on %s', (ki
       expect(json.cases, JSON.stringify(q)).toEqual(typed.cases);
       expect([json.count, json.nextCursor], JSON.stringify(q)).toEqual([typed.cases.length, typed.nextCursor]);
     }
+    // active: every case but the closed and rejected ones, whatever stage of the loop it is at.
+    const everything = (await s.list({})).cases;
+    const active = (await s.list({ status: 'active' })).cases;
+    expect(active.map((c) => c.id)).toEqual(everything.filter((c) => c.status !== 'closed' && c.status !== 'rejected').map((c) => c.id));
+    expect(new Set(active.map((c) => c.status)).size).toBeGreaterThan(2);
     expect((await parsed({ grids: [] })).cases).toEqual([]);
     expect((await parsed({ limit: 9 })).nextCursor).toBe(ids[8]);
     expect((await parsed({ limit: 10 })).nextCursor).toBeNull();
@@ -89,6 +97,7 @@ describe.each(RECORD_KINDS)('case pages as JSON text from the record on %s', (ki
 
   it('is what the record rebuilds from the columns (the migration fills old rows the same way)', async () => {
     const before = (await s.list({ limit: 50 })).cases;
+    expect(before.filter((c) => c.shadow).map((c) => c.id)).toEqual([ids[9]]);
     expect(await rebuildApiJson(rec.handle.db)).toBe(10);
     expect((await parsed({ limit: 50 })).cases).toEqual(before);
     // The batch dispatch patch and the Node writer agree too.

@@ -1,12 +1,13 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { z } from 'zod';
 import type { CasesTable, Database } from '../db/db-schema.ts';
 import type { CaseRecord, CaseStatus } from './case-model.ts';
-import { type CaseRow, rowToCase } from './case-row.ts';
+import { rowToCase } from './case-row.ts';
 
 /** Filters and paging of a case list. Every given filter must hold. */
 export interface CaseListQuery {
-  /** A status, or `pending` (waiting for a verdict). Default any. */
-  readonly status?: CaseStatus | 'pending';
+  /** A status, `pending` (waiting for a verdict) or `active` (anything but closed and rejected). Default any. */
+  readonly status?: CaseStatus | 'pending' | 'active';
   readonly grid?: string;
   /** Event type id. */
   readonly type?: string;
@@ -37,7 +38,7 @@ const RECORD_COLUMNS = [
   'id', 'version', 'event_type', 'category', 'severity', 'camera_id', 'grid', 'area_type', 'zone', 'status', 'active', 'pending',
   'opened_at', 'first_seen_at', 'last_seen_at', 'sighting_count', 'suppressed', 'confidence', 'boxes', 'place', 'model', 'rule_id',
   'catalogue_version', 'level', 'responsible_unit', 'deadline_at', 'dispatched_at', 'accepted_at', 'handled_at', 'closed_at',
-  'claimed_by', 'claim_expires_at', 'reopen_count', 'overdue_at', 'evidence', 'closed_by', 'close_reason',
+  'claimed_by', 'claim_expires_at', 'reopen_count', 'overdue_at', 'evidence', 'shadow', 'closed_by', 'close_reason',
 ] as const satisfies readonly Exclude<keyof CasesTable, 'api_json'>[];
 
 /** Cases joined with their verdicts: the one select every read of whole records uses. */
@@ -62,6 +63,7 @@ function matches(q: CaseListQuery) {
   return (eb: ExpressionBuilder<Database, 'cases'>): Expression<SqlBool> => {
     const all: Expression<SqlBool>[] = [];
     if (q.status === 'pending') all.push(eb('cases.pending', '=', true));
+    else if (q.status === 'active') all.push(eb('cases.active', '=', true));
     else if (q.status) all.push(eb('cases.status', '=', q.status));
     if (q.grid !== undefined) all.push(eb('cases.grid', '=', q.grid));
     if (q.grids !== undefined) all.push(q.grids.length ? eb('cases.grid', 'in', [...q.grids]) : eb.lit(false));
@@ -92,7 +94,9 @@ export async function listCases(db: Kysely<Database>, q: CaseListQuery): Promise
   // native JSON.parse, instead of ~40 typed columns per row parsed one by one.
   const order = desc ? sql`q.id desc` : sql`q.id asc`;
   const res = await sql<{ page: string }>`select coalesce(json_agg(q order by ${order}), '[]'::json)::text as page from (${pageQuery}) q`.execute(db);
-  const rows = JSON.parse(res.rows[0]?.page ?? '[]') as CaseRow[];
+  const parsed: unknown = JSON.parse(res.rows[0]?.page ?? '[]');
+  if (!Array.isArray(parsed)) throw new TypeError('case page read from the record is not a JSON array');
+  const rows: unknown[] = parsed;
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map(rowToCase);
   return { cases: page, nextCursor: more ? page[page.length - 1]!.id : null };
@@ -107,6 +111,9 @@ export interface CasePageJson {
   readonly nextCursor: string | null;
 }
 
+/** The one row listCasesJson's statement answers, checked. */
+const pageJsonRow = z.object({ cases: z.string(), count: z.number().int(), last: z.string().nullable(), more: z.boolean() });
+
 /**
  * The same page as listCases, as JSON text: PostgreSQL joins the cases' stored API texts into one
  * array, counts them and finds the cursor, so Node decodes nothing (one row of three values).
@@ -115,14 +122,14 @@ export async function listCasesJson(db: Kysely<Database>, q: CaseListQuery): Pro
   const limit = pageLimit(q);
   const dir = q.order === 'desc' ? sql`desc` : sql`asc`;
   const pageQuery = db.selectFrom('cases').select(['cases.id', 'cases.api_json']).where(matches(q)).orderBy('cases.id', q.order === 'desc' ? 'desc' : 'asc').limit(limit + 1);
-  const res = await sql<{ cases: string; count: number; last: string | null; more: boolean }>`
+  const res = await sql<unknown>`
     with q as (select p.id, p.api_json, row_number() over (order by p.id ${dir}) as rn from (${pageQuery}) p)
     select '[' || coalesce(string_agg(api_json, ',' order by rn) filter (where rn <= ${limit}), '') || ']' as cases,
       (count(*) filter (where rn <= ${limit}))::int as count,
       max(id) filter (where rn = ${limit}) as last,
       count(*) > ${limit} as more
     from q`.execute(db);
-  const row = res.rows[0];
-  if (!row) return { cases: '[]', count: 0, nextCursor: null };
+  if (!res.rows[0]) return { cases: '[]', count: 0, nextCursor: null };
+  const row = pageJsonRow.parse(res.rows[0]);
   return { cases: row.cases, count: row.count, nextCursor: row.more ? row.last : null };
 }

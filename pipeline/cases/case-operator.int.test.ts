@@ -77,6 +77,50 @@ describe.each(RECORD_KINDS)('operator steps and the units table on %s', (kind) =
     expect((await s.get(c.id))!.responsibleUnit).toBe('street office: Fire brigade');
   });
 
+  it("escalates a reassigned case to the parent of its current unit (units table), and says when it had to fall back", async () => {
+    const s = store();
+    const { case: c } = await s.openOrUpdate(testEvent(), testContext());
+    await s.reassign(c.id, 'op-1', { unit: 'Fire brigade', reason: 'it is burning' });
+    clock = T0 + 2000;
+    const up = await s.escalate(c.id, 'op-1', { reason: 'needs a ladder' });
+    expect(up.case).toMatchObject({ level: 'street_office', responsibleUnit: 'street office: Fire brigade', status: 'escalated' });
+    expect(await s.get(c.id)).toEqual(up.case);
+    expect((await s.audit(c.id)).at(-1)).toEqual({
+      at: T0 + 2000,
+      by: 'op-1',
+      action: 'escalated',
+      detail: { fromLevel: 'community', toLevel: 'street_office', fromUnit: 'Fire brigade', toUnit: 'street office: Fire brigade', via: 'parent', reason: 'needs a ladder' },
+    });
+    const esc = await rec.handle.db.selectFrom('escalations').select(['from_unit', 'to_unit']).where('case_id', '=', c.id).execute();
+    expect(esc).toEqual([{ from_unit: 'Fire brigade', to_unit: 'street office: Fire brigade' }]);
+    const outbox = await rec.handle.db.selectFrom('outbox').select(['payload']).where('case_id', '=', c.id).orderBy('id').execute();
+    expect((outbox.at(-1)!.payload as { responsibleUnit: string }).responsibleUnit).toBe('street office: Fire brigade');
+    // The fire brigade's units gone from the catalogue: the next escalation falls back to the type's district unit, audited as such.
+    await syncUnits(rec.handle.db, TEST_TYPES.filter((t) => t.id !== 'fire_smoke'), T0 + 3000);
+    const top = await s.escalate(c.id, 'op-1');
+    expect(top.case).toMatchObject({ level: 'district', responsibleUnit: 'district: Traffic police, school detail' });
+    expect((await s.audit(c.id)).at(-1)!.detail).toMatchObject({
+      via: 'event_type',
+      fallback: 'unit "street office: Fire brigade" is not in the units table; sent to the event type\'s district unit',
+    });
+  });
+
+  it('moves a shadow case on escalation and reassignment without ever writing a dispatch row', async () => {
+    const s = store();
+    const { case: c } = await s.openOrUpdate(testEvent({ shadow: true }), testContext());
+    expect(c.shadow).toBe(true);
+    await s.reassign(c.id, 'op-1', { unit: 'Traffic police' });
+    const up = await s.escalate(c.id, 'op-1');
+    expect(up.case).toMatchObject({ shadow: true, level: 'street_office', responsibleUnit: 'street office: Traffic police' });
+    expect(await s.get(c.id)).toEqual(up.case);
+    expect(await rec.handle.db.selectFrom('outbox').select('id').where('case_id', '=', c.id).execute()).toEqual([]);
+    // An active model's case on the same path gets its three rows (opened, reassigned, escalated).
+    const { case: d } = await s.openOrUpdate(testEvent({ cameraId: 'cam-other' }), testContext());
+    await s.reassign(d.id, 'op-1', { unit: 'Traffic police' });
+    await s.escalate(d.id, 'op-1');
+    expect(await rec.handle.db.selectFrom('outbox').select('id').where('case_id', '=', d.id).execute()).toHaveLength(3);
+  });
+
   it('closes an active case by hand: audited with the reason, closed at, the cooldown applies; a repeat is a no-op, a rejected case a conflict', async () => {
     const s = store();
     const { case: c } = await s.openOrUpdate(testEvent(), testContext());

@@ -1,6 +1,5 @@
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { CasesTable, VerdictsTable } from '../db/db-schema.ts';
+import type { CasesTable } from '../db/db-schema.ts';
 import type { CaseRecord, CaseStatus, RejectReason, UnitLevel } from './case-model.ts';
 import { CASE_STATUSES, UNIT_LEVELS } from './case-model.ts';
 import { caseApiJson } from './case-api-json.ts';
@@ -21,20 +20,79 @@ const level = z.enum(UNIT_LEVELS as [UnitLevel, ...UnitLevel[]]);
 const severity = z.enum(['low', 'medium', 'high', 'critical']);
 const reason = z.enum(['false_detection', 'wrong_event_type', 'duplicate', 'not_a_violation']);
 
-/** A case row with its verdict's columns (left join: null when there is none). */
-export type CaseRow = Omit<Selectable<CasesTable>, 'api_json'> & {
-  v_verdict: VerdictsTable['verdict'] | null;
-  v_reason: string | null;
-  v_correct_type: string | null;
-  v_note: string | null;
-  v_by: string | null;
-  v_at: number | null;
-};
+const int = z.number().int();
+const nullableInt = int.nullable();
+const nullableText = z.string().nullable();
+
+/**
+ * A case row with its verdict's columns (left join: null when there is none), as the record hands
+ * it back: every column read by selectCases (case-list.ts) is checked here, so a column missing from
+ * the select (or a type the driver did not convert) fails loudly instead of reading as undefined.
+ */
+const caseRowSchema = z.object({
+  id: z.string().min(1),
+  version: int,
+  event_type: z.string(),
+  category: z.string(),
+  severity: z.string(),
+  camera_id: z.string(),
+  grid: z.string(),
+  area_type: z.string(),
+  zone: nullableText,
+  status: z.string(),
+  active: z.boolean(),
+  pending: z.boolean(),
+  opened_at: int,
+  first_seen_at: int,
+  last_seen_at: int,
+  sighting_count: int,
+  suppressed: int,
+  confidence: z.number(),
+  boxes: z.unknown(),
+  place: z.unknown(),
+  model: z.string(),
+  shadow: z.boolean(),
+  rule_id: z.string(),
+  catalogue_version: nullableInt,
+  level: z.string(),
+  responsible_unit: z.string(),
+  deadline_at: int,
+  dispatched_at: nullableInt,
+  accepted_at: nullableInt,
+  handled_at: nullableInt,
+  closed_at: nullableInt,
+  claimed_by: nullableText,
+  claim_expires_at: nullableInt,
+  reopen_count: int,
+  overdue_at: nullableInt,
+  evidence: z.unknown(),
+  closed_by: nullableText,
+  close_reason: nullableText,
+  v_verdict: z.enum(['confirmed', 'rejected']).nullable(),
+  v_reason: nullableText,
+  v_correct_type: nullableText,
+  v_note: nullableText,
+  v_by: nullableText,
+  v_at: nullableInt,
+});
+
+/** A case row with its verdict's columns, checked. */
+export type CaseRow = z.infer<typeof caseRowSchema>;
+
+/** Checks a row read back from the record; a bad one is an error naming the case (when it has an id) and the column at fault. */
+export function parseCaseRow(r: unknown): CaseRow {
+  const res = caseRowSchema.safeParse(r);
+  if (res.success) return res.data;
+  const id = typeof r === 'object' && r !== null && 'id' in r ? ` ${String((r as { id: unknown }).id)}` : '';
+  const where = res.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`).join('; ');
+  throw new TypeError(`case row${id} read from the record is malformed: ${where}`);
+}
 
 const opt = <K extends string, V>(key: K, v: V | null | undefined): Partial<Record<K, V>> => (v === null || v === undefined ? {} : ({ [key]: v } as Record<K, V>));
 
-/** A case row read back from the database, checked (jsonb and enums through zod), as a CaseRecord. */
-export function rowToCase(r: CaseRow): CaseRecord {
+/** A case row read back from the database, checked (every column, jsonb and enums through zod), as a CaseRecord. */
+export function rowToCase(raw: unknown): CaseRecord {
+  const r = parseCaseRow(raw);
   const verdict =
     r.v_verdict && r.v_by && r.v_at !== null
       ? {

@@ -8,7 +8,7 @@ import { CaseContentionError, CaseNotFoundError } from './case-errors.ts';
 import { newCaseId } from './case-id.ts';
 import { type CaseListPage, type CaseListQuery, type CasePageJson, listCases, listCasesJson, selectCases } from './case-list.ts';
 import type { AuditEntry, CaseRecord, UnitLevel, Verdict } from './case-model.ts';
-import { type CaseRow, rowToCase } from './case-row.ts';
+import { rowToCase } from './case-row.ts';
 import {
   applyVerdict,
   breakClaim,
@@ -169,7 +169,7 @@ export class CaseStore {
 
   /** The case, or null when there is none with this id. */
   async get(id: string): Promise<CaseRecord | null> {
-    const row = (await selectCases(this.db).where('cases.id', '=', id).executeTakeFirst()) as CaseRow | undefined;
+    const row: unknown = await selectCases(this.db).where('cases.id', '=', id).executeTakeFirst();
     return row ? rowToCase(row) : null;
   }
 
@@ -185,7 +185,7 @@ export class CaseStore {
 
   /** Active cases on a camera (the re-check looks for them). */
   async activeOnCamera(cameraId: string): Promise<CaseRecord[]> {
-    const rows = (await selectCases(this.db).where('cases.camera_id', '=', cameraId).where('cases.active', '=', true).orderBy('cases.id').execute()) as CaseRow[];
+    const rows: unknown[] = await selectCases(this.db).where('cases.camera_id', '=', cameraId).where('cases.active', '=', true).orderBy('cases.id').execute();
     return rows.map(rowToCase);
   }
 
@@ -214,9 +214,10 @@ export class CaseStore {
     return this.mutate(id, 'mark handled', (c, now) => handleCase(c, actor, now, input));
   }
 
-  /** Moves the case one level up (never down), to the unit there. */
+  /** Moves the case one level up (never down), to the parent of the unit it is with now (the `units` table). */
   escalate(id: string, actor: string, input: { readonly toLevel?: UnitLevel; readonly reason?: string } = {}): Promise<CaseUpdate> {
-    return this.mutate(id, 'escalate', (c, now) => escalateCase(c, this.typeOf(c), actor, now, input));
+    // The unit is looked up for the version being changed: a reassignment racing this one is seen on the retry.
+    return this.mutate(id, 'escalate', async (c, now) => escalateCase(c, this.typeOf(c), await findUnit(this.db, c.responsibleUnit), actor, now, input));
   }
 
   /**
@@ -317,14 +318,14 @@ export class CaseStore {
 
   /** Active cases of the event's camera and type, and those closed within the cooldown. */
   private async group(db: Kysely<Database>, event: ConfirmedEvent, cooldownMs: number): Promise<CaseRecord[]> {
-    const rows = (await selectCases(db)
+    const rows: unknown[] = await selectCases(db)
       .where('cases.camera_id', '=', event.cameraId)
       .where('cases.event_type', '=', event.eventType)
       // A shadow candidate's hits and the active models' never merge: each is measured on its own.
       .where('cases.shadow', '=', event.shadow === true)
       .where((eb) => eb.or([eb('cases.active', '=', true), eb('cases.closed_at', '>=', event.at - cooldownMs)]))
       .orderBy('cases.id')
-      .execute()) as CaseRow[];
+      .execute();
     return rows.map(rowToCase);
   }
 
@@ -336,12 +337,12 @@ export class CaseStore {
     return { kind: 'open' };
   }
 
-  private async mutate(id: string, what: string, fn: (c: CaseRecord, now: number) => Change | null): Promise<CaseUpdate> {
+  private async mutate(id: string, what: string, fn: (c: CaseRecord, now: number) => Change | null | Promise<Change | null>): Promise<CaseUpdate> {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const current = await this.get(id);
       if (!current) throw new CaseNotFoundError(id);
       const now = this.now();
-      const change = fn(current, now);
+      const change = await fn(current, now);
       if (!change) return { case: current, changed: false };
       try {
         await this.db.transaction().execute((tx) => writeChange(tx, current, change, this.outboxRows(change), now));

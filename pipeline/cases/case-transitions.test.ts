@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from './case-model.ts';
 import { CaseClaimedError, CaseConflictError, CaseDecidedError, CaseInputError } from './case-errors.ts';
+import { type UnitEntry, unitIdAt } from './catalogue-units.ts';
+import type { UnitLevel } from './case-model.ts';
 import { EVIDENCE_A, EVIDENCE_B, testContext, testEvent, testType } from './case-test-fixtures.ts';
 import {
   applyVerdict,
@@ -27,6 +29,12 @@ const T0 = 1_700_000_000_000;
 const LEASE = 15 * 60_000;
 const opened = (): CaseRecord => openCase('c_x', testEvent(), testContext('illegal_parking', EVIDENCE_A), T0).next;
 const accepted = (): CaseRecord => applyVerdict(opened(), { verdict: 'confirmed', by: 'w1', at: T0 })!.next;
+
+/** The catalogue's entry for unit `name` at `level` (its parent the same name one level up). */
+const unitOf = (name: string, level: UnitLevel): UnitEntry => {
+  const up = ({ community: 'street_office', street_office: 'district', district: null } as const)[level];
+  return { id: unitIdAt(name, level), name, level, parentId: up ? unitIdAt(name, up) : null };
+};
 
 describe('case transitions', () => {
   it('opens a case from an event: deadline, responsible unit, evidence, a dispatch job', () => {
@@ -126,16 +134,53 @@ describe('case transitions', () => {
 
   it('escalates one level at a time, upwards only, with the level deadline', () => {
     const type = { ...testType('illegal_parking'), deadlineMinutesByLevel: { street_office: 240 } };
-    const up = escalateCase(opened(), type, 'op', T0 + 5, { reason: 'too big' });
+    const school = unitOf('Traffic police, school detail', 'community');
+    const up = escalateCase(opened(), type, school, 'op', T0 + 5, { reason: 'too big' });
     expect(up.next).toMatchObject({ level: 'street_office', status: 'escalated', deadline: T0 + 5 + 240 * 60_000, responsibleUnit: 'street office: Traffic police, school detail' });
     expect(up.effects).toMatchObject({ dispatch: true, escalation: { fromLevel: 'community', toLevel: 'street_office', reason: 'too big' } });
-    expect(() => escalateCase(up.next, type, 'op', T0, { toLevel: 'community' })).toThrow(/never moves down/);
-    expect(() => escalateCase(up.next, type, 'op', T0, { toLevel: 'street_office' })).toThrow(/never moves down or stays/);
-    const top = escalateCase(up.next, type, 'op', T0).next;
+    expect(up.audit.detail).toMatchObject({ via: 'parent' });
+    const mid = unitOf('Traffic police, school detail', 'street_office');
+    expect(() => escalateCase(up.next, type, mid, 'op', T0, { toLevel: 'community' })).toThrow(/never moves down/);
+    expect(() => escalateCase(up.next, type, mid, 'op', T0, { toLevel: 'street_office' })).toThrow(/never moves down or stays/);
+    const top = escalateCase(up.next, type, mid, 'op', T0).next;
     expect(top.level).toBe('district');
     expect(deadlineMinutesFor(type, 'district')).toBe(120);
-    expect(() => escalateCase(top, type, 'op', T0)).toThrow(/no level above/);
-    expect(escalateCase(accepted(), type, 'op', T0).next.status).toBe('accepted');
+    expect(() => escalateCase(top, type, unitOf('Traffic police, school detail', 'district'), 'op', T0)).toThrow(/no level above/);
+    expect(escalateCase(accepted(), type, school, 'op', T0).next.status).toBe('accepted');
+  });
+
+  it("escalates a reassigned case to its current unit's parent, not the type's unit", () => {
+    const type = testType('illegal_parking');
+    const moved = reassignCase(opened(), 'Fire brigade', { id: 'Fire brigade', level: 'community' }, 'op', T0 + 1)!.next;
+    const up = escalateCase(moved, type, unitOf('Fire brigade', 'community'), 'op', T0 + 2);
+    expect(up.next.responsibleUnit).toBe('street office: Fire brigade');
+    expect(up.audit.detail).toEqual({ fromLevel: 'community', toLevel: 'street_office', fromUnit: 'Fire brigade', toUnit: 'street office: Fire brigade', via: 'parent' });
+    // A parent that is not the catalogue's derived name is followed as the table says.
+    const odd = escalateCase(moved, type, { id: 'Fire brigade', name: 'Fire brigade', level: 'community', parentId: 'street office: Rescue HQ' }, 'op', T0 + 2);
+    expect(odd.next.responsibleUnit).toBe('street office: Rescue HQ');
+  });
+
+  it("falls back to the type's unit one level up when the current unit is unknown or has no parent, and says so", () => {
+    const type = testType('illegal_parking');
+    const lost = { ...opened(), responsibleUnit: 'Disbanded unit' };
+    const none = escalateCase(lost, type, null, 'op', T0);
+    expect(none.next.responsibleUnit).toBe('street office: Traffic police, school detail');
+    expect(none.audit.detail).toMatchObject({ via: 'event_type', fallback: 'unit "Disbanded unit" is not in the units table; sent to the event type\'s street_office unit' });
+    const orphan = escalateCase(lost, type, { id: 'Disbanded unit', name: 'Disbanded unit', level: 'community', parentId: null }, 'op', T0);
+    expect(orphan.next.responsibleUnit).toBe('street office: Traffic police, school detail');
+    expect(orphan.audit.detail).toMatchObject({ via: 'event_type', fallback: expect.stringMatching(/^unit "Disbanded unit" has no parent;/) });
+  });
+
+  it('moves a shadow case on escalation and reassignment without a dispatch row', () => {
+    const type = testType('illegal_parking');
+    const shadow: CaseRecord = { ...opened(), shadow: true };
+    const up = escalateCase(shadow, type, unitOf('Traffic police, school detail', 'community'), 'op', T0);
+    expect(up.next).toMatchObject({ level: 'street_office', shadow: true });
+    expect(up.effects?.dispatch).toBe(false);
+    const r = reassignCase(shadow, 'Traffic police', { id: 'Traffic police', level: 'community' }, 'op', T0)!;
+    expect(r.next.responsibleUnit).toBe('Traffic police');
+    expect(r.effects?.dispatch).toBe(false);
+    expect(reassignCase(opened(), 'Traffic police', { id: 'Traffic police', level: 'community' }, 'op', T0)!.effects?.dispatch).toBe(true);
   });
 
   it('flags overdue once, only while active and not handled', () => {

@@ -7,7 +7,7 @@
 import type { ConfirmedEvent, EventTypeDef } from '../events/event-model.ts';
 import { CaseClaimedError, CaseConflictError, CaseDecidedError, CaseInputError } from './case-errors.ts';
 import { type AuditEntry, type CaseRecord, type CaseStatus, UNIT_LEVELS, type UnitLevel, type Verdict } from './case-model.ts';
-import { unitIdAt } from './catalogue-units.ts';
+import { type UnitEntry, unitIdAt } from './catalogue-units.ts';
 
 /** An evidence file a change adds to the case's evidence list. */
 export interface EvidenceRow {
@@ -273,11 +273,31 @@ export function recheckOutcome(c: CaseRecord, gone: boolean, now: number, after:
 }
 
 /**
- * Moves an active case one level up (community -> street office -> district), to the unit there,
- * with that level's deadline. One way only: a district case cannot go further, and nothing ever
- * moves a case down. `toLevel`, when given, must be the next level up.
+ * Where an escalation sends a case: the parent of the unit the case is with now (after a
+ * reassignment that is the new unit's parent, not the type's default); only when that unit is not
+ * in the units table or has no parent, the type's unit at the level above, and the audit says so.
  */
-export function escalateCase(c: CaseRecord, type: EventTypeDef, by: string, now: number, input: { readonly toLevel?: UnitLevel; readonly reason?: string } = {}): Change {
+function escalationTarget(c: CaseRecord, type: EventTypeDef, current: UnitEntry | null, up: UnitLevel): { toUnit: string; via: Record<string, string> } {
+  if (current?.parentId) return { toUnit: current.parentId, via: { via: 'parent' } };
+  const why = current ? `unit "${c.responsibleUnit}" has no parent` : `unit "${c.responsibleUnit}" is not in the units table`;
+  return { toUnit: responsibleUnitFor(type, c.areaType, up), via: { via: 'event_type', fallback: `${why}; sent to the event type's ${up} unit` } };
+}
+
+/**
+ * Moves an active case one level up (community -> street office -> district), to the parent of the
+ * unit it is with now (`current`: that unit's entry in the units table, null when it has none;
+ * see escalationTarget), with that level's deadline. One way only: a district case cannot go
+ * further, and nothing ever moves a case down. `toLevel`, when given, must be the next level up.
+ * A shadow case is moved but not dispatched (its model sends no one out).
+ */
+export function escalateCase(
+  c: CaseRecord,
+  type: EventTypeDef,
+  current: UnitEntry | null,
+  by: string,
+  now: number,
+  input: { readonly toLevel?: UnitLevel; readonly reason?: string } = {},
+): Change {
   if (!isActive(c.status)) throw new CaseConflictError(`case ${c.id} is ${c.status}; a closed case cannot be escalated`);
   const at = UNIT_LEVELS.indexOf(c.level);
   const up = UNIT_LEVELS[at + 1];
@@ -286,11 +306,12 @@ export function escalateCase(c: CaseRecord, type: EventTypeDef, by: string, now:
     const down = UNIT_LEVELS.indexOf(input.toLevel) <= at;
     throw new CaseInputError('toLevel', down ? `a case never moves down or stays (it is at ${c.level})` : `escalation goes one level at a time: next is ${up}`);
   }
-  const toUnit = responsibleUnitFor(type, c.areaType, up);
+  const { toUnit, via } = escalationTarget(c, type, current, up);
+  const reason = input.reason ? { reason: input.reason } : {};
   return {
     next: bump(c, { level: up, responsibleUnit: toUnit, status: c.verdict ? c.status : 'escalated', deadline: now + deadlineMinutesFor(type, up) * 60_000, overdueAt: undefined }),
-    audit: { at: now, by, action: 'escalated', detail: { fromLevel: c.level, toLevel: up, fromUnit: c.responsibleUnit, toUnit, ...(input.reason ? { reason: input.reason } : {}) } },
-    effects: { escalation: { fromLevel: c.level, toLevel: up, fromUnit: c.responsibleUnit, toUnit, ...(input.reason ? { reason: input.reason } : {}) }, dispatch: true },
+    audit: { at: now, by, action: 'escalated', detail: { fromLevel: c.level, toLevel: up, fromUnit: c.responsibleUnit, toUnit, ...via, ...reason } },
+    effects: { escalation: { fromLevel: c.level, toLevel: up, fromUnit: c.responsibleUnit, toUnit, ...reason }, dispatch: c.shadow !== true },
   };
 }
 
@@ -311,7 +332,7 @@ export interface UnitRef {
  * departments; moving up is escalation). The case's current unit again changes nothing; an unknown
  * unit, or one at another level, is a CaseInputError naming it and the level. Any claim on the case
  * is cleared (the new unit's workers pick it up), and the dispatch job goes out again (job id =
- * case id + version) to the new unit.
+ * case id + version) to the new unit, except for a shadow case (its model sends no one out).
  */
 export function reassignCase(c: CaseRecord, to: string, unit: UnitRef | null, by: string, now: number, reason?: string): Change | null {
   if (!isActive(c.status)) throw new CaseConflictError(`case ${c.id} is ${c.status}; a closed case cannot be reassigned`);
@@ -325,7 +346,7 @@ export function reassignCase(c: CaseRecord, to: string, unit: UnitRef | null, by
   return {
     next: bump(c, { responsibleUnit: to, claimedBy: undefined, claimExpiresAt: undefined }),
     audit: { at: now, by, action: 'reassigned', detail },
-    effects: { step: { step: 'reassigned', ...(reason ? { note: reason } : {}) }, dispatch: true },
+    effects: { step: { step: 'reassigned', ...(reason ? { note: reason } : {}) }, dispatch: c.shadow !== true },
   };
 }
 

@@ -24,6 +24,8 @@ export const liveCaseSchema = z.looseObject({
   /** When the record flagged it overdue (epoch ms); absent while it is not. */
   overdueAt: z.number().optional(),
   responsibleUnit: z.string().optional(),
+  /** A shadow candidate's case (never dispatched); absent: false. */
+  shadow: z.boolean().optional(),
 });
 /** A case as the live feed shows it. */
 export type LiveCase = z.infer<typeof liveCaseSchema>;

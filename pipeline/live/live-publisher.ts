@@ -20,6 +20,7 @@ export function liveCase(c: CaseRecord): LiveCase {
     evidence: { latest: c.evidence.latest, first: c.evidence.first },
     ...(c.overdueAt !== undefined ? { overdueAt: c.overdueAt } : {}),
     responsibleUnit: c.responsibleUnit,
+    ...(c.shadow ? { shadow: true } : {}),
   };
 }
 

@@ -56,8 +56,10 @@ function headline(r: AccuracyReport): string[] {
   const waiting = r.awaitingVerdict ? `, ${r.awaitingVerdict} awaiting a verdict (oldest ${formatDuration(r.oldestAwaitingMs)})` : '';
   const reasons = Object.entries(o.rejectedBy).map(([k, n]) => `${k} ${n}`).join(', ');
   const t = r.timeToVerdict.overall;
+  const shadow = r.shadow.cases ? [`Shadow candidates' cases left out: ${r.shadow.cases} (${r.shadow.verified} verified; compare them with GET /api/accuracy/shadow)`] : [];
   return [
     `AI accuracy from grid workers' verdicts: ${r.verified} verified of ${r.cases} cases${since}${waiting}`,
+    ...shadow,
     `Overall precision ${pct(o.precision)} (95 % interval ${ci(o.ci95)}): ${verdict}`,
     `Rejections: ${reasons || 'none'}`,
     `Time to verdict: median ${formatDuration(t.medianMs)}, p90 ${formatDuration(t.p90Ms)}, max ${formatDuration(t.maxMs)} (${t.count} cases)`,

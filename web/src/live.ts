@@ -13,6 +13,8 @@ export interface LiveCase {
   readonly deadline?: number;
   readonly confidence?: number;
   readonly evidence?: { readonly latest?: string; readonly first?: string };
+  /** A shadow candidate's case (never dispatched); absent: false. */
+  readonly shadow?: boolean;
 }
 
 /** One live feed message. */

@@ -25,8 +25,8 @@ describe('the console and the grid worker app in chromium, on the fixture camera
   const cases = async (): Promise<CaseRecord[]> => (await api<{ cases: CaseRecord[] }>('/api/cases?limit=100')).cases;
   const a11y: { page: string; violations: AxeViolation[] }[] = [];
 
-  // A console page left open from the start, as on the command center's screens: overdue notices
-  // are news, not history (a page opened later does not get the earlier ones).
+  // A console page left open from the start, as on the command center's screens: its overdue
+  // notice follows the live feed (a page opened later starts from the record's overdue cases).
   let watcherCtx: BrowserContext | undefined;
   let watcher: Page;
 
@@ -144,13 +144,14 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await shot(live, 'case-reassigned-escalated');
       a11y.push({ page: '/cases/:id (operator actions)', violations: await axeViolations(live) });
       const moved = await api<{ case: CaseRecord; audit: { action: string; by: string; detail?: Record<string, unknown> }[] }>(`/api/cases/${parking.id}`);
-      // Now at a street-office unit of the directory (which one is escalateCase's rule: today the
-      // catalogue's unit for the type, not the reassigned unit's parent).
-      expect(moved.case.level).toBe('street_office');
-      expect(units.filter((u) => u.level === 'street_office').map((u) => u.id)).toContain(moved.case.responsibleUnit);
+      // Now with the street-office parent of the unit it was reassigned to (the units table's link), not the type's default.
+      const parent = units.find((u) => u.id === toUnit)!.parentId;
+      expect(parent).not.toBeNull();
+      expect(parent).not.toBe(`street office: ${before.case.responsibleUnit}`);
+      expect(moved.case).toMatchObject({ level: 'street_office', responsibleUnit: parent });
       await live.locator(`#case-unit[data-unit="${moved.case.responsibleUnit}"]`).waitFor();
       expect(moved.audit.find((a) => a.action === 'reassigned')).toMatchObject({ by: 'op1', detail: { fromUnit: before.case.responsibleUnit, toUnit, reason: '派错单位 wrong department' } });
-      expect(moved.audit.find((a) => a.action === 'escalated')).toMatchObject({ by: 'op1', detail: { fromLevel: 'community', toLevel: 'street_office', fromUnit: toUnit, toUnit: moved.case.responsibleUnit, reason: '超出社区处置能力' } });
+      expect(moved.audit.find((a) => a.action === 'escalated')).toMatchObject({ by: 'op1', detail: { fromLevel: 'community', toLevel: 'street_office', fromUnit: toUnit, toUnit: parent, via: 'parent', reason: '超出社区处置能力' } });
 
       // The admin (who may verify) rejects the AI hit on the same page; the audit trail shows it.
       const adminCtx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
@@ -224,6 +225,18 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       for (const id of shown) expect(overdue.find((c) => c.id === id)).toMatchObject({ id, overdueAt: expect.any(Number) });
       expect(await watcher.locator('#overdue-notice').count()).toBe(0);
       await shot(watcher, 'cases-overdue');
+      // A page opened now, after the feed announced those cases, starts from the record's overdue cases.
+      const lateCtx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
+      try {
+        const late = await lateCtx.newPage();
+        await late.goto('/cameras');
+        await stack.signIn(late, stack.users.operator);
+        const count = Number(await late.locator('#overdue-notice').getAttribute('data-count'));
+        expect(count).toBeGreaterThanOrEqual(1);
+        expect(await late.locator('#overdue-notice').textContent()).toBe(`${count} overdue`);
+      } finally {
+        await lateCtx.close();
+      }
     } catch (err) {
       await shootAll(watcherCtx!, 'overdue');
       throw err;
@@ -251,6 +264,23 @@ describe('the console and the grid worker app in chromium, on the fixture camera
         else await route.continue();
       });
       await card.getByRole('button', { name: 'Confirm' }).click();
+      await card.getByRole('button', { name: 'Mark handled' }).waitFor();
+      // The map shows active cases past the verdict too, told apart: the accepted case rings its camera as "being handled".
+      const mapCtx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
+      try {
+        const map = await mapCtx.newPage();
+        await map.goto('/map');
+        await stack.signIn(map, stack.users.operator);
+        await map.goto('/map');
+        const cam = map.locator(`a[data-camera-id="${crowd.cameraId}"][data-case-stages~="work"]`);
+        await cam.waitFor();
+        // The ring takes the most urgent stage the camera has (a pending crowd case there would come first).
+        const stages = ((await cam.getAttribute('data-case-stages')) ?? '').split(' ');
+        expect(await cam.locator('circle.map-case').getAttribute('class')).toBe(`map-case map-case-${stages[0]}`);
+        expect(await cam.locator('text').textContent()).toMatch(/being handled/);
+      } finally {
+        await mapCtx.close();
+      }
       await card.getByRole('button', { name: 'Mark handled' }).click();
       expect(dropped).toBeGreaterThanOrEqual(2);
       await card.locator('textarea').fill('Crowd dispersed, gate clear');

@@ -3,6 +3,7 @@ import { evidenceUrl } from '../evidence-url.ts';
 import type { LiveCase } from '../live.ts';
 import { useEventTypes } from '../event-types.ts';
 import { SeverityBadge } from './health-badge.tsx';
+import { ShadowBadge } from './shadow-badge.tsx';
 import { Link } from './link.tsx';
 
 /** Statuses in which a case is still being worked on (its deadline counts). */
@@ -21,7 +22,7 @@ export function CaseCard(props: { c: LiveCase; cameraName?: string; fresh?: bool
           <Link href={`/cases/${encodeURIComponent(c.id)}`}>{types.name(c.eventType)}</Link>
         </h3>
         <p>
-          <SeverityBadge severity={c.severity} /> <span class="status">{label('status', c.status)}</span> {props.note ? <strong class="note">{props.note}</strong> : null}
+          <SeverityBadge severity={c.severity} /> <ShadowBadge shadow={c.shadow} /> <span class="status">{label('status', c.status)}</span> {props.note ? <strong class="note">{props.note}</strong> : null}
         </p>
         <p class="muted">
           {props.cameraName ?? c.cameraId}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { evidenceUrl } from '../evidence-url.ts';
 import { send } from '../api.ts';
 import { SeverityBadge } from '../components/health-badge.tsx';
+import { ShadowBadge } from '../components/shadow-badge.tsx';
 import { Link } from '../components/link.tsx';
 import { OperatorActions } from '../components/operator-actions.tsx';
 import { useEventTypes } from '../event-types.ts';
@@ -28,6 +29,7 @@ interface CaseDetail {
     readonly confidence: number;
     readonly responsibleUnit: string;
     readonly level: string;
+    readonly shadow?: boolean;
     readonly claimedBy?: string;
     readonly boxes: readonly { label: string; score: number }[];
     readonly evidence: Readonly<Record<string, string | undefined>>;
@@ -83,7 +85,7 @@ export function CasePage(props: { id: string }) {
         <Link href="/cases">← {t('common.back')}</Link>
       </p>
       <h1>
-        {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <span class="status">{label('status', c.status)}</span>
+        {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <ShadowBadge shadow={c.shadow} /> <span class="status">{label('status', c.status)}</span>
       </h1>
       <h2>{t('case.evidence')}</h2>
       <div class="evidence">

@@ -1,4 +1,5 @@
 import { Link } from '../components/link.tsx';
+import { CASE_STAGES, type CaseStage, caseStage } from '../case-stage.ts';
 import { t } from '../i18n.ts';
 import { type LiveCase, useLiveReload } from '../live.ts';
 import { useData } from '../use-data.ts';
@@ -8,11 +9,13 @@ const COLORS: Record<string, string> = { online: '#22c55e', degraded: '#f59e0b',
 
 /**
  * The district map, drawn offline as SVG: each grid as the box around its cameras, cameras as
- * dots coloured by health (from the config's optional `location`, 0-1), open cases as red rings.
+ * dots coloured by health (from the config's optional `location`, 0-1), and a ring round each
+ * camera with active cases, styled by the most urgent stage it has (case-stage.ts; the label counts
+ * every stage, so colour is never the only cue).
  */
 export function MapPage() {
   const cams = useData<{ cameras: ApiCamera[] }>('/api/cameras');
-  const open = useData<{ cases: LiveCase[] }>('/api/cases?status=pending&limit=200&order=desc');
+  const open = useData<{ cases: LiveCase[] }>('/api/cases?status=active&limit=200&order=desc');
   useLiveReload((e) => e.kind === 'case', open.reload);
   useLiveReload((e) => e.kind === 'health', cams.reload);
   const all = cams.data?.cameras ?? [];
@@ -28,6 +31,11 @@ export function MapPage() {
     return { g, x1, y1, x2, y2 };
   });
   const casesAt = (id: string): number => (open.data?.cases ?? []).filter((c) => c.cameraId === id).length;
+  const stagesAt = (id: string): [CaseStage, number][] => {
+    const here = (open.data?.cases ?? []).filter((c) => c.cameraId === id).map((c) => caseStage(c.status));
+    return CASE_STAGES.map((s): [CaseStage, number] => [s, here.filter((x) => x === s).length]).filter(([, n]) => n > 0);
+  };
+  const counts = (id: string): string => stagesAt(id).map(([s, n]) => `${n} ${t(`map.stage.${s}`)}`).join(' · ');
   return (
     <section>
       <h1>{t('map.title')}</h1>
@@ -47,13 +55,14 @@ export function MapPage() {
           const x = c.location!.x * W;
           const y = c.location!.y * H;
           const n = casesAt(c.id);
+          const stages = stagesAt(c.id);
           return (
-            <a key={c.id} href={`/cameras/${encodeURIComponent(c.id)}`} data-camera-id={c.id}>
-              {n ? <circle cx={x} cy={y} r={14 + Math.min(n, 5) * 3} class="map-case" /> : null}
+            <a key={c.id} href={`/cameras/${encodeURIComponent(c.id)}`} data-camera-id={c.id} data-case-stages={stages.map(([s]) => s).join(' ')}>
+              {n ? <circle cx={x} cy={y} r={14 + Math.min(n, 5) * 3} class={`map-case map-case-${stages[0]?.[0] ?? 'verdict'}`} /> : null}
               <circle cx={x} cy={y} r={8} fill={COLORS[c.health.state ?? 'unknown'] ?? COLORS.unknown} />
               <text x={x + 12} y={y + 4} class="map-label">
                 {c.name}
-                {n ? ` (${n})` : ''}
+                {n ? ` (${counts(c.id)})` : ''}
               </text>
             </a>
           );
@@ -67,7 +76,7 @@ export function MapPage() {
               .filter((c) => !c.location)
               .map((c) => (
                 <li key={c.id}>
-                  <Link href={`/cameras/${encodeURIComponent(c.id)}`}>{c.name}</Link> · {c.grid} {casesAt(c.id) ? `· ${casesAt(c.id)}` : ''}
+                  <Link href={`/cameras/${encodeURIComponent(c.id)}`}>{c.name}</Link> · {c.grid} {casesAt(c.id) ? `· ${counts(c.id)}` : ''}
                 </li>
               ))}
           </ul>

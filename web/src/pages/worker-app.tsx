@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { evidenceUrl } from '../evidence-url.ts';
 import { ApiError, send } from '../api.ts';
 import { SeverityBadge } from '../components/health-badge.tsx';
+import { ShadowBadge } from '../components/shadow-badge.tsx';
 import { useEventTypes } from '../event-types.ts';
 import { label, timeLeft, when } from '../format.ts';
 import { t } from '../i18n.ts';
@@ -143,7 +144,7 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
     <article class={`wcase${props.fresh ? ' fresh' : ''}`} data-case-id={c.id} aria-busy={busy}>
       {c.evidence?.latest ? <img src={evidenceUrl(c.id, c.evidence.latest)} alt={types.name(c.eventType)} /> : null}
       <h2>
-        {types.name(c.eventType)} <SeverityBadge severity={c.severity} />
+        {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <ShadowBadge shadow={c.shadow} />
       </h2>
       <p>
         {props.cameraName}
