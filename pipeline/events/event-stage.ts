@@ -22,6 +22,12 @@ export interface EventStageOptions<R> {
   readonly frames: FrameKeeper;
   /** Told what each judged visit saw, after its events were filed (the cases' re-check listens). */
   readonly onJudged?: (judged: VisitJudgement) => Promise<void>;
+  /**
+   * When a camera's memory is written back: `changed` (default) only when the visit changed it
+   * (a 'frames' rule remembers nothing, so a repeat sighting costs no memory write);
+   * `every-visit` after every visit (the behaviour before; the events benchmark's baseline).
+   */
+  readonly memoryWrites?: 'changed' | 'every-visit';
 }
 
 /** What the rules saw on one visit: the events they confirmed and every object seen on it. */
@@ -98,7 +104,8 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
       filed.push(r);
       this.emit('filed', r);
     }
-    await this.options.memory.save(source.key, { memory: result.memory, firstSightings }, at);
+    const next: StoredCameraMemory = { memory: result.memory, firstSightings };
+    if (this.options.memoryWrites === 'every-visit' || memoryChanged(stored, next, at)) await this.options.memory.save(source.key, next, at);
     if (events.length) this.log.info({ camera: a.cameraId, events: events.map((e) => e.eventType), ...(source.shadow ? { shadow: source.model } : {}) }, 'events confirmed');
     const seen = result.memory.tracks.filter((t) => t.lastSeenAt === at).map((t) => ({ ruleId: t.ruleId, zone: t.zone, box: t.box }));
     return { cameraId: a.cameraId, at, events, seen, frameJpeg: a.latestJpeg };
@@ -119,4 +126,13 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
     }
     return out;
   }
+}
+
+/**
+ * Whether a visit changed what the store holds for a camera: its tracks, or its first-sighting
+ * frames (one added, or one past its time that a save would drop).
+ */
+export function memoryChanged(before: StoredCameraMemory, after: StoredCameraMemory, at: number): boolean {
+  if (Object.values(after.firstSightings).some((f) => f.until <= at)) return true;
+  return JSON.stringify(before.memory) !== JSON.stringify(after.memory) || JSON.stringify(before.firstSightings) !== JSON.stringify(after.firstSightings);
 }
