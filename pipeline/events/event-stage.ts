@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createLogger, type Logger } from '../log.ts';
 import type { VisitAnalysis } from '../visit/camera-visitor.ts';
-import { type CameraMemory, trackKey } from './camera-memory.ts';
+import { type CameraMemory, emptyCameraMemory, trackKey } from './camera-memory.ts';
 import type { CameraMemoryStore, StoredCameraMemory } from './camera-memory-store.ts';
 import type { ConfirmedEventSink, FrameKeeper } from './event-sink.ts';
 import type { ConfirmedEvent, NormBox, RuleDef } from './event-model.ts';
@@ -22,6 +22,14 @@ export interface EventStageOptions<R> {
   readonly frames: FrameKeeper;
   /** Told what each judged visit saw, after its events were filed (the cases' re-check listens). */
   readonly onJudged?: (judged: VisitJudgement) => Promise<void>;
+  /**
+   * When a camera's memory is read and written back: `changed` (default) read only when a rule
+   * of the visit is a 'visits' rule (a 'frames' rule remembers nothing) and written only when the
+   * visit changed it, so a repeat sighting of a 'frames' rule costs no memory round trip;
+   * `every-visit` read and written on every visit (the behaviour before; the events benchmark's
+   * baseline).
+   */
+  readonly memoryWrites?: 'changed' | 'every-visit';
 }
 
 /** What the rules saw on one visit: the events they confirmed and every object seen on it. */
@@ -87,7 +95,10 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
     at: number,
     filed: R[],
   ): Promise<VisitJudgement> {
-    const stored = await this.options.memory.load(source.key);
+    // Only 'visits' rules read or grow the memory: a visit judged by 'frames' rules alone neither
+    // loads nor writes it (tracks other rules left there stay as they are, each until its expiry).
+    const remembers = this.options.memoryWrites === 'every-visit' || rules.some((r) => r.persistence.kind !== 'frames');
+    const stored = remembers ? await this.options.memory.load(source.key) : { memory: emptyCameraMemory(), firstSightings: {} };
     const result = evaluateVisit({ camera, rules, frames: source.frames, model: source.model, at, memory: stored.memory });
     const events = source.shadow ? result.events.map((e) => ({ ...e, shadow: true })) : result.events;
     const firstSightings = await this.rememberFirstSightings(a, stored, result.memory, rules, at);
@@ -98,7 +109,8 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
       filed.push(r);
       this.emit('filed', r);
     }
-    await this.options.memory.save(source.key, { memory: result.memory, firstSightings }, at);
+    const next: StoredCameraMemory = { memory: result.memory, firstSightings };
+    if (this.options.memoryWrites === 'every-visit' || (remembers && memoryChanged(stored, next, at))) await this.options.memory.save(source.key, next, at);
     if (events.length) this.log.info({ camera: a.cameraId, events: events.map((e) => e.eventType), ...(source.shadow ? { shadow: source.model } : {}) }, 'events confirmed');
     const seen = result.memory.tracks.filter((t) => t.lastSeenAt === at).map((t) => ({ ruleId: t.ruleId, zone: t.zone, box: t.box }));
     return { cameraId: a.cameraId, at, events, seen, frameJpeg: a.latestJpeg };
@@ -119,4 +131,13 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
     }
     return out;
   }
+}
+
+/**
+ * Whether a visit changed what the store holds for a camera: its tracks, or its first-sighting
+ * frames (one added, or one past its time that a save would drop).
+ */
+export function memoryChanged(before: StoredCameraMemory, after: StoredCameraMemory, at: number): boolean {
+  if (Object.values(after.firstSightings).some((f) => f.until <= at)) return true;
+  return JSON.stringify(before.memory) !== JSON.stringify(after.memory) || JSON.stringify(before.firstSightings) !== JSON.stringify(after.firstSightings);
 }
