@@ -29,7 +29,7 @@ describe.each(RECORD_KINDS)('repeat sightings on %s', (kind) => {
 
   it('loses no sighting when many workers file repeats of one case at once, optimistic and locked side by side', async () => {
     const opened = await store().openOrUpdate(testEvent({ at: T0 }), testContext());
-    const stores = [store(), store(), store({ sightingWrites: 'locked' }), store({ repeatCommit: 'durable' })];
+    const stores = [store(), store(), store({ sightingWrites: 'locked' }), store({ repeatCommit: 'async' })];
     const results = await Promise.all(Array.from({ length: 24 }, (_, i) => stores[i % 4]!.openOrUpdate(testEvent({ at: T0 + 1 + i }), testContext())));
     expect(results.every((r) => r.outcome === 'updated' && r.case.id === opened.case.id)).toBe(true);
     const now = await stores[0]!.get(opened.case.id);

@@ -60,10 +60,11 @@ export interface CaseStoreOptions {
   readonly sightingWrites?: 'optimistic' | 'locked';
   /**
    * How an optimistic repeat sighting that brings no new evidence and sends nothing (a count and
-   * last-seen bump with its sighting and audit rows) is committed. `async` (default): without
-   * waiting for the WAL flush, the flush being most of its cost; a crash of the database server
-   * may lose the last such sightings (up to 3 x wal_writer_delay, 0.6 s by default), each whole
-   * with its audit row, and the next visit sights the thing again. `durable`: wait for the flush.
+   * last-seen bump with its sighting and audit rows) is committed. `durable` (default): wait for
+   * the WAL flush, like every other change, so no audit row is ever lost. `async` (opt-in): without
+   * waiting for the flush, the flush being most of its cost; a crash of the database server may
+   * lose the last such sightings (up to 3 x wal_writer_delay, 0.6 s by default), each whole with
+   * its audit row, and the next visit sights the thing again.
    * Opening a case, new evidence, dispatch and every operator action are always durable.
    */
   readonly repeatCommit?: 'async' | 'durable';
@@ -199,7 +200,7 @@ export class CaseStore {
     const change = decision.kind === 'merge' ? mergeSighting(decision.target, event, sctx, now) : suppressSighting(decision.target, event, now);
     const outbox = this.outboxRows(change);
     const plain = !change.effects?.evidence?.length && outbox.dispatch === undefined && outbox.recheck === undefined;
-    const commit = plain && this.options.repeatCommit !== 'durable' ? 'async' : 'durable';
+    const commit = plain && this.options.repeatCommit === 'async' ? 'async' : 'durable';
     if (!(await writeGuardedChange(this.db, decision.target, change, outbox, now, commit))) return { rendered };
     return { result: { case: change.next, created: false, outcome: decision.kind === 'merge' ? 'updated' : 'suppressed' } };
   }
