@@ -96,7 +96,7 @@ describe('the patrol end to end: real RTSP cameras, two worker processes, schedu
       '  quarantine: { failuresBeforeQuarantine: 2, baseBackoffS: 30, maxBackoffS: 60 }',
       'models: { default: fastestdet-352-coco }',
       `redis: { url: "${redis.url}", prefix: ${prefix} }`,
-      `api: { host: 127.0.0.1, port: ${apiPort} }`,
+      `api: { host: 127.0.0.1, port: ${apiPort}, metricsPort: 0 }`,
       `storage: { dir: "${join(dir, 'data')}" }`,
     ].join('\n');
     writeFileSync(join(dir, 'config.yaml'), config);
