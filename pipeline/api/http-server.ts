@@ -14,8 +14,10 @@ export interface HttpServer {
 /** Listens on host:port (port 0 picks a free one). */
 export async function listen(app: Express, host: string, port: number): Promise<HttpServer> {
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', (err) => reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`, { cause: err })));
+    // Express 5 calls the listen callback with the error too (EADDRINUSE...), before our own 'error' handler.
+    const failed = (err: Error): void => reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+    const s = app.listen(port, host, (err?: Error) => (err ? failed(err) : resolve(s)));
+    s.once('error', failed);
   });
   const addr = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

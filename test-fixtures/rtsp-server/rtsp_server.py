@@ -35,9 +35,9 @@ from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 TICK_MS = 5  # frames go out at most this late
 
 # config-interval=-1 on h264parse (not on rtph264pay): SPS/PPS go in-band before every IDR.
-# do-timestamp stamps each buffer with the running time at which it is pushed: live timestamps.
+# Buffers are stamped by LiveFeed, not by appsrc's do-timestamp (see LiveFeed._push).
 LAUNCH = (
-    "( appsrc name=src is-live=true do-timestamp=true format=time"
+    "( appsrc name=src is-live=true format=time"
     " max-buffers=100 leaky-type=downstream"
     " ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 )"
 )
@@ -137,10 +137,35 @@ class LiveFeed:
 
     def _push(self, data, duration):
         for appsrc in list(self.sources):
+            running_time = live_running_time(appsrc)
+            if running_time is None:
+                continue  # the media is still starting: this frame is not live for it
             buf = Gst.Buffer.new_wrapped(data)
+            buf.pts = buf.dts = running_time
             buf.duration = duration
             if appsrc.emit("push-buffer", buf) != Gst.FlowReturn.OK:
                 self.sources.discard(appsrc)
+
+
+def live_running_time(appsrc):
+    """The appsrc's running time now, or None while it is not PLAYING.
+
+    appsrc's own do-timestamp computes clock time minus base time at each push, whatever the
+    element's state. The feed pushes from the main loop while a client's thread is taking a new
+    media to PLAYING, and a bin hands out the clock before it gives each child its base time
+    (sources last). A push in that window was stamped with the clock's absolute time (the
+    machine's uptime, hours), so the RTP sink, which syncs to the clock, waited hours on that
+    first buffer: the media stayed PLAYING, every push answered OK, and no client of the mount
+    ever got a packet (about 1 join in 100 under load). Once the appsrc itself is PLAYING its
+    base time is the one of this run, so frames are stamped only from then on.
+    """
+    _, state, _ = appsrc.get_state(0)
+    if state != Gst.State.PLAYING:
+        return None
+    clock = appsrc.get_clock()
+    if clock is None:
+        return None
+    return max(0, clock.get_time() - appsrc.get_base_time())
 
 
 def make_factory(feed):
