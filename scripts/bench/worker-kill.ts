@@ -18,6 +18,7 @@ import { PatrolLeader } from '../../pipeline/distributed/patrol-leader.ts';
 import { closeRedis, createRedis } from '../../pipeline/distributed/redis-connection.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { schedulerCameras, schedulerPlan } from '../../pipeline/patrol/plan-from-config.ts';
+import { createScratchDatabase } from '../../pipeline/db/scratch-database.ts';
 import { DEFAULT_STREAMS, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { GRIDWORKER_BIN, PROJECT_ROOT } from '../../test-fixtures/lib/run-cli.ts';
 import { numberIn } from '../commands/model-options.ts';
@@ -37,6 +38,8 @@ configureLogging({ level: 'warn' });
 
 const rtsp = await startRtspServer({ streams: DEFAULT_STREAMS, auth: null });
 const redis = await startLocalRedis();
+// Worker processes are split roles: they need a shared PostgreSQL (tokens for /metrics, the case record).
+const record = await createScratchDatabase(undefined, 'kill');
 const dir = await mkdtemp(join(tmpdir(), 'gw-kill-'));
 const paths = rtsp.paths.filter((p) => p !== 'secure');
 
@@ -83,15 +86,32 @@ async function measure(setting: string): Promise<Row> {
   leader.on('completed', (r) => finished.push(r.finishedAt));
   leader.start();
   const workers: ChildProcess[] = [0, 1].map(() =>
-    spawn(process.execPath, [GRIDWORKER_BIN, 'run', '--config', file, '--role', 'worker', '--no-progress'], { cwd: PROJECT_ROOT, stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' } }),
+    spawn(process.execPath, [GRIDWORKER_BIN, 'run', '--config', file, '--role', 'worker', '--no-progress'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: record.url } }),
   );
+  // A worker that exits before the kill makes the measurement meaningless: say so with its last words.
+  const stderr = workers.map((w) => {
+    const lines: string[] = [];
+    w.stderr!.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean).slice(-5)));
+    return lines;
+  });
+  const dead = (): string | undefined => {
+    const i = workers.findIndex((w) => w.exitCode !== null);
+    return i < 0 ? undefined : `worker ${i} exited with code ${workers[i]!.exitCode} before the kill: ${stderr[i]!.slice(-5).join(' | ')}`;
+  };
   const conn = createRedis(redis.url, 'producer');
   try {
     // Worker start-up (model load in each detector process) is not part of the measurement: the
     // warm-up counts from the first 10 finished visits on.
-    for (const end = Date.now() + 180_000; finished.length < 10 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    for (const end = Date.now() + 180_000; finished.length < 10 && Date.now() < end; ) {
+      const why = dead();
+      if (why) throw new Error(why);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (finished.length < 10) throw new Error(`the workers finished ${finished.length} visits in 3 minutes; nothing to measure`);
     const start = Date.now();
     await new Promise((r) => setTimeout(r, opts.warmup * 1000));
+    const why = dead();
+    if (why) throw new Error(why);
     // Kill worker 0 at a moment it holds at least two camera locks (two visits in flight).
     const victim = workers[0]!;
     let inFlight = 0;
@@ -143,5 +163,6 @@ try {
 } finally {
   await redis.close();
   await rtsp.close();
+  await record.drop();
   await rm(dir, { recursive: true, force: true });
 }
