@@ -10,18 +10,10 @@ import { loadConfig } from './config/load-config.ts';
 import { type ScratchDatabase, createScratchDatabase } from './db/scratch-database.ts';
 import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { type Running, startGridworker } from './gridworker-main.ts';
+import { waitFor } from '../test-fixtures/lib/wait-for.ts';
 
 const prefix = 'gwcm';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /**
  * Per-camera models and shadow mode, end to end: a real RTSP server, ffmpeg, the bundled trained

@@ -9,6 +9,7 @@ import { type LocalRedis, startLocalRedis } from './distributed/local-redis.ts';
 import { PatrolStore, type VisitRecord } from './distributed/patrol-store.ts';
 import { closeRedis, createRedis } from './distributed/redis-connection.ts';
 import { createScratchDatabase, type ScratchDatabase } from './db/scratch-database.ts';
+import { waitFor } from '../test-fixtures/lib/wait-for.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'scripts', 'gridworker.mjs');
@@ -33,15 +34,6 @@ function start(name: string, args: string[]): Proc {
 
 const exited = (p: Proc): Promise<void> => (p.child.exitCode !== null || p.child.signalCode !== null ? Promise.resolve() : new Promise((r) => p.child.once('exit', () => r())));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** ffmpeg processes reading from the test server's port (leaks would show up here). */
 const ffmpegsOn = (port: number): string[] => {
