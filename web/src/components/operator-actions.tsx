@@ -3,6 +3,7 @@ import { ApiError, send } from '../api.ts';
 import { label } from '../format.ts';
 import { t } from '../i18n.ts';
 import { levelAbove, useUnits } from '../units.ts';
+import { AlertLine } from './alert-line.tsx';
 
 /** What the operator's actions need to know about the case. */
 export interface ActionCase {
@@ -165,11 +166,7 @@ export function OperatorActions(props: { c: ActionCase; onDone: () => void }) {
           </fieldset>
         </form>
       ) : null}
-      {msg ? (
-        <p class="error" role="alert">
-          {msg}
-        </p>
-      ) : null}
+      <AlertLine msg={msg} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { useLiveReload } from '../live.ts';
 import { actor, byField, may, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { useUnits } from '../units.ts';
+import { AlertLine } from '../components/alert-line.tsx';
 
 interface CaseDetail {
   readonly case: {
@@ -142,11 +143,7 @@ export function CasePage(props: { id: string }) {
         ) : null}
       </div>
       {may(session, 'manage') ? <OperatorActions c={c} onDone={d.reload} /> : null}
-      {msg ? (
-        <p class="error" role="alert">
-          {msg}
-        </p>
-      ) : null}
+      <AlertLine msg={msg} />
       <h2>{t('case.audit')}</h2>
       <ol class="audit">
         {d.data.audit.map((a, i) => (

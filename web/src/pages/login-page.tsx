@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { login } from '../session.ts';
+import { AlertLine } from '../components/alert-line.tsx';
 
 /** Sign-in (POST /api/login sets the session cookie). */
 export function LoginPage() {
@@ -31,11 +32,7 @@ export function LoginPage() {
       <button type="submit" class="primary big" disabled={busy}>
         {t('login.submit')}
       </button>
-      {msg ? (
-        <p class="error" role="alert">
-          {msg}
-        </p>
-      ) : null}
+      <AlertLine msg={msg} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { BarChart } from '../components/bar-chart.tsx';
 import { t } from '../i18n.ts';
 import { may, useSession } from '../session.ts';
 import { usePolled } from '../use-polled.ts';
+import { AlertLine } from '../components/alert-line.tsx';
 
 interface PatrolStatus {
   readonly state: string;
@@ -110,11 +111,7 @@ export function PatrolPage() {
         </fieldset>
       </form>
       ) : null}
-      {msg ? (
-        <p class="error" role="alert">
-          {msg}
-        </p>
-      ) : null}
+      <AlertLine msg={msg} />
     </section>
   );
 }

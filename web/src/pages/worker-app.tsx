@@ -11,6 +11,7 @@ import { base64Of, photoForUpload } from '../photo.ts';
 import { actor, byField, type Session, useSession } from '../session.ts';
 import { useData } from '../use-data.ts';
 import { useInterval } from '../use-interval.ts';
+import { AlertLine } from '../components/alert-line.tsx';
 
 type WorkerCase = LiveCase & { readonly claimedBy?: string; readonly claimExpiresAt?: number; readonly zone?: string | null; readonly responsibleUnit?: string };
 
@@ -226,11 +227,7 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
           </button>
         </form>
       ) : null}
-      {msg ? (
-        <p class="error" role="alert">
-          {msg}
-        </p>
-      ) : null}
+      <AlertLine msg={msg} />
     </article>
   );
 }
