@@ -27,12 +27,16 @@ export interface DetectResult {
 
 /**
  * A ready detector: preprocess -> run -> decode -> NMS -> source pixels, driven by its model card.
- * Not re-entrant: one detect at a time per instance (the input buffer is reused).
+ * One detect at a time per instance: the input buffer is reused and onnxruntime reads it while
+ * the run is in flight, so calls made while another is running wait their turn (in call order)
+ * instead of overwriting the frame being inferred.
  */
 export class Detector {
   /** One frame at a time (see {@link FrameDetector}). */
   readonly concurrency = 1;
   private tensor: Float32Array;
+  /** Settles when the call in flight (if any) is done; the next call starts after it. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly card: ModelCard,
@@ -57,8 +61,17 @@ export class Detector {
     return new Detector(card, model, decoder);
   }
 
-  /** Detects objects in one packed RGB frame; boxes come back in the frame's pixels. */
-  async detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectResult> {
+  /**
+   * Detects objects in one packed RGB frame; boxes come back in the frame's pixels. Calls made
+   * while one is running are queued (the timings count only the call's own work).
+   */
+  detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectResult> {
+    const result = this.turn.then(() => this.detectNow(frame, options));
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  private async detectNow(frame: RgbFrame, options: DetectOptions): Promise<DetectResult> {
     const t0 = performance.now();
     const { tensor, transform } = preprocessRgb(frame, this.card.input, this.tensor);
     this.tensor = tensor;
