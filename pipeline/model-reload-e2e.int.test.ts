@@ -92,6 +92,9 @@ describe('a config reload loads the models its cameras name and drops the others
     // Loaded into the running detector process: the same process, no restart.
     expect(ids()).toEqual(['picodet-s-416-fire-smoke', 'picodet-s-416-garbage']);
     expect(running.models!.pids).toEqual(pidsBefore);
+    // The same config again changes nothing: loaded models are kept, not loaded again.
+    const again = await running.models!.apply(await loadConfig(configPath));
+    expect({ loaded: again.loaded, unloaded: again.unloaded }).toEqual({ loaded: [], unloaded: [] });
     const failed = running.models!.failed;
     expect(failed.map((f) => f.spec)).toEqual([join(dir, 'corrupt-card.json')]);
     expect(failed[0]!.error.name).toBe('ModelIntegrityError');

@@ -109,7 +109,8 @@ export class WorkerModels {
     const loaded: string[] = [];
     for (const card of cards.values()) {
       const now = this.set.has(card.id) ? this.set.get(card.id).card : undefined;
-      if (now && now.sha256 === card.sha256 && now.modelPath === card.modelPath) continue;
+      // Unchanged card and file: kept. An edited card (thresholds, decoder) or a new file is loaded again.
+      if (now && JSON.stringify(now) === JSON.stringify(card)) continue;
       try {
         await this.set.add(card);
         loaded.push(card.id);
