@@ -78,6 +78,50 @@ describe('DetectorPool with several models: each process holds every model once,
     }
   });
 
+  it('adds a model to running processes and drops one, the other model serving throughout; a model that cannot load leaves the pool as it was', async () => {
+    const [fastest, fire] = await Promise.all(['fastestdet-352-coco', 'picodet-s-416-fire-smoke'].map((id) => resolveModel(id)));
+    const [pool, alone] = await Promise.all([DetectorPool.load(fastest!, { processes: 2 }), Detector.load(fire!)]);
+    const dir = mkdtempSync(join(tmpdir(), 'gw-pool-add-'));
+    try {
+      const frame = await loadImageFile(images[3]!);
+      const first = (await pool.detect(frame)).detections;
+      // Frames of the first model in flight while the second loads.
+      const during = pool.detect(frame);
+      await pool.addModel(fire!);
+      expect((await during).detections).toEqual(first);
+      expect(pool.cards.map((c) => c.id)).toEqual(['fastestdet-352-coco', 'picodet-s-416-fire-smoke']);
+      // Both processes hold it: two frames at once go to both.
+      const both = await Promise.all([frame, frame].map((f) => pool.model('picodet-s-416-fire-smoke').detect(f)));
+      const want = (await alone.detect(frame)).detections;
+      expect(both.map((r) => r.detections)).toEqual([want, want]);
+
+      // A corrupt file: the typed error, and the pool keeps exactly what it had.
+      const bytes = readFileSync(fire!.modelPath);
+      bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
+      writeFileSync(join(dir, 'corrupt.onnx'), bytes);
+      const bad = { ...fire!, id: 'fire-corrupt', modelPath: join(dir, 'corrupt.onnx') };
+      await expect(pool.addModel(bad)).rejects.toBeInstanceOf(ModelIntegrityError);
+      expect(pool.cards.map((c) => c.id)).toEqual(['fastestdet-352-coco', 'picodet-s-416-fire-smoke']);
+      expect(() => pool.model('fire-corrupt')).toThrow(RangeError);
+
+      // Dropped: its frames are refused by name, the other model still answers as before.
+      await pool.removeModel('fastestdet-352-coco');
+      expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke']);
+      await expect(pool.detectWith('fastestdet-352-coco', frame)).rejects.toThrow(/no model "fastestdet-352-coco"/);
+      expect((await pool.detect(frame)).detections).toEqual(want);
+      // A process started after the change loads the models in service now.
+      const killed = pool.pids[0]!;
+      process.kill(killed, 'SIGKILL');
+      while (pool.pids.includes(killed)) await new Promise((r) => setTimeout(r, 20));
+      const again = await Promise.all([frame, frame, frame].map((f) => pool.detect(f)));
+      expect(again.map((r) => r.detections)).toEqual([want, want, want]);
+      await expect(pool.removeModel('picodet-s-416-fire-smoke')).rejects.toBeInstanceOf(RangeError);
+    } finally {
+      await Promise.all([pool.close(), alone.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses two cards with one id', async () => {
     const card = await resolveModel('fastestdet-352-coco');
     await expect(DetectorPool.load([card, card], { processes: 1 })).rejects.toThrow(/two model cards have the id "fastestdet-352-coco"/);

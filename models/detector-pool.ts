@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DetectOptions, DetectResult } from './detector.ts';
-import type { DetectorInit, DetectorReply, DetectRequest, WireError } from './detector-process-protocol.ts';
+import type { DetectorInit, DetectorReply, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
 import {
   DecoderError,
   DetectorProcessError,
@@ -68,10 +68,18 @@ interface Job {
   readonly reject: (err: Error) => void;
 }
 
+/** A model load sent to one process, waiting for its answer. */
+interface Control {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
 interface Slot {
   readonly child: ChildProcess;
   /** Sent and not answered yet, oldest first (the process answers in order). */
   readonly jobs: Job[];
+  /** Model loads sent and not answered yet, by request id. */
+  readonly controls: Map<number, Control>;
   ready: boolean;
 }
 
@@ -110,21 +118,37 @@ export class DetectorPool implements FrameDetector {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private readonly views = new Map<string, PooledModel>();
+  /** What a process started now loads: the models in service and those being added. */
+  private initCards: ModelCard[];
   private nextId = 1;
   private closing: Promise<void> | undefined;
-  /** The first model (what `detect` runs). */
-  readonly card: ModelCard;
-  /** Card ids, for messages. */
-  private readonly name: string;
+  /** Loads and unloads, one at a time (each goes to every process). */
+  private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly cards: readonly ModelCard[],
-    private readonly init: DetectorInit,
+    cards: readonly ModelCard[],
+    private readonly options: Omit<DetectorInit, 'kind' | 'cards'>,
     private readonly processes: number,
   ) {
-    this.card = cards[0]!;
-    this.name = cards.map((c) => c.id).join(' + ');
+    this.initCards = [...cards];
     for (const c of cards) this.views.set(c.id, new PooledModel(this, c));
+  }
+
+  /** The models in service, in the order they were loaded. */
+  get cards(): readonly ModelCard[] {
+    return [...this.views.values()].map((v) => v.card);
+  }
+
+  /** The first model (what `detect` runs). */
+  get card(): ModelCard {
+    const first = this.views.values().next();
+    if (first.done) throw new RangeError('detector pool: no model left');
+    return first.value.card;
+  }
+
+  /** Card ids, for messages. */
+  private get name(): string {
+    return [...this.views.keys()].join(' + ') || 'no model';
   }
 
   /**
@@ -139,8 +163,7 @@ export class DetectorPool implements FrameDetector {
     const ids = list.map((c) => c.id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) throw new RangeError(`detector pool: two model cards have the id "${twice}"`);
-    const init: DetectorInit = { kind: 'init', cards: list, sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false };
-    const pool = new DetectorPool(list, init, processes);
+    const pool = new DetectorPool(list, { sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false }, processes);
     try {
       await Promise.all(Array.from({ length: processes }, () => pool.spawn()));
     } catch (err) {
@@ -178,6 +201,58 @@ export class DetectorPool implements FrameDetector {
     const view = this.views.get(id);
     if (!view) throw new RangeError(`detector pool: no model "${id}" (loaded: ${[...this.views.keys()].join(', ')})`);
     return view;
+  }
+
+  /**
+   * Loads one more model into every process (a card with the id of a loaded model replaces it).
+   * Frames of the other models go on meanwhile. On failure no process keeps it.
+   * @throws the model's typed error (ModelIntegrityError, ModelLoadError, ...) as a process reports it; DetectorProcessError when the pool is closed or a process dies.
+   */
+  addModel(card: ModelCard): Promise<void> {
+    const run = this.changes.then(async () => {
+      if (this.closing) throw new DetectorProcessError(`detector pool of ${this.name} is closed`);
+      const before = this.initCards.find((c) => c.id === card.id);
+      this.initCards = [...this.initCards.filter((c) => c.id !== card.id), card];
+      const request = (): LoadModelRequest => ({ kind: 'load', id: this.nextId++, card });
+      const results = await Promise.allSettled(this.slots.map((slot) => this.control(slot, request())));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        // Back to what was there: the previous card of this id, or none.
+        this.initCards = this.initCards.filter((c) => c.id !== card.id).concat(before ? [before] : []);
+        for (const slot of this.slots) slot.child.send(before ? { kind: 'load', id: this.nextId++, card: before } : { kind: 'unload', model: card.id });
+        throw failed.reason as Error;
+      }
+      this.views.set(card.id, new PooledModel(this, card));
+    });
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Drops a model from every process once the frames already sent for it are done; new frames
+   * for it are refused.
+   * @throws RangeError when it is the pool's last model (close the pool instead).
+   */
+  removeModel(id: string): Promise<void> {
+    const run = this.changes.then(() => {
+      if (!this.views.has(id)) return;
+      if (this.views.size === 1) throw new RangeError(`detector pool: "${id}" is its last model; close the pool instead`);
+      this.views.delete(id);
+      this.initCards = this.initCards.filter((c) => c.id !== id);
+      for (const slot of this.slots) slot.child.send({ kind: 'unload', model: id });
+    });
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Sends a model load to one process and waits for its answer. */
+  private control(slot: Slot, request: LoadModelRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      slot.controls.set(request.id, { resolve, reject });
+      slot.child.send(request, (err) => {
+        if (err && slot.controls.delete(request.id)) reject(new DetectorProcessError(`cannot send a model to the detector process of ${this.name}: ${err.message}`, { cause: err }));
+      });
+    });
   }
 
   /** Detects objects in one frame with the pool's first model; boxes come back in the frame's pixels. */
@@ -225,7 +300,7 @@ export class DetectorPool implements FrameDetector {
   private spawn(): Promise<void> {
     // No inherited execArgv (a profiler or a test runner's loader); stdout unused, stderr shared.
     const child = fork(ENTRY, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    const slot: Slot = { child, jobs: [], ready: false };
+    const slot: Slot = { child, jobs: [], controls: new Map(), ready: false };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -233,6 +308,8 @@ export class DetectorPool implements FrameDetector {
         if (!this.slots.includes(slot)) return;
         this.remove(slot);
         for (const job of slot.jobs.splice(0)) job.reject(err);
+        for (const c of slot.controls.values()) c.reject(err);
+        slot.controls.clear();
         child.kill('SIGKILL');
         if (!slot.ready) {
           if (!settled) reject(err);
@@ -251,6 +328,11 @@ export class DetectorPool implements FrameDetector {
         } else if (reply.kind === 'load-error') {
           const err = rebuild(reply.error);
           fail(err);
+        } else if (reply.kind === 'loaded' || reply.kind === 'load-failed') {
+          const c = slot.controls.get(reply.id);
+          slot.controls.delete(reply.id);
+          if (reply.kind === 'loaded') c?.resolve();
+          else c?.reject(rebuild(reply.error));
         } else {
           const i = slot.jobs.findIndex((j) => j.request.id === reply.id);
           const job = i >= 0 ? slot.jobs.splice(i, 1)[0] : undefined;
@@ -265,7 +347,8 @@ export class DetectorPool implements FrameDetector {
       child.on('exit', (code, signal) => {
         if (!this.closing) fail(new DetectorProcessError(`detector process of ${this.name} exited (${signal ?? `code ${code}`})`));
       });
-      child.send(this.init);
+      const init: DetectorInit = { kind: 'init', cards: this.initCards, ...this.options };
+      child.send(init);
     });
   }
 
@@ -288,6 +371,8 @@ export class DetectorPool implements FrameDetector {
       await Promise.allSettled(
         slots.map(async (slot) => {
           for (const job of slot.jobs.splice(0)) job.reject(closed());
+          for (const c of slot.controls.values()) c.reject(closed());
+          slot.controls.clear();
           if (slot.child.exitCode !== null || slot.child.signalCode !== null) return;
           const exited = new Promise<void>((r) => slot.child.once('exit', () => r()));
           // Closing the channel lets the process release its session and exit; a stuck one is killed.

@@ -44,3 +44,8 @@ export class ImageInputError extends ModelError {
 export class DetectorProcessError extends ModelError {
   override readonly code = 'DETECTOR_PROCESS_FAILED';
 }
+
+/** A model a camera names is not loaded: it failed to resolve or load (the original error is the cause). */
+export class ModelUnavailableError extends ModelError {
+  override readonly code = 'MODEL_UNAVAILABLE';
+}

@@ -6,6 +6,7 @@ import { CameraError, StreamEndedError } from '../../streams/errors.ts';
 import { visitCamera } from '../../streams/visit.ts';
 import type { VisitPlan } from '../../streams/visit-plan.ts';
 import { EventEmitter } from 'node:events';
+import { ModelError } from '../../models/errors.ts';
 import type { CameraVisitor, FrameAnalysed, FrameDetections, ShadowDetections, VisitAnalysis, VisitHooks } from './camera-visitor.ts';
 
 /** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
@@ -21,14 +22,15 @@ export interface StreamVisitorOptions {
   readonly cameras: () => ReadonlyMap<string, CameraSource>;
   /**
    * The detector: a `DetectorPool` runs frames in detector processes, several at once (the event
-   * loop stays free); a `Detector` runs them on this thread, one at a time.
+   * loop stays free); a `Detector` runs them on this thread, one at a time. Required without `models`.
    */
-  readonly detector: FrameDetector;
+  readonly detector?: FrameDetector;
   /**
    * The models of one camera's visit (several allowed, each run on every frame; shadow ones kept
-   * apart). Default: `detector` alone, for every camera.
+   * apart). Default: `detector` alone, for every camera. A ModelError thrown (or rejected) here
+   * fails the visit with its code before the stream is opened; the camera's health is left as it is.
    */
-  readonly models?: (cameraId: string) => CameraDetectors;
+  readonly models?: (cameraId: string) => CameraDetectors | Promise<CameraDetectors>;
   /** Frames, spacing, timeouts; the frame size is derived from the models' cards. */
   readonly plan: Omit<VisitPlan, 'outWidth' | 'outHeight' | 'evidence'>;
   readonly health: HealthStore;
@@ -72,10 +74,12 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
 
   constructor(private readonly options: StreamVisitorOptions) {
     super();
+    if (!options.detector && !options.models) throw new RangeError('StreamCameraVisitor: give a detector or models');
   }
 
-  private detectorsOf(cameraId: string): CameraDetectors {
-    return this.options.models?.(cameraId) ?? { active: [this.options.detector], shadow: [] };
+  private async detectorsOf(cameraId: string): Promise<CameraDetectors> {
+    if (this.options.models) return this.options.models(cameraId);
+    return { active: [this.options.detector!], shadow: [] };
   }
 
   /**
@@ -86,6 +90,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
    */
   private planFor(models: readonly FrameDetector[]): VisitPlan {
     const first = models[0] ?? this.options.detector;
+    if (!first) throw new RangeError('a visit needs a model');
     const inJs = this.options.scaleIn === 'js' || models.some((m) => !sameInput(m, first));
     const { input } = first.card;
     const stretch = input.resize === 'stretch';
@@ -107,7 +112,14 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
     if (!source) {
       return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
     }
-    const models = this.detectorsOf(cameraId);
+    let models: CameraDetectors;
+    try {
+      models = await this.detectorsOf(cameraId);
+    } catch (err) {
+      // The camera is not at fault: its health stays as it is, the visit fails with the model's reason.
+      if (!(err instanceof ModelError)) throw err;
+      return { cameraId, ok: false, errorCode: err.code, error: err.message, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
+    }
     const model = models.active.map(modelId).join('+');
     try {
       const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {});

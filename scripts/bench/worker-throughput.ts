@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
+import { availableCores } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
@@ -193,10 +193,9 @@ async function measure(job: ChildJob): Promise<Row> {
   running.worker!.on('visit', (v) => {
     if (measuring) done.push(v);
   });
-  const pool = running.detector instanceof DetectorPool ? running.detector : undefined;
   const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
     const self = await procCpuS('self');
-    const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
+    const detectors = await Promise.all((running.models?.pids ?? []).map((pid) => procCpuS(pid)));
     const spawnerPid = sharedSpawner().pid;
     const spawner = spawnerPid === undefined ? { own: 0, children: 0 } : await procCpuS(spawnerPid);
     // Reaped children of this process, or of the spawner process, are the ffmpeg runs (detector
@@ -233,7 +232,7 @@ async function measure(job: ChildJob): Promise<Row> {
       set: job.set,
       setting: s.name,
       round: job.round,
-      detectorProcesses: pool?.concurrency ?? 0,
+      detectorProcesses: running.models?.pids.length ?? 0,
       visitsInFlight: running.worker!.slots,
       visits: ok.length,
       visitsPerMinute: Number(perMinute.toFixed(1)),
