@@ -5,7 +5,8 @@
  * round so every ratio compares runs of the same minutes. Per setting it reports visits/min, the
  * CPU seconds per visit of ffmpeg (reaped children) and of this process (inference, its threads,
  * Redis and the rest), the ceiling those allow on this machine's cores, how close the worker
- * came, and the event-loop delay p99 (perf_hooks monitorEventLoopDelay) while patrolling.
+ * came, and the event-loop lateness p99 (perf_hooks monitorEventLoopDelay at a 1 ms period, the
+ * period taken off: see loop-lateness.ts) while patrolling, beside an idle control process's.
  *
  *   npx tsx scripts/bench/worker-throughput.ts [--seconds 30] [--rounds 2] [--sets 640,1080]
  *       [--settings main:2,auto] [--out bench-results/worker-throughput.json]
@@ -22,7 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
@@ -33,6 +34,7 @@ import { sharedSpawner } from '../../streams/ffmpeg-spawner.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { DEFAULT_STREAMS, HD_STREAMS, type RtspTestServer, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { numberIn } from '../commands/model-options.ts';
+import { controlScript, type LoopLateness, LoopLatenessMonitor } from './loop-lateness.ts';
 import { formatTable, median } from './stats.ts';
 import { workersNeeded } from './workers-needed.ts';
 
@@ -97,12 +99,16 @@ interface Row {
   ceilingPerMinute: number;
   /** visitsPerMinute / ceilingPerMinute. */
   ofCeiling: number;
+  /** Event-loop lateness p99, ms (1 ms period, period taken off; loop-lateness.ts). */
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** Raw histogram p99 at a 10 ms period (period included): the figure of earlier reports. */
+  eventLoopP99At10MsRawMs: number;
   /** Time the patrol process's main thread spent in garbage collection, per visit (ms). */
   gcMsPerVisit: number;
   /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
   idleControlLoopP99Ms: number;
+  idleControlLoopP99At10MsRawMs: number;
   load1: number;
 }
 
@@ -114,14 +120,14 @@ configureLogging({ level: process.env.LOG_LEVEL ?? 'warn' });
  * OS alone delays timers (a runnable process waits for a core), and this control, measured in the
  * same window, shows how much of the patrol process's delay is that.
  */
-function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: number }> {
-  const code = `const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setTimeout(()=>{h.disable();process.stdout.write(JSON.stringify({p99Ms:h.percentile(99)/1e6,maxMs:h.max/1e6}))},${Math.round(seconds * 1000)});`;
+function controlLoopDelay(seconds: number): Promise<LoopLateness> {
+  const code = controlScript(seconds);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', reject);
-    child.on('close', () => resolve(JSON.parse(out) as { p99Ms: number; maxMs: number }));
+    child.on('close', () => resolve(JSON.parse(out) as LoopLateness));
   });
 }
 
@@ -203,11 +209,11 @@ async function measure(job: ChildJob): Promise<Row> {
     // processes and the spawner live until close); the spawner's own forking counts as the process's.
     return { ffmpeg: self.children + spawner.children, process: self.own + spawner.own + detectors.reduce((a, d) => a + d.own, 0) };
   };
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const delay = new LoopLatenessMonitor();
   try {
     await new Promise((r) => setTimeout(r, opts.warmup * 1000));
     const c0 = await cpu();
-    delay.enable();
+    delay.start();
     measuring = true;
     const control = controlLoopDelay(opts.seconds);
     const profiler = opts.cpuProf ? await startProfiler() : undefined;
@@ -218,7 +224,7 @@ async function measure(job: ChildJob): Promise<Row> {
     gc.observe({ entryTypes: ['gc'] });
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
-    delay.disable();
+    const late = delay.stop();
     gc.disconnect();
     if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}`));
     const idle = await control;
@@ -243,10 +249,12 @@ async function measure(job: ChildJob): Promise<Row> {
       processCpuSPerVisit: Number(processPer.toFixed(3)),
       ceilingPerMinute: Number(ceiling.toFixed(0)),
       ofCeiling: Number((perMinute / ceiling).toFixed(2)),
-      eventLoopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
-      eventLoopMaxMs: Number((delay.max / 1e6).toFixed(1)),
+      eventLoopP99Ms: late.p99Ms,
+      eventLoopMaxMs: late.maxMs,
+      eventLoopP99At10MsRawMs: late.p99At10MsRawMs,
       gcMsPerVisit: Number((gcMs / n).toFixed(1)),
-      idleControlLoopP99Ms: Number(idle.p99Ms.toFixed(1)),
+      idleControlLoopP99Ms: idle.p99Ms,
+      idleControlLoopP99At10MsRawMs: idle.p99At10MsRawMs,
       load1: Number(loadavg()[0]!.toFixed(2)),
     };
   } finally {
@@ -293,7 +301,7 @@ try {
         const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
         const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
         rows.push(row);
-        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms), load ${row.load1}\n`);
+        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop lateness p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms; raw at 10 ms ${row.eventLoopP99At10MsRawMs} / ${row.idleControlLoopP99At10MsRawMs} ms), load ${row.load1}\n`);
       }
     }
   }
@@ -314,8 +322,10 @@ try {
         ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        eventLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.eventLoopP99At10MsRawMs)).toFixed(1)),
         gcMsPerVisit: Number(avg((r) => r.gcMsPerVisit).toFixed(1)),
         idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
+        idleControlLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.idleControlLoopP99At10MsRawMs)).toFixed(1)),
         load1: Number(avg((r) => r.load1).toFixed(1)),
       };
     }),
@@ -323,8 +333,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'gc ms/visit', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.gcMsPerVisit, r.load1]),
+      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'raw@10ms p99', 'idle raw@10ms p99', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At10MsRawMs, r.idleControlLoopP99At10MsRawMs, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
