@@ -69,12 +69,12 @@ class PooledModels implements ModelSet {
  * main-thread session per model.
  * @throws RangeError when no card is given or two cards share an id; model errors as Detector.load.
  */
-export async function loadModelSet(cards: readonly ModelCard[], options: { readonly processes: number }): Promise<ModelSet> {
+export async function loadModelSet(cards: readonly ModelCard[], options: { readonly processes: number; readonly nice?: number }): Promise<ModelSet> {
   if (cards.length === 0) throw new RangeError('no model to load');
   const ids = cards.map((c) => c.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) throw new RangeError(`two model cards have the id "${twice}"`);
-  if (options.processes > 0) return new PooledModels(await DetectorPool.load(cards, { processes: options.processes }));
+  if (options.processes > 0) return new PooledModels(await DetectorPool.load(cards, { processes: options.processes, ...(options.nice !== undefined ? { nice: options.nice } : {}) }));
   const loaded = new Map<string, Detector>();
   try {
     for (const card of cards) loaded.set(card.id, await Detector.load(card));

@@ -241,7 +241,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('worker')) {
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
       // Every model any camera runs (its detectors, shadow candidates), each loaded once per detector process.
-      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses });
+      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses, nice: config.patrol.childNice });
       closers.push({ name: 'model', run: () => models.close() });
       const detector = models.defaultDetector;
       await promotions!.refresh();
@@ -262,6 +262,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         health: new PatrolStore(healthRedis, config.redis.prefix),
         ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
         ...(options.ffmpegSpawnFrom ? { spawnFrom: options.ffmpegSpawnFrom } : {}),
+        ffmpegNice: p.childNice,
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,

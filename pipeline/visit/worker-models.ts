@@ -31,7 +31,7 @@ export class WorkerModels {
    * Resolves and loads every model the config names.
    * @throws ModelError naming the model that cannot be resolved or loaded; RangeError when two specs are different cards with one id.
    */
-  static async load(config: GridworkerConfig, options: { readonly modelDirs: readonly string[]; readonly processes: number }): Promise<WorkerModels> {
+  static async load(config: GridworkerConfig, options: { readonly modelDirs: readonly string[]; readonly processes: number; readonly nice?: number }): Promise<WorkerModels> {
     const specs = new Set<string>([config.models.default, ...config.cameras.flatMap((c) => c.detectors)]);
     for (const s of config.models.shadow) {
       specs.add(s.model);
@@ -51,7 +51,7 @@ export class WorkerModels {
       const replaces = s.replaces === undefined ? undefined : bySpec.get(s.replaces);
       return { model, ...(replaces ? { replaces } : {}), config: s, card: cards.get(model)!, covers: (cam) => inShadowGroup(s, cam) };
     });
-    const set = await loadModelSet([...cards.values()], { processes: options.processes });
+    const set = await loadModelSet([...cards.values()], { processes: options.processes, ...(options.nice !== undefined ? { nice: options.nice } : {}) });
     return new WorkerModels(set, bySpec, shadows, bySpec.get(config.models.default)!);
   }
 

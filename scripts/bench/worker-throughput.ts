@@ -14,18 +14,20 @@
  * A setting is `auto` (the defaults), `main:N` (detector on the main thread, N visits in flight:
  * the behaviour before the detector pool) or `T:N` (T detector threads, N visits); a `/js` suffix
  * scales frames in JS instead of ffmpeg, a `/self` suffix forks ffmpeg from the patrol process
- * itself instead of from the spawner process (the behaviour before it). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
+ * itself instead of from the spawner process (the behaviour before it), a `/niceN` suffix sets
+ * `patrol.childNice` to N (`/nice0`: detector processes and ffmpeg at the patrol process's priority,
+ * the behaviour before that setting). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
  * and 4 s) built from committed photos.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
+import { availableCores } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
@@ -60,18 +62,22 @@ interface Setting {
   readonly visits: number | 'auto';
   readonly scaleIn: 'ffmpeg' | 'js';
   readonly spawnFrom: 'spawner' | 'self';
+  /** patrol.childNice, or undefined for the config default. */
+  readonly childNice: number | undefined;
 }
 
 function parseSetting(text: string): Setting {
   const [main = '', ...suffixes] = text.split('/');
-  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self');
-  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js or /self)`);
+  const niceOf = (x: string): number | undefined => (/^nice(\d{1,2})$/.test(x) && Number(x.slice(4)) <= 19 ? Number(x.slice(4)) : undefined);
+  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self' && niceOf(x) === undefined);
+  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js, /self or /niceN with N 0-19)`);
   const scaleIn = suffixes.includes('js') ? 'js' : 'ffmpeg';
   const spawnFrom = suffixes.includes('self') ? 'self' : 'spawner';
-  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom };
+  const childNice = suffixes.map(niceOf).find((n) => n !== undefined);
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom, childNice };
   const m = /^(main|\d+):(\d+)$/.exec(main);
   if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js, /self)`);
-  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom };
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom, childNice };
 }
 
 /** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
@@ -83,11 +89,29 @@ async function procCpuS(pid: number | 'self'): Promise<{ own: number; children: 
   return { own: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
 }
 
+/**
+ * Detector processes of this process (children running detector-process-entry.mjs) with their
+ * niceness: the worker's model set hides its pool, so they are found in /proc.
+ */
+async function detectorChildren(): Promise<{ pid: number; nice: number }[]> {
+  const found: { pid: number; nice: number }[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const [stat, cmd] = await Promise.all([readFile(`/proc/${name}/stat`, 'utf8').catch(() => ''), readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')]);
+    // After "(comm) ": ppid is field 4, nice field 19.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[1]) === process.pid && cmd.includes('detector-process-entry')) found.push({ pid: Number(name), nice: Number(f[16]) });
+  }
+  return found;
+}
+
 interface Row {
   set: string;
   setting: string;
   round: number;
   detectorProcesses: number;
+  /** Niceness of the detector processes (the patrol process's own plus patrol.childNice). */
+  detectorNice: number;
   visitsInFlight: number;
   visits: number;
   visitsPerMinute: number;
@@ -180,6 +204,7 @@ function configText(job: ChildJob, s: Setting, prefix: string, storage: string):
     '  dwell: { frames: 3, spacingMs: 500 }',
     `  visitsInFlightPerWorker: ${s.visits}`,
     `  detectorProcesses: ${s.detectorProcesses}`,
+    ...(s.childNice === undefined ? [] : [`  childNice: ${s.childNice}`]),
     '  timeouts: { connectMs: 5000, firstFrameMs: 8000, visitMs: 20000 }',
     `models: { default: ${opts.model} }`,
     `redis: { url: "${job.redisUrl}", prefix: ${prefix} }`,
@@ -199,10 +224,10 @@ async function measure(job: ChildJob): Promise<Row> {
   running.worker!.on('visit', (v) => {
     if (measuring) done.push(v);
   });
-  const pool = running.detector instanceof DetectorPool ? running.detector : undefined;
+  const pool = await detectorChildren();
   const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
     const self = await procCpuS('self');
-    const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
+    const detectors = await Promise.all(pool.map((d) => procCpuS(d.pid)));
     const spawnerPid = sharedSpawner().pid;
     const spawner = spawnerPid === undefined ? { own: 0, children: 0 } : await procCpuS(spawnerPid);
     // Reaped children of this process, or of the spawner process, are the ffmpeg runs (detector
@@ -239,7 +264,8 @@ async function measure(job: ChildJob): Promise<Row> {
       set: job.set,
       setting: s.name,
       round: job.round,
-      detectorProcesses: pool?.concurrency ?? 0,
+      detectorProcesses: pool.length,
+      detectorNice: pool[0]?.nice ?? 0,
       visitsInFlight: running.worker!.slots,
       visits: ok.length,
       visitsPerMinute: Number(perMinute.toFixed(1)),
@@ -313,6 +339,7 @@ try {
         set,
         setting: s.name,
         detectorProcesses: mine[0]!.detectorProcesses,
+        detectorNice: mine[0]!.detectorNice,
         visitsInFlight: mine[0]!.visitsInFlight,
         visitsPerMinute: Number(avg((r) => r.visitsPerMinute).toFixed(1)),
         medianVisitS: Number(avg((r) => r.medianVisitS).toFixed(2)),
@@ -333,8 +360,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'raw@10ms p99', 'idle raw@10ms p99', 'gc ms/visit', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At10MsRawMs, r.idleControlLoopP99At10MsRawMs, r.gcMsPerVisit, r.load1]),
+      ['set', 'setting', 'detector procs', 'their nice', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'raw@10ms p99', 'idle raw@10ms p99', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.detectorNice, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At10MsRawMs, r.idleControlLoopP99At10MsRawMs, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
