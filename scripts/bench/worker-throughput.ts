@@ -25,7 +25,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { availableCores } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
@@ -105,6 +105,16 @@ async function detectorChildren(): Promise<{ pid: number; nice: number }[]> {
   return found;
 }
 
+/**
+ * Time the main thread of this process spent on a core and waiting in the run queue for one (ms),
+ * from /proc/self/task/<pid>/schedstat: the waiting is the OS's share of the event-loop lateness.
+ */
+async function mainThreadSched(): Promise<{ runMs: number; waitMs: number }> {
+  const text = await readFile(`/proc/self/task/${process.pid}/schedstat`, 'utf8').catch(() => '0 0');
+  const [run = 0, wait = 0] = text.trim().split(' ').map(Number);
+  return { runMs: run / 1e6, waitMs: wait / 1e6 };
+}
+
 interface Row {
   set: string;
   setting: string;
@@ -128,6 +138,10 @@ interface Row {
   eventLoopMaxMs: number;
   /** Raw histogram p99 at a 10 ms period (period included): the figure of earlier reports. */
   eventLoopP99At10MsRawMs: number;
+  /** Main thread on a core, ms per second of the window. */
+  mainRunMsPerS: number;
+  /** Main thread runnable but waiting for a core (run queue), ms per second of the window. */
+  mainRunQueueMsPerS: number;
   /** Time the patrol process's main thread spent in garbage collection, per visit (ms). */
   gcMsPerVisit: number;
   /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
@@ -238,6 +252,8 @@ async function measure(job: ChildJob): Promise<Row> {
   try {
     await new Promise((r) => setTimeout(r, opts.warmup * 1000));
     const c0 = await cpu();
+    const s0 = await mainThreadSched();
+    const w0 = performance.now();
     delay.start();
     measuring = true;
     const control = controlLoopDelay(opts.seconds);
@@ -250,6 +266,8 @@ async function measure(job: ChildJob): Promise<Row> {
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
     const late = delay.stop();
+    const s1 = await mainThreadSched();
+    const windowS = (performance.now() - w0) / 1000;
     gc.disconnect();
     if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}`));
     const idle = await control;
@@ -278,6 +296,8 @@ async function measure(job: ChildJob): Promise<Row> {
       eventLoopP99Ms: late.p99Ms,
       eventLoopMaxMs: late.maxMs,
       eventLoopP99At10MsRawMs: late.p99At10MsRawMs,
+      mainRunMsPerS: Number(((s1.runMs - s0.runMs) / windowS).toFixed(1)),
+      mainRunQueueMsPerS: Number(((s1.waitMs - s0.waitMs) / windowS).toFixed(1)),
       gcMsPerVisit: Number((gcMs / n).toFixed(1)),
       idleControlLoopP99Ms: idle.p99Ms,
       idleControlLoopP99At10MsRawMs: idle.p99At10MsRawMs,
@@ -327,7 +347,7 @@ try {
         const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
         const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
         rows.push(row);
-        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop lateness p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms; raw at 10 ms ${row.eventLoopP99At10MsRawMs} / ${row.idleControlLoopP99At10MsRawMs} ms), load ${row.load1}\n`);
+        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop lateness p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms; raw at 10 ms ${row.eventLoopP99At10MsRawMs} / ${row.idleControlLoopP99At10MsRawMs} ms), main thread ${row.mainRunMsPerS} ms/s on a core and ${row.mainRunQueueMsPerS} ms/s waiting for one, load ${row.load1}\n`);
       }
     }
   }
@@ -350,6 +370,8 @@ try {
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
         eventLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.eventLoopP99At10MsRawMs)).toFixed(1)),
+        mainRunMsPerS: Number(avg((r) => r.mainRunMsPerS).toFixed(1)),
+        mainRunQueueMsPerS: Number(avg((r) => r.mainRunQueueMsPerS).toFixed(1)),
         gcMsPerVisit: Number(avg((r) => r.gcMsPerVisit).toFixed(1)),
         idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
         idleControlLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.idleControlLoopP99At10MsRawMs)).toFixed(1)),
@@ -360,8 +382,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'their nice', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'raw@10ms p99', 'idle raw@10ms p99', 'gc ms/visit', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.detectorNice, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At10MsRawMs, r.idleControlLoopP99At10MsRawMs, r.gcMsPerVisit, r.load1]),
+      ['set', 'setting', 'detector procs', 'their nice', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'raw@10ms p99', 'idle raw@10ms p99', 'main on cpu ms/s', 'main run-queue ms/s', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.detectorNice, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At10MsRawMs, r.idleControlLoopP99At10MsRawMs, r.mainRunMsPerS, r.mainRunQueueMsPerS, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
