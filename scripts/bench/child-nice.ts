@@ -41,6 +41,7 @@ interface Row {
   round: number;
   p99Ms: number;
   maxMs: number;
+  p99At1MsMs: number;
   p99At10MsRawMs: number;
   runQueueMsPerS: number;
   load1: number;
@@ -86,6 +87,7 @@ const summary = [0, opts.nice].map((nice) => {
     nice,
     p99Ms: median(mine.map((r) => r.p99Ms)),
     maxMs: median(mine.map((r) => r.maxMs)),
+    p99At1MsMs: median(mine.map((r) => r.p99At1MsMs)),
     p99At10MsRawMs: median(mine.map((r) => r.p99At10MsRawMs)),
     runQueueMsPerS: median(mine.map((r) => r.runQueueMsPerS)),
   };
@@ -93,8 +95,8 @@ const summary = [0, opts.nice].map((nice) => {
 const ratio = summary[0]!.p99Ms / Math.max(0.1, summary[1]!.p99Ms);
 process.stdout.write(
   `${formatTable(
-    ['children', 'loop late p99 ms', 'max ms', 'raw@10ms p99', 'run-queue ms/s'],
-    summary.map((s) => [`+${s.nice}`, s.p99Ms, s.maxMs, s.p99At10MsRawMs, s.runQueueMsPerS]),
+    ['children', 'loop late p99 ms', 'max ms', 'late p99 @1ms', 'raw@10ms p99', 'run-queue ms/s'],
+    summary.map((s) => [`+${s.nice}`, s.p99Ms, s.maxMs, s.p99At1MsMs, s.p99At10MsRawMs, s.runQueueMsPerS]),
   )}\n(medians of ${opts.rounds} rounds x ${opts.seconds} s, interleaved; ${opts.children} spinning children on ${availableParallelism()} cores; p99 at +0 / at +${opts.nice}: ${ratio.toFixed(2)}x; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
 );
 await mkdir(dirname(opts.out), { recursive: true });

@@ -5,8 +5,9 @@
  * round so every ratio compares runs of the same minutes. Per setting it reports visits/min, the
  * CPU seconds per visit of ffmpeg (reaped children) and of this process (inference, its threads,
  * Redis and the rest), the ceiling those allow on this machine's cores, how close the worker
- * came, and the event-loop lateness p99 (perf_hooks monitorEventLoopDelay at a 1 ms period, the
- * period taken off: see loop-lateness.ts) while patrolling, beside an idle control process's.
+ * came, and the event-loop lateness p99 (perf_hooks monitorEventLoopDelay with the timer period
+ * taken off, at 10 ms and 1 ms periods: see loop-lateness.ts) while patrolling, beside an idle
+ * control process's in the same window, and the main thread's run-queue wait (schedstat).
  *
  *   npx tsx scripts/bench/worker-throughput.ts [--seconds 30] [--rounds 2] [--sets 640,1080]
  *       [--settings main:2,auto] [--out bench-results/worker-throughput.json]
@@ -133,9 +134,11 @@ interface Row {
   ceilingPerMinute: number;
   /** visitsPerMinute / ceilingPerMinute. */
   ofCeiling: number;
-  /** Event-loop lateness p99, ms (1 ms period, period taken off; loop-lateness.ts). */
+  /** Event-loop lateness p99, ms (10 ms period, period taken off; loop-lateness.ts). */
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** The same at a 1 ms period (sees shorter stalls, dilutes long ones). */
+  eventLoopP99At1MsMs: number;
   /** Raw histogram p99 at a 10 ms period (period included): the figure of earlier reports. */
   eventLoopP99At10MsRawMs: number;
   /** Main thread on a core, ms per second of the window. */
@@ -146,6 +149,7 @@ interface Row {
   gcMsPerVisit: number;
   /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
   idleControlLoopP99Ms: number;
+  idleControlLoopP99At1MsMs: number;
   idleControlLoopP99At10MsRawMs: number;
   load1: number;
 }
@@ -295,11 +299,13 @@ async function measure(job: ChildJob): Promise<Row> {
       ofCeiling: Number((perMinute / ceiling).toFixed(2)),
       eventLoopP99Ms: late.p99Ms,
       eventLoopMaxMs: late.maxMs,
+      eventLoopP99At1MsMs: late.p99At1MsMs,
       eventLoopP99At10MsRawMs: late.p99At10MsRawMs,
       mainRunMsPerS: Number(((s1.runMs - s0.runMs) / windowS).toFixed(1)),
       mainRunQueueMsPerS: Number(((s1.waitMs - s0.waitMs) / windowS).toFixed(1)),
       gcMsPerVisit: Number((gcMs / n).toFixed(1)),
       idleControlLoopP99Ms: idle.p99Ms,
+      idleControlLoopP99At1MsMs: idle.p99At1MsMs,
       idleControlLoopP99At10MsRawMs: idle.p99At10MsRawMs,
       load1: Number(loadavg()[0]!.toFixed(2)),
     };
@@ -347,7 +353,7 @@ try {
         const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
         const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
         rows.push(row);
-        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop lateness p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms; raw at 10 ms ${row.eventLoopP99At10MsRawMs} / ${row.idleControlLoopP99At10MsRawMs} ms), main thread ${row.mainRunMsPerS} ms/s on a core and ${row.mainRunQueueMsPerS} ms/s waiting for one, load ${row.load1}\n`);
+        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop lateness p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms; at a 1 ms period ${row.eventLoopP99At1MsMs} / ${row.idleControlLoopP99At1MsMs} ms; raw at 10 ms ${row.eventLoopP99At10MsRawMs} ms), main thread ${row.mainRunMsPerS} ms/s on a core and ${row.mainRunQueueMsPerS} ms/s waiting for one, load ${row.load1}\n`);
       }
     }
   }
@@ -369,11 +375,13 @@ try {
         ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        eventLoopP99At1MsMs: Number(Math.max(...mine.map((r) => r.eventLoopP99At1MsMs)).toFixed(1)),
         eventLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.eventLoopP99At10MsRawMs)).toFixed(1)),
         mainRunMsPerS: Number(avg((r) => r.mainRunMsPerS).toFixed(1)),
         mainRunQueueMsPerS: Number(avg((r) => r.mainRunQueueMsPerS).toFixed(1)),
         gcMsPerVisit: Number(avg((r) => r.gcMsPerVisit).toFixed(1)),
         idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
+        idleControlLoopP99At1MsMs: Number(Math.max(...mine.map((r) => r.idleControlLoopP99At1MsMs)).toFixed(1)),
         idleControlLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.idleControlLoopP99At10MsRawMs)).toFixed(1)),
         load1: Number(avg((r) => r.load1).toFixed(1)),
       };
@@ -382,8 +390,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'their nice', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'raw@10ms p99', 'idle raw@10ms p99', 'main on cpu ms/s', 'main run-queue ms/s', 'gc ms/visit', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.detectorNice, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At10MsRawMs, r.idleControlLoopP99At10MsRawMs, r.mainRunMsPerS, r.mainRunQueueMsPerS, r.gcMsPerVisit, r.load1]),
+      ['set', 'setting', 'detector procs', 'their nice', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'late p99 @1ms', 'idle @1ms', 'raw@10ms p99', 'main on cpu ms/s', 'main run-queue ms/s', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.detectorNice, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At1MsMs, r.idleControlLoopP99At1MsMs, r.eventLoopP99At10MsRawMs, r.mainRunMsPerS, r.mainRunQueueMsPerS, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;
