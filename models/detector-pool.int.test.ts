@@ -1,5 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from './detector.ts';
@@ -125,6 +125,20 @@ describe('DetectorPool with several models: each process holds every model once,
   it('refuses two cards with one id', async () => {
     const card = await resolveModel('fastestdet-352-coco');
     await expect(DetectorPool.load([card, card], { processes: 1 })).rejects.toThrow(/two model cards have the id "fastestdet-352-coco"/);
+  });
+});
+
+describe('DetectorPool priority', () => {
+  it('runs its processes `nice` below this process (capped at 19) and refuses a niceness out of 0-19', async () => {
+    const card = await resolveModel('picodet-s-416-coco');
+    const niceOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const pool = await DetectorPool.load(card, { processes: 1, nice: 6 });
+    try {
+      expect(pool.pids.map(niceOf)).toEqual([Math.min(19, getPriority() + 6)]);
+    } finally {
+      await pool.close();
+    }
+    await expect(DetectorPool.load(card, { processes: 1, nice: 20 })).rejects.toThrow(/nice must be an integer 0-19, got 20/);
   });
 });
 

@@ -14,6 +14,7 @@
  * in child processes keep the patrol process small, so ffmpeg spawns stay cheap.
  */
 import { availableParallelism } from 'node:os';
+import { lowerPriority } from './lower-priority.ts';
 import { fileURLToPath } from 'node:url';
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DetectOptions, DetectResult } from './detector.ts';
@@ -40,6 +41,11 @@ export interface DetectorPoolOptions {
   readonly sessionThreads?: number;
   /** Skip the sha256 check (cards built in code from an uncarded file). Default false. */
   readonly skipIntegrityCheck?: boolean;
+  /**
+   * Niceness added to each detector process over this process's own (capped at 19), so that this
+   * process's event loop gets a core first when inference saturates them. Default 0.
+   */
+  readonly nice?: number;
 }
 
 /** Cores this process may use (`os.availableParallelism()`), the default pool size. */
@@ -129,6 +135,7 @@ export class DetectorPool implements FrameDetector {
     cards: readonly ModelCard[],
     private readonly options: Omit<DetectorInit, 'kind' | 'cards'>,
     private readonly processes: number,
+    private readonly nice: number,
   ) {
     this.initCards = [...cards];
     for (const c of cards) this.views.set(c.id, new PooledModel(this, c));
@@ -163,7 +170,9 @@ export class DetectorPool implements FrameDetector {
     const ids = list.map((c) => c.id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) throw new RangeError(`detector pool: two model cards have the id "${twice}"`);
-    const pool = new DetectorPool(list, { sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false }, processes);
+    const nice = options.nice ?? 0;
+    if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`detector pool: nice must be an integer 0-19, got ${nice}`);
+    const pool = new DetectorPool(list, { sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false }, processes, nice);
     try {
       await Promise.all(Array.from({ length: processes }, () => pool.spawn()));
     } catch (err) {
@@ -347,8 +356,13 @@ export class DetectorPool implements FrameDetector {
       child.on('exit', (code, signal) => {
         if (!this.closing) fail(new DetectorProcessError(`detector process of ${this.name} exited (${signal ?? `code ${code}`})`));
       });
-      const init: DetectorInit = { kind: 'init', cards: this.initCards, ...this.options };
-      child.send(init);
+      const refused = child.pid === undefined ? undefined : lowerPriority(child.pid, this.nice);
+      if (refused) {
+        fail(new DetectorProcessError(`detector process of ${this.name}: ${refused.message}`, { cause: refused }));
+      } else {
+        const init: DetectorInit = { kind: 'init', cards: this.initCards, ...this.options };
+        child.send(init);
+      }
     });
   }
 

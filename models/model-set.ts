@@ -87,6 +87,7 @@ class PooledModels implements ModelSet {
 
   constructor(
     private readonly processes: number,
+    private readonly nice: number,
     pool?: DetectorPool,
   ) {
     this.pool = pool;
@@ -117,7 +118,7 @@ class PooledModels implements ModelSet {
     return this.change(async () => {
       if (this.closing) throw new RangeError('the model set is closed');
       if (this.pool) await this.pool.addModel(card);
-      else this.pool = await DetectorPool.load(card, { processes: this.processes });
+      else this.pool = await DetectorPool.load(card, { processes: this.processes, nice: this.nice });
     });
   }
 
@@ -148,11 +149,12 @@ class PooledModels implements ModelSet {
  * main-thread session per model. No card: an empty set, models are added later.
  * @throws RangeError when two cards share an id; model errors as Detector.load.
  */
-export async function loadModelSet(cards: readonly ModelCard[], options: { readonly processes: number }): Promise<ModelSet> {
+export async function loadModelSet(cards: readonly ModelCard[], options: { readonly processes: number; readonly nice?: number }): Promise<ModelSet> {
   const ids = cards.map((c) => c.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) throw new RangeError(`two model cards have the id "${twice}"`);
-  if (options.processes > 0) return new PooledModels(options.processes, cards.length ? await DetectorPool.load(cards, { processes: options.processes }) : undefined);
+  const nice = options.nice ?? 0;
+  if (options.processes > 0) return new PooledModels(options.processes, nice, cards.length ? await DetectorPool.load(cards, { processes: options.processes, nice }) : undefined);
   const loaded = new Map<string, Detector>();
   try {
     for (const card of cards) loaded.set(card.id, await Detector.load(card));

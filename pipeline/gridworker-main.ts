@@ -244,7 +244,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('worker')) {
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
       // Every model any camera runs (its detectors, shadow candidates), each loaded once per detector process.
-      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses });
+      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses, nice: config.patrol.childNice });
       closers.push({ name: 'model', run: () => models.close() });
       running.models = models;
       // Models a reloaded config names are loaded (and those it no longer names dropped) while the patrol goes on.
@@ -271,6 +271,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         health: new PatrolStore(healthRedis, config.redis.prefix),
         ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
         ...(options.ffmpegSpawnFrom ? { spawnFrom: options.ffmpegSpawnFrom } : {}),
+        ffmpegNice: p.childNice,
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,

@@ -46,6 +46,8 @@ export interface StreamVisitorOptions {
   readonly scaleIn?: 'ffmpeg' | 'js';
   /** Who forks ffmpeg (see VisitOptions.spawnFrom). Default `spawner`. */
   readonly spawnFrom?: 'spawner' | 'self';
+  /** Niceness added to ffmpeg (see VisitOptions.nice). Default 0. */
+  readonly ffmpegNice?: number;
 }
 
 /** The detectors of one camera's visit. */
@@ -122,7 +124,10 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
     }
     const model = models.active.map(modelId).join('+');
     try {
-      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {});
+      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, {
+        ...(this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {}),
+        ...(this.options.ffmpegNice ? { nice: this.options.ffmpegNice } : {}),
+      });
       health.recordSuccess(Date.now());
       await this.options.health.setHealth(cameraId, health.snapshot());
       await hooks.streamClosed?.();

@@ -66,8 +66,8 @@ export class WorkerModels {
    * Resolves and loads every model the config's cameras run.
    * @throws ModelError naming the first model that cannot be resolved or loaded (nothing stays loaded).
    */
-  static async load(config: GridworkerConfig, options: { readonly modelDirs: readonly string[]; readonly processes: number }): Promise<WorkerModels> {
-    const models = new WorkerModels(await loadModelSet([], { processes: options.processes }), options.modelDirs);
+  static async load(config: GridworkerConfig, options: { readonly modelDirs: readonly string[]; readonly processes: number; readonly nice?: number }): Promise<WorkerModels> {
+    const models = new WorkerModels(await loadModelSet([], { processes: options.processes, ...(options.nice !== undefined ? { nice: options.nice } : {}) }), options.modelDirs);
     const change = await models.apply(config);
     const first = change.failed[0];
     if (first) {
