@@ -11,16 +11,27 @@ export class InFlight {
     return this.counts.get(key) ?? 0;
   }
 
+  /** Counts one more under `key` until the returned function is called (calling it again does nothing). */
+  enter(key: string): () => void {
+    this.counts.set(key, this.count(key) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.done(key);
+    };
+  }
+
   /** Runs `call` counted under `key` until its promise settles (a synchronous throw settles it too). */
   track<T>(key: string, call: () => Promise<T>): Promise<T> {
-    this.counts.set(key, this.count(key) + 1);
+    const leave = this.enter(key);
     let p: Promise<T>;
     try {
       p = call();
     } catch (err) {
       p = Promise.reject(err as Error);
     }
-    return p.finally(() => this.done(key));
+    return p.finally(leave);
   }
 
   /** Resolves once `key` has no call in flight (at once when it has none). */
