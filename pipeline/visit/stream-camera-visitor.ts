@@ -132,6 +132,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
     }
   }
 
+  /** The visit itself, while it holds its models (released by the caller whatever happens). */
   private async visitWith(cameraId: string, source: CameraSource, health: CameraHealth, models: CameraDetectors, hooks: VisitHooks): Promise<VisitAnalysis> {
     const model = models.active.map(modelId).join('+');
     try {
