@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from './detector.ts';
 import { DetectorPool } from './detector-pool.ts';
-import { DetectorProcessError, ImageInputError, ModelIntegrityError } from './errors.ts';
+import { DetectorProcessError, ImageInputError, ModelDroppedError, ModelIntegrityError } from './errors.ts';
 import { loadModelCard } from './model-card.ts';
 import { resolveModel } from './model-catalog.ts';
 import { loadImageFile } from './preprocess/image-file.ts';
@@ -107,7 +107,7 @@ describe('DetectorPool with several models: each process holds every model once,
       // Dropped: its frames are refused by name, the other model still answers as before.
       await pool.removeModel('fastestdet-352-coco');
       expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke']);
-      await expect(pool.detectWith('fastestdet-352-coco', frame)).rejects.toThrow(/no model "fastestdet-352-coco"/);
+      await expect(pool.detectWith('fastestdet-352-coco', frame)).rejects.toThrow(ModelDroppedError);
       expect((await pool.detect(frame)).detections).toEqual(want);
       // A process started after the change loads the models in service now.
       const killed = pool.pids[0]!;
@@ -119,6 +119,42 @@ describe('DetectorPool with several models: each process holds every model once,
     } finally {
       await Promise.all([pool.close(), alone.close()]);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('drains a dropped model: every frame accepted before the drop is answered with its detections, a frame after is refused typed by name; re-added while draining, it serves again', async () => {
+    const [fastest, fire] = await Promise.all(['fastestdet-352-coco', 'picodet-s-416-fire-smoke'].map((id) => resolveModel(id)));
+    const [pool, alone] = await Promise.all([DetectorPool.load([fastest!, fire!], { processes: 2 }), Detector.load(fastest!)]);
+    try {
+      const frames = await Promise.all(images.map(loadImageFile));
+      const want = [];
+      for (const f of frames) want.push((await alone.detect(f)).detections);
+      expect(want.some((d) => d.items.length > 0)).toBe(true);
+      const held = pool.model('fastestdet-352-coco');
+      const dropped = (): boolean => !pool.cards.some((c) => c.id === 'fastestdet-352-coco');
+
+      // Eight frames: four sent to the two processes, four still queued in the pool when the drop comes.
+      const started = [...frames, ...frames].map((f) => held.detect(f));
+      expect(pool.queued).toBe(4);
+      const removing = pool.removeModel('fastestdet-352-coco');
+      while (!dropped()) await new Promise((r) => setImmediate(r));
+      const late = await held.detect(frames[0]!).catch((e: unknown) => e);
+      await removing;
+      expect((await Promise.all(started)).map((r) => r.detections)).toEqual([...want, ...want]);
+      expect(late).toBeInstanceOf(ModelDroppedError);
+      expect((late as Error).message).toContain('"fastestdet-352-coco"');
+      expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke']);
+
+      // Added back, dropped again, added again at once: the add waits for the drain, then loads it afresh.
+      await pool.addModel(fastest!);
+      const again = frames.map((f) => pool.model('fastestdet-352-coco').detect(f));
+      const [, , readded] = await Promise.all([pool.removeModel('fastestdet-352-coco'), pool.addModel(fastest!), Promise.all(again)]);
+      expect(readded.map((r) => r.detections)).toEqual(want);
+      expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke', 'fastestdet-352-coco']);
+      const after = await Promise.all(frames.map((f) => pool.model('fastestdet-352-coco').detect(f)));
+      expect(after.map((r) => r.detections)).toEqual(want);
+    } finally {
+      await Promise.all([pool.close(), alone.close()]);
     }
   });
 

@@ -26,10 +26,12 @@ import {
   ModelCardError,
   ModelError,
   ModelIntegrityError,
+  ModelDroppedError,
   ModelLoadError,
   ModelShapeError,
 } from './errors.ts';
 import type { FrameDetector } from './frame-detector.ts';
+import { InFlight } from './in-flight.ts';
 import type { ModelCard } from './model-card.ts';
 import { assertRgbFrame, type RgbFrame } from './preprocess/frame.ts';
 
@@ -119,11 +121,20 @@ class PooledModel implements FrameDetector {
  * A pool of detector processes for one or more models: every process loads each model once, and
  * each frame names the model it is for. Re-entrant: any number of `detect` calls at once. As a
  * FrameDetector it runs its first model; `model(id)` gives the others.
+ *
+ * Dropping a model drains it: from the drop on, its frames are refused (ModelDroppedError), the
+ * frames accepted before (queued here or in a process) are answered normally, and only then do
+ * the processes release it. Closing the pool cancels instead: frames queued or in flight are
+ * rejected with DetectorProcessError ("closed"), which also ends any drain in progress.
  */
 export class DetectorPool implements FrameDetector {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private readonly views = new Map<string, PooledModel>();
+  /** Detect calls accepted and not answered yet, per model. */
+  private readonly inFlight = new InFlight();
+  /** Models dropped (or draining) and not added again: their frames are refused by name. */
+  private readonly dropped = new Set<string>();
   /** What a process started now loads: the models in service and those being added. */
   private initCards: ModelCard[];
   private nextId = 1;
@@ -218,7 +229,7 @@ export class DetectorPool implements FrameDetector {
    * @throws the model's typed error (ModelIntegrityError, ModelLoadError, ...) as a process reports it; DetectorProcessError when the pool is closed or a process dies.
    */
   addModel(card: ModelCard): Promise<void> {
-    const run = this.changes.then(async () => {
+    return this.change(async () => {
       if (this.closing) throw new DetectorProcessError(`detector pool of ${this.name} is closed`);
       const before = this.initCards.find((c) => c.id === card.id);
       this.initCards = [...this.initCards.filter((c) => c.id !== card.id), card];
@@ -232,24 +243,47 @@ export class DetectorPool implements FrameDetector {
         throw failed.reason as Error;
       }
       this.views.set(card.id, new PooledModel(this, card));
+      this.dropped.delete(card.id);
     });
-    this.changes = run.catch(() => undefined);
-    return run;
   }
 
   /**
-   * Drops a model from every process once the frames already sent for it are done; new frames
-   * for it are refused.
-   * @throws RangeError when it is the pool's last model (close the pool instead).
+   * Drops a model from every process: its new frames are refused (ModelDroppedError) from the
+   * moment the loads and drops asked for before are done (at once when there are none); it
+   * resolves once the frames accepted before the drop are answered (they finish normally) and
+   * the processes have been told to release it. Adding the same model again while it drains
+   * waits for the drain, then loads it afresh.
+   * @throws RangeError when it is the pool's last model (drain it, then close the pool).
    */
   removeModel(id: string): Promise<void> {
-    const run = this.changes.then(() => {
+    return this.change(async () => {
       if (!this.views.has(id)) return;
-      if (this.views.size === 1) throw new RangeError(`detector pool: "${id}" is its last model; close the pool instead`);
-      this.views.delete(id);
+      if (this.views.size === 1) throw new RangeError(`detector pool: "${id}" is its last model; drain it, then close the pool`);
+      await this.drainNow(id);
+      // A process started from here on does not load it.
       this.initCards = this.initCards.filter((c) => c.id !== id);
       for (const slot of this.slots) slot.child.send({ kind: 'unload', model: id });
     });
+  }
+
+  /**
+   * Stops taking frames for a model (they are refused with ModelDroppedError) and resolves once
+   * the frames accepted before are answered. The processes keep the model loaded: this is for
+   * the last model, before closing the pool; otherwise use {@link removeModel}.
+   */
+  drain(id: string): Promise<void> {
+    return this.change(() => this.drainNow(id));
+  }
+
+  private async drainNow(id: string): Promise<void> {
+    if (!this.views.delete(id)) return;
+    this.dropped.add(id);
+    await this.inFlight.idle(id);
+  }
+
+  /** Runs model loads, drops and drains one at a time (each goes to every process). */
+  private change(step: () => Promise<void>): Promise<void> {
+    const run = this.changes.then(step);
     this.changes = run.catch(() => undefined);
     return run;
   }
@@ -272,6 +306,9 @@ export class DetectorPool implements FrameDetector {
   /** Detects objects in one frame with the model `modelId` in a pool process; boxes in the frame's pixels. */
   detectWith(modelId: string, frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
     if (this.closing) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} is closed`));
+    if (this.dropped.has(modelId) && !this.views.has(modelId)) {
+      return Promise.reject(new ModelDroppedError(`detector pool: model "${modelId}" was dropped (a config reload no longer names it): no new frames are taken for it`));
+    }
     if (!this.views.has(modelId)) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} has no model "${modelId}"`));
     try {
       assertRgbFrame(frame);
@@ -281,10 +318,15 @@ export class DetectorPool implements FrameDetector {
     // Serialised when sent: the caller's frame is never shared.
     const data = frame.data;
     const request: DetectRequest = { kind: 'detect', id: this.nextId++, model: modelId, width: frame.width, height: frame.height, data, ...(options ? { options } : {}) };
-    return new Promise<DetectResult>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
-      this.pump();
-    });
+    // Counted until answered: a drop of this model waits for it.
+    return this.inFlight.track(
+      modelId,
+      () =>
+        new Promise<DetectResult>((resolve, reject) => {
+          this.queue.push({ request, resolve, reject });
+          this.pump();
+        }),
+    );
   }
 
   private pump(): void {
@@ -376,7 +418,10 @@ export class DetectorPool implements FrameDetector {
     for (const job of this.queue.splice(0)) job.reject(err);
   }
 
-  /** Stops every process; frames still queued are rejected. Safe to call twice. */
+  /**
+   * Stops every process. Cancels rather than waits: frames queued or in flight are rejected with
+   * DetectorProcessError ("closed"), and a drain in progress ends with them. Safe to call twice.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       const closed = (): DetectorProcessError => new DetectorProcessError(`detector pool of ${this.name} closed`);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Decoder } from './decoders/decoder.ts';
 import { getDecoder } from './decoders/registry.ts';
 import type { Detections } from './detections.ts';
-import { ModelShapeError } from './errors.ts';
+import { ModelDroppedError, ModelShapeError } from './errors.ts';
 import type { ModelCard } from './model-card.ts';
 import { OnnxModel, type SessionOptions } from './onnx-session.ts';
 import type { RgbFrame } from './preprocess/frame.ts';
@@ -37,6 +37,7 @@ export class Detector {
   private tensor: Float32Array;
   /** Settles when the call in flight (if any) is done; the next call starts after it. */
   private turn: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
 
   private constructor(
     readonly card: ModelCard,
@@ -64,8 +65,10 @@ export class Detector {
   /**
    * Detects objects in one packed RGB frame; boxes come back in the frame's pixels. Calls made
    * while one is running are queued (the timings count only the call's own work).
+   * @throws ModelDroppedError once `close` has been called (calls made before still finish).
    */
   detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectResult> {
+    if (this.closing) return Promise.reject(new ModelDroppedError(`model "${this.card.id}" is closed (dropped or shut down): no new frames are taken for it`));
     const result = this.turn.then(() => this.detectNow(frame, options));
     this.turn = result.catch(() => undefined);
     return result;
@@ -86,8 +89,12 @@ export class Detector {
     };
   }
 
-  /** Releases the model. Safe to call twice. */
-  async close(): Promise<void> {
-    await this.model.close();
+  /**
+   * Releases the model once the detect calls already made are done (they finish normally: the
+   * session is never released under a run); calls made after are refused. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.turn.then(() => this.model.close());
+    return this.closing;
   }
 }

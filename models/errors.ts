@@ -49,3 +49,11 @@ export class DetectorProcessError extends ModelError {
 export class ModelUnavailableError extends ModelError {
   override readonly code = 'MODEL_UNAVAILABLE';
 }
+
+/**
+ * A detect call for a model that is being dropped (a config reload no longer names it) or is
+ * closed: refused at once, while the calls made before the drop finish normally.
+ */
+export class ModelDroppedError extends ModelError {
+  override readonly code = 'MODEL_DROPPED';
+}

@@ -26,9 +26,19 @@ export interface ModelSet {
    * @throws the model's typed error (as Detector.load) and leaves the set as it was.
    */
   add(card: ModelCard): Promise<void>;
-  /** Drops a model (frames already sent for it finish first). Unknown ids are ignored. */
+  /**
+   * Drops a model, draining it: from the drop on, detect calls on it (through a FrameDetector
+   * got before) are refused with ModelDroppedError; the calls made before finish normally, and
+   * the promise resolves once they have and the model is released. Adding the same model while
+   * it drains works (it is loaded again). Unknown ids are ignored.
+   */
   remove(id: string): Promise<void>;
-  /** Stops the processes (or sessions). Safe to call twice. */
+  /**
+   * Stops the processes (or sessions), after the adds and drops in progress. In detector
+   * processes it cancels: calls queued or in flight are rejected with DetectorProcessError
+   * ("closed"). On the main thread it waits for the calls already made (a session is never
+   * released under a run) and refuses new ones (ModelDroppedError). Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -66,6 +76,7 @@ class MainThreadModels implements ModelSet {
   async remove(id: string): Promise<void> {
     const d = this.detectors.get(id);
     this.detectors.delete(id);
+    // Drains: the calls already made finish, later ones are refused; a re-add loads a new session meanwhile.
     await d?.close();
   }
 
@@ -127,7 +138,9 @@ class PooledModels implements ModelSet {
       const pool = this.pool;
       if (!pool || !this.has(id)) return;
       if (pool.cards.length > 1) return pool.removeModel(id);
+      // The last model: its frames finish before the processes stop (closing alone would cancel them).
       this.pool = undefined;
+      await pool.drain(id);
       await pool.close();
     });
   }

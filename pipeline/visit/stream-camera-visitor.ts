@@ -56,6 +56,11 @@ export interface CameraDetectors {
   readonly active: readonly FrameDetector[];
   /** Candidates in shadow: their detections are kept apart, per model. */
   readonly shadow: readonly FrameDetector[];
+  /**
+   * Called once when the visit is done with them (its frames analysed, or it failed): a model a
+   * config reload dropped meanwhile is released only after the visits holding it call this.
+   */
+  readonly release?: () => void;
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
@@ -122,6 +127,15 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
       if (!(err instanceof ModelError)) throw err;
       return { cameraId, ok: false, errorCode: err.code, error: err.message, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
     }
+    try {
+      return await this.visitWith(cameraId, source, health, models, hooks);
+    } finally {
+      models.release?.();
+    }
+  }
+
+  /** The visit itself, while it holds its models (released by the caller whatever happens). */
+  private async visitWith(cameraId: string, source: CameraSource, health: CameraHealth, models: CameraDetectors, hooks: VisitHooks): Promise<VisitAnalysis> {
     const model = models.active.map(modelId).join('+');
     try {
       const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, {

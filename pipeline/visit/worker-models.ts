@@ -1,4 +1,5 @@
 import { ModelUnavailableError } from '../../models/errors.ts';
+import { InFlight } from '../../models/in-flight.ts';
 import type { ModelCard } from '../../models/model-card.ts';
 import { resolveModel } from '../../models/model-catalog.ts';
 import { loadModelSet, type ModelSet } from '../../models/model-set.ts';
@@ -25,7 +26,10 @@ export interface ModelFailure {
 export interface ModelChange {
   /** Card ids loaded (or reloaded: the file changed). */
   readonly loaded: readonly string[];
-  /** Card ids no camera names any more, dropped. */
+  /**
+   * Card ids no camera names any more, dropped: out of service at once, released once the visits
+   * holding them are done (unless a later config names them again first).
+   */
   readonly unloaded: readonly string[];
   /** Models named that could not be resolved or loaded (kept until a later config loads them). */
   readonly failed: readonly ModelFailure[];
@@ -48,6 +52,11 @@ export function runningSpecs(config: GridworkerConfig): Set<string> {
  * per detector process, and per camera the ones its visit runs. A reloaded config loads the
  * models it newly names and drops those nothing names any more, while the patrol goes on; a model
  * that cannot load fails the visits of the cameras that name it, not the others.
+ *
+ * A dropped model waits for the visits using it: each visit holds its models from `detectors`
+ * until it calls `release`, and the model is released from the detector processes only when no
+ * visit holds it (the set then drains the detect calls in flight). A config naming it again
+ * before that keeps it loaded.
  */
 export class WorkerModels {
   /** Card id of each spec that resolved (and, when it runs, loaded). */
@@ -56,6 +65,13 @@ export class WorkerModels {
   private resolvedShadows: readonly ResolvedShadow[] = [];
   /** Applies one config at a time; visits wait for the one in progress. */
   private applying: Promise<unknown> = Promise.resolve();
+  /** Visits holding each model (card id), from `detectors` to their `release`. */
+  private readonly visits = new InFlight();
+  /** Card ids the config applied last runs. */
+  private keep = new Set<string>();
+  /** Models dropped and waiting for their visits, each with the token of its drop (a later drop replaces it). */
+  private readonly pendingDrops = new Map<string, symbol>();
+  private closed = false;
 
   private constructor(
     readonly set: ModelSet,
@@ -132,13 +148,34 @@ export class WorkerModels {
       return [{ model, ...(replaces ? { replaces } : {}), config: s, card: this.set.get(model).card, covers: (cam) => inShadowGroup(s, cam) }];
     });
     const keep = new Set([...running].flatMap((spec) => bySpec.get(spec) ?? []));
+    this.keep = keep;
+    // Named again before its visits were done: it stays.
+    for (const id of keep) this.pendingDrops.delete(id);
     const unloaded: string[] = [];
-    for (const card of this.set.cards) {
+    for (const card of this.cards) {
       if (keep.has(card.id)) continue;
-      await this.set.remove(card.id);
+      this.dropWhenFree(card.id);
       unloaded.push(card.id);
     }
     return { loaded, unloaded, failed: [...failures].map(([spec, error]) => ({ spec, error })) };
+  }
+
+  /**
+   * Removes a model from the set once no visit holds it, in turn with the configs being applied
+   * (so a config naming it again is never undone), unless a later config names it first.
+   */
+  private dropWhenFree(id: string): void {
+    const token = Symbol(id);
+    this.pendingDrops.set(id, token);
+    void this.visits.idle(id).then(() => {
+      const run = this.applying.then(async () => {
+        if (this.pendingDrops.get(id) !== token) return;
+        this.pendingDrops.delete(id);
+        if (this.closed || this.keep.has(id)) return;
+        await this.set.remove(id);
+      });
+      this.applying = run.catch(() => undefined);
+    });
   }
 
   /** Resolves once the config applied last is in effect. */
@@ -146,9 +183,9 @@ export class WorkerModels {
     await this.applying;
   }
 
-  /** Every loaded card. */
+  /** Every card in service (not those dropped and still held by a visit). */
   get cards(): readonly ModelCard[] {
-    return this.set.cards;
+    return this.set.cards.filter((c) => !this.pendingDrops.has(c.id));
   }
 
   /** Shadow candidates that are loaded. */
@@ -187,17 +224,24 @@ export class WorkerModels {
   }
 
   /**
-   * The detectors of a camera's visit, once a config reload in progress is applied.
+   * The detectors of a camera's visit, once a config reload in progress is applied. The visit
+   * holds them until it calls `release` (a reload dropping one of them waits for that).
    * @throws ModelUnavailableError as {@link plan}.
    */
   async detectors(camera: GridworkerCamera, promoted: ReadonlySet<string>): Promise<CameraDetectors> {
     await this.settled();
     const plan = this.plan(camera, promoted);
-    return { active: plan.active.map((id) => this.set.get(id)), shadow: plan.shadow.map((id) => this.set.get(id)) };
+    const detectors = { active: plan.active.map((id) => this.set.get(id)), shadow: plan.shadow.map((id) => this.set.get(id)) };
+    const leaves = [...plan.active, ...plan.shadow].map((id) => this.visits.enter(id));
+    return { ...detectors, release: () => leaves.forEach((leave) => leave()) };
   }
 
-  /** Stops the detector processes (after a config being applied). Safe to call twice. */
+  /**
+   * Stops the detector processes after the config being applied, without waiting for visits
+   * still holding a dropped model (stop the patrol first). Safe to call twice.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     await this.applying;
     await this.set.close();
   }
