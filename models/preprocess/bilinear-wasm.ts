@@ -1,0 +1,97 @@
+import { BILINEAR_WASM_BASE64 } from './bilinear-wasm-bytes.ts';
+import { type BilinearTables, type ChannelAffine, WEIGHT_ONE_SQ } from './bilinear-js.ts';
+
+/**
+ * The bilinear resample of bilinear-js.ts as a WebAssembly SIMD kernel (bilinear.wat): same
+ * fixed-point arithmetic, bit-identical tensor, about 3x faster. JavaScript pays a bounds-checked
+ * load per byte (12 per output pixel); the kernel loads both horizontal neighbours of a row in
+ * one 8-byte load and lerps the three channels in vector lanes. Measured on 1920x1080 -> 352x352:
+ * copying the frame into the kernel's memory costs ~0.1 ms, far less than the JS loads it saves.
+ *
+ * One kernel instance per process (JavaScript runs one call at a time, and every call rewrites
+ * the memory it uses). Its memory grows to the largest frame + tensor seen and is kept for
+ * reuse: 1080p into 416x416 holds ~8.3 MB.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The part of the WebAssembly global used here (the project's lib settings do not declare it). */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+interface Kernel {
+  readonly memory: WasmMemory;
+  readonly resample: (...args: number[]) => void;
+}
+
+let kernel: Kernel | undefined;
+
+function load(): Kernel {
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(BILINEAR_WASM_BASE64, 'base64')), {});
+  const { memory, resample } = exports;
+  if (typeof resample !== 'function' || typeof memory !== 'object' || memory === null || !('grow' in memory)) {
+    throw new Error('bilinear-wasm-bytes.ts does not export resample and memory: rebuild it with scripts/build-wasm.ts');
+  }
+  return { memory: memory as WasmMemory, resample: resample as (...args: number[]) => void };
+}
+
+const PAGE = 65536;
+/** The kernel reads 8 bytes at a pixel's offset, up to 5 past the frame's last byte (with weight 0). */
+const SRC_SLACK = 8;
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * Writes the content rectangle of `out` (an inW-wide tensor), bit-identical to
+ * {@link resampleBilinearJs}; every other element of `out` is overwritten with unspecified
+ * values, so the caller fills padding afterwards.
+ */
+export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): void {
+  const k = (kernel ??= load());
+  const { cw, ch } = t;
+  const col0 = 0;
+  const colW = align16(col0 + 4 * cw);
+  const row0 = align16(colW + 4 * cw);
+  const row1 = align16(row0 + 4 * ch);
+  const rowW = align16(row1 + 4 * ch);
+  const tensor = align16(rowW + 4 * ch);
+  const frame = align16(tensor + 4 * out.length);
+  const need = frame + src.length + SRC_SLACK;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
+  const mem = k.memory.buffer;
+  const i32 = new Int32Array(mem);
+  i32.set(t.col0, col0 >> 2);
+  i32.set(t.colW, colW >> 2);
+  i32.set(t.row0, row0 >> 2);
+  i32.set(t.row1, row1 >> 2);
+  i32.set(t.rowW, rowW >> 2);
+  new Uint8Array(mem).set(src, frame);
+  const first = tensor + 4 * (t.cy * inW + t.cx) * a.step;
+  k.resample(
+    col0,
+    colW,
+    row0,
+    row1,
+    rowW,
+    cw,
+    ch,
+    frame,
+    first + 4 * a.oR,
+    first + 4 * a.oG,
+    first + 4 * a.oB,
+    4 * a.step,
+    4 * inW * a.step,
+    a.kR / WEIGHT_ONE_SQ,
+    a.kG / WEIGHT_ONE_SQ,
+    a.kB / WEIGHT_ONE_SQ,
+    a.bR,
+    a.bG,
+    a.bB,
+  );
+  out.set(new Float32Array(mem, tensor, out.length));
+}
