@@ -1,8 +1,11 @@
 import type { InputSpec } from '../model-card.ts';
-import { type BilinearTables, type ChannelAffine, WEIGHT_ONE } from './bilinear-js.ts';
+import { type BilinearTables, type ChannelAffine, type resampleBilinearJs, WEIGHT_ONE } from './bilinear-js.ts';
 import { resampleBilinearWasm } from './bilinear-wasm.ts';
 import { assertRgbFrame, type RgbFrame } from './frame.ts';
 import { computeTransform, contentRect, type InputTransform } from './transform.ts';
+
+/** A bilinear kernel: writes the content rectangle of the tensor (see bilinear-js.ts). */
+export type Resampler = typeof resampleBilinearJs;
 
 /** A network-input tensor and how it maps back to the source image. */
 export interface PreprocessResult {
@@ -135,9 +138,11 @@ function affineFor(spec: InputSpec): ChannelAffine {
  *
  * @param out Reused as the tensor when given; must hold exactly 3 * spec.width * spec.height
  *   values (RangeError otherwise). Every element is overwritten.
+ * @param resample The bilinear kernel. Default: the WebAssembly one; {@link resampleBilinearJs} gives
+ *   the same bits slower (it is the reference the kernel is tested against).
  * @throws ImageInputError when the frame's sizes or data length are invalid.
  */
-export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Array): PreprocessResult {
+export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Array, resample: Resampler = resampleBilinearWasm): PreprocessResult {
   assertRgbFrame(frame);
   const size = 3 * spec.width * spec.height;
   if (out && out.length !== size) {
@@ -149,7 +154,7 @@ export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Arr
   if (t.identity) {
     convertIdentity(frame.data, tensor, frame.width * frame.height, a);
   } else {
-    resampleBilinearWasm(frame.data, tensor, spec.width, t, a);
+    resample(frame.data, tensor, spec.width, t, a);
     fillPadding(tensor, spec, t, a);
   }
   return { tensor, transform: t.transform };

@@ -1,0 +1,86 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { InputSpec } from '../model-card.ts';
+import { resampleBilinearJs } from './bilinear-js.ts';
+import { resampleBilinearWasm } from './bilinear-wasm.ts';
+import type { RgbFrame } from './frame.ts';
+import { loadImageFile } from './image-file.ts';
+import { preprocessRgb } from './tensor.ts';
+
+const images = join(import.meta.dirname, '..', '..', 'test-fixtures', 'coco', 'images');
+
+const spec = (over: Partial<InputSpec>): InputSpec => ({
+  name: 'x',
+  width: 352,
+  height: 352,
+  layout: 'NCHW',
+  colorOrder: 'BGR',
+  scale: 1 / 255,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  resize: 'stretch',
+  padValue: 114,
+  ...over,
+});
+
+// The shipped models' inputs, and the other layouts, orders and resize modes a card may ask for.
+const specs: readonly InputSpec[] = [
+  spec({}),
+  spec({ width: 416, height: 416, colorOrder: 'RGB', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], scale: 1, resize: 'letterbox-center' }),
+  spec({ width: 320, height: 256, layout: 'NHWC', resize: 'letterbox-top-left' }),
+  spec({ width: 640, height: 640, resize: 'letterbox-center', padValue: 0 }),
+];
+
+/** Both kernels' tensors for one frame; differences are counted with Object.is (so -0 and NaN count). */
+function differences(frame: RgbFrame, s: InputSpec): { values: number; differing: number } {
+  const js = preprocessRgb(frame, s, undefined, resampleBilinearJs).tensor;
+  const wasm = preprocessRgb(frame, s, undefined, resampleBilinearWasm).tensor;
+  let differing = 0;
+  for (let i = 0; i < js.length; i++) if (!Object.is(js[i], wasm[i])) differing++;
+  return { values: js.length, differing };
+}
+
+async function resized(path: string, width: number, height: number): Promise<RgbFrame> {
+  const { data, info } = await sharp(path).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+describe('WebAssembly bilinear kernel', () => {
+  const files = readdirSync(images).filter((f) => f.endsWith('.jpg'));
+
+  it.each(files)('gives the JavaScript reference bits on %s at its own size, every input spec', async (file) => {
+    const frame = await loadImageFile(join(images, file));
+    for (const s of specs) expect(differences(frame, s), `${s.width}x${s.height} ${s.resize} ${s.layout}`).toEqual({ values: 3 * s.width * s.height, differing: 0 });
+  });
+
+  it.each([
+    [1920, 1080],
+    [1280, 720],
+    [37, 23],
+    [1, 1],
+    [1, 300],
+    [300, 1],
+  ])('gives the same bits on a real photo scaled to %ix%i (down, up and 1-pixel sides)', async (w, h) => {
+    const frame = await resized(join(images, files[0]!), w, h);
+    for (const s of specs) expect(differences(frame, s), `${s.width}x${s.height} ${s.resize} ${s.layout}`).toEqual({ values: 3 * s.width * s.height, differing: 0 });
+  });
+
+  it('keeps working after a larger frame grew its memory and a smaller one follows', async () => {
+    const big = await resized(join(images, files[1]!), 3840, 2160);
+    const small = await resized(join(images, files[2]!), 640, 360);
+    for (const frame of [small, big, small]) expect(differences(frame, specs[0]!).differing).toBe(0);
+  });
+
+  it('fills every tensor value, padding included, when reusing a dirty output buffer', async () => {
+    const frame = await resized(join(images, files[3]!), 1280, 720);
+    const s = specs[1]!;
+    const dirty = new Float32Array(3 * s.width * s.height).fill(Number.NaN);
+    const got = preprocessRgb(frame, s, dirty).tensor;
+    expect(got).toBe(dirty);
+    expect(Array.from(got).some(Number.isNaN)).toBe(false);
+    const want = preprocessRgb(frame, s, undefined, resampleBilinearJs).tensor;
+    expect(got.every((v, i) => Object.is(v, want[i]))).toBe(true);
+  });
+});
