@@ -5,9 +5,8 @@
 ;;
 ;; Per output pixel: one 8-byte load per source row brings both horizontal neighbours (the left
 ;; pixel at c0 and the right one at c0 + 3, which the tables guarantee whenever the right weight
-;; is non-zero), widened to u16. Vertical lerp with i32x4.extmul, horizontal lerp with i32x4.mul:
-;; every product and sum is an exact integer below 255 * 2048 * 2048 < 2^31, so the order of the
-;; two lerps does not change the value. Then value * k + b in f64 (mul, then add, each rounded
+;; is non-zero). Horizontal lerp first with i32x4.dot_i16x8_s, then vertical with i32x4.mul, as
+;; the JS does: every product and sum is an exact integer below 255 * 2048 * 2048 < 2^31. Then value * k + b in f64 (mul, then add, each rounded
 ;; as in JS) and f32.demote, which rounds like a Float32Array store.
 (module
   (memory (export "memory") 1)
@@ -20,8 +19,8 @@
     (param $pixStride i32) (param $rowStride i32)   ;; output bytes between pixels / rows
     (param $kR f64) (param $kG f64) (param $kB f64) (param $bR f64) (param $bG f64) (param $bB f64)
     (local $y i32) (local $x i32) (local $r0 i32) (local $r1 i32) (local $fy i32) (local $c0 i32) (local $fx i32)
-    (local $o i32) (local $gyv v128) (local $fyv v128) (local $a v128) (local $b v128) (local $lo v128) (local $hi v128)
-    (local $v v128) (local $f v128) (local $kRG v128) (local $bRG v128)
+    (local $o i32) (local $gyv v128) (local $fyv v128) (local $a v128) (local $lo v128) (local $hi v128)
+    (local $v v128) (local $f v128) (local $kRG v128) (local $bRG v128) (local $w v128) (local $zero v128)
     (local.set $kRG (f64x2.replace_lane 1 (f64x2.splat (local.get $kR)) (local.get $kG)))
     (local.set $bRG (f64x2.replace_lane 1 (f64x2.splat (local.get $bR)) (local.get $bG)))
     (block $rowsDone
@@ -30,8 +29,8 @@
         (local.set $r0 (i32.add (local.get $src) (i32.load (i32.add (local.get $row0) (i32.shl (local.get $y) (i32.const 2))))))
         (local.set $r1 (i32.add (local.get $src) (i32.load (i32.add (local.get $row1) (i32.shl (local.get $y) (i32.const 2))))))
         (local.set $fy (i32.load (i32.add (local.get $rowW) (i32.shl (local.get $y) (i32.const 2)))))
-        (local.set $gyv (i16x8.splat (i32.sub (i32.const 2048) (local.get $fy))))
-        (local.set $fyv (i16x8.splat (local.get $fy)))
+        (local.set $gyv (i32x4.splat (i32.sub (i32.const 2048) (local.get $fy))))
+        (local.set $fyv (i32x4.splat (local.get $fy)))
         (local.set $o (i32.mul (local.get $y) (local.get $rowStride)))
         (local.set $x (i32.const 0))
         (block $colsDone
@@ -39,22 +38,25 @@
             (br_if $colsDone (i32.ge_u (local.get $x) (local.get $cw)))
             (local.set $c0 (i32.load (i32.add (local.get $col0) (i32.shl (local.get $x) (i32.const 2)))))
             (local.set $fx (i32.load (i32.add (local.get $colW) (i32.shl (local.get $x) (i32.const 2)))))
-            ;; u16 lanes [R0 G0 B0 R1 G1 B1 - -] of the upper and lower row.
-            (local.set $a (v128.load8x8_u (i32.add (local.get $r0) (local.get $c0))))
-            (local.set $b (v128.load8x8_u (i32.add (local.get $r1) (local.get $c0))))
-            ;; Vertical: lo = [R0 G0 B0 R1], hi = [G1 B1 - -].
-            (local.set $lo (i32x4.add
-              (i32x4.extmul_low_i16x8_u (local.get $a) (local.get $gyv))
-              (i32x4.extmul_low_i16x8_u (local.get $b) (local.get $fyv))))
-            (local.set $hi (i32x4.add
-              (i32x4.extmul_high_i16x8_u (local.get $a) (local.get $gyv))
-              (i32x4.extmul_high_i16x8_u (local.get $b) (local.get $fyv))))
-            ;; Horizontal: [R0 G0 B0] * (2048 - fx) + [R1 G1 B1] * fx.
+            ;; Bytes 0-7: the upper row's [R0 G0 B0 R1 G1 B1 - -] (left pixel 0, right pixel 1),
+            ;; bytes 8-15: the lower row's.
+            (local.set $a (v128.load64_lane 1 (i32.add (local.get $r1) (local.get $c0))
+              (v128.load64_zero (i32.add (local.get $r0) (local.get $c0)))))
+            ;; Horizontal, one pmaddwd per 4 channels: u16 pairs (left, right) times (2048 - fx, fx).
+            ;; $lo = [upper R G B, lower R], $hi = [lower G B, 0, 0].
+            (local.set $w (i32x4.splat (i32.or (i32.sub (i32.const 2048) (local.get $fx)) (i32.shl (local.get $fx) (i32.const 16)))))
+            (local.set $lo (i32x4.dot_i16x8_s
+              (i8x16.shuffle 0 16 3 16 1 16 4 16 2 16 5 16 8 16 11 16 (local.get $a) (local.get $zero))
+              (local.get $w)))
+            (local.set $hi (i32x4.dot_i16x8_s
+              (i8x16.shuffle 9 16 12 16 10 16 13 16 16 16 16 16 16 16 16 16 (local.get $a) (local.get $zero))
+              (local.get $w)))
+            ;; Vertical: upper * (2048 - fy) + lower * fy.
             (local.set $v (i32x4.add
-              (i32x4.mul (local.get $lo) (i32x4.splat (i32.sub (i32.const 2048) (local.get $fx))))
+              (i32x4.mul (local.get $lo) (local.get $gyv))
               (i32x4.mul
-                (i8x16.shuffle 12 13 14 15 16 17 18 19 20 21 22 23 0 1 2 3 (local.get $lo) (local.get $hi))
-                (i32x4.splat (local.get $fx)))))
+                (i8x16.shuffle 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 (local.get $lo) (local.get $hi))
+                (local.get $fyv))))
             (local.set $f (f32x4.demote_f64x2_zero
               (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $v)) (local.get $kRG)) (local.get $bRG))))
             (f32.store (i32.add (local.get $outR) (local.get $o)) (f32x4.extract_lane 0 (local.get $f)))
