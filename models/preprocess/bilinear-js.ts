@@ -27,6 +27,8 @@ export interface BilinearTables {
   readonly col0: Int32Array;
   readonly col1: Int32Array;
   readonly colW: Int32Array;
+  /** Bytes per source row (source width * 3). */
+  readonly rowBytes: number;
   /** Per content row: byte offsets (y * srcW * 3) of the upper and lower source rows, lower weight (of WEIGHT_ONE). */
   readonly row0: Int32Array;
   readonly row1: Int32Array;

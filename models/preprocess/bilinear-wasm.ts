@@ -46,12 +46,49 @@ const SRC_SLACK = 8;
 const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
+ * Only the source rows the tables read are copied into the kernel's memory (704 of 1080 for a
+ * 1080p frame into 352 rows), packed together: runs of consecutive rows are copied in one go,
+ * and the row tables are rewritten to point into the packed copy.
+ */
+interface RowPlan {
+  /** Triples: source byte offset, byte length, packed byte offset. */
+  readonly runs: Int32Array;
+  /** The tables' row0 / row1 as offsets into the packed copy. */
+  readonly row0: Int32Array;
+  readonly row1: Int32Array;
+  /** Bytes of the packed copy. */
+  readonly bytes: number;
+}
+
+const plans = new WeakMap<BilinearTables, RowPlan>();
+
+function rowPlan(t: BilinearTables): RowPlan {
+  let plan = plans.get(t);
+  if (plan) return plan;
+  const used = [...new Set([...t.row0, ...t.row1])].sort((x, y) => x - y);
+  const packed = new Map<number, number>();
+  const runs: number[] = [];
+  for (const row of used) {
+    const at = packed.size * t.rowBytes;
+    packed.set(row, at);
+    const last = runs.length - 3;
+    if (last >= 0 && runs[last]! + runs[last + 1]! === row) runs[last + 1]! += t.rowBytes;
+    else runs.push(row, t.rowBytes, at);
+  }
+  const remap = (rows: Int32Array): Int32Array => rows.map((r) => packed.get(r)!);
+  plan = { runs: Int32Array.from(runs), row0: remap(t.row0), row1: remap(t.row1), bytes: packed.size * t.rowBytes };
+  plans.set(t, plan);
+  return plan;
+}
+
+/**
  * Writes the content rectangle of `out` (an inW-wide tensor), bit-identical to
  * {@link resampleBilinearJs}; every other element of `out` is overwritten with unspecified
  * values, so the caller fills padding afterwards.
  */
 export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): void {
   const k = (kernel ??= load());
+  const plan = rowPlan(t);
   const { cw, ch } = t;
   const col0 = 0;
   const colW = align16(col0 + 4 * cw);
@@ -60,17 +97,19 @@ export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: nu
   const rowW = align16(row1 + 4 * ch);
   const tensor = align16(rowW + 4 * ch);
   const frame = align16(tensor + 4 * out.length);
-  const need = frame + src.length + SRC_SLACK;
+  const need = frame + plan.bytes + SRC_SLACK;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
   const mem = k.memory.buffer;
   const i32 = new Int32Array(mem);
   i32.set(t.col0, col0 >> 2);
   i32.set(t.colW, colW >> 2);
-  i32.set(t.row0, row0 >> 2);
-  i32.set(t.row1, row1 >> 2);
+  i32.set(plan.row0, row0 >> 2);
+  i32.set(plan.row1, row1 >> 2);
   i32.set(t.rowW, rowW >> 2);
-  new Uint8Array(mem).set(src, frame);
+  const bytes = new Uint8Array(mem);
+  const { runs } = plan;
+  for (let i = 0; i < runs.length; i += 3) bytes.set(src.subarray(runs[i]!, runs[i]! + runs[i + 1]!), frame + runs[i + 2]!);
   const first = tensor + 4 * (t.cy * inW + t.cx) * a.step;
   k.resample(
     col0,

@@ -67,6 +67,7 @@ function buildTables(srcW: number, srcH: number, spec: InputSpec): Tables {
     cy: rect.y,
     cw: rect.width,
     ch: rect.height,
+    rowBytes: srcW * 3,
     identity: srcW === spec.width && srcH === spec.height && rect.width === srcW && rect.height === srcH,
     col0: cols.i0,
     col1: cols.i1,
