@@ -46,37 +46,65 @@ const SRC_SLACK = 8;
 const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
- * Only the source rows the tables read are copied into the kernel's memory (704 of 1080 for a
- * 1080p frame into 352 rows), packed together: runs of consecutive rows are copied in one go,
- * and the row tables are rewritten to point into the packed copy.
+ * Output rows are resampled in blocks. Per block, only the source rows it reads are copied into
+ * the kernel's memory, packed into one small chunk (at most CHUNK_BYTES, or two source rows), and
+ * then read back while they are still in the core's own cache; runs of consecutive rows are copied
+ * in one go. A 1080p frame into 352 rows copies 704 of its 1080 rows, in 256 KiB chunks: measured
+ * after session.run had flushed the caches, this halved the time of copying the whole frame first.
  */
-interface RowPlan {
-  /** Triples: source byte offset, byte length, packed byte offset. */
+interface Block {
+  /** First output row and number of output rows. */
+  readonly y0: number;
+  readonly rows: number;
+  /** Triples: source byte offset, byte length, byte offset in the chunk. */
   readonly runs: Int32Array;
-  /** The tables' row0 / row1 as offsets into the packed copy. */
-  readonly row0: Int32Array;
-  readonly row1: Int32Array;
-  /** Bytes of the packed copy. */
-  readonly bytes: number;
 }
 
+interface RowPlan {
+  readonly blocks: readonly Block[];
+  /** The tables' row0 / row1 as byte offsets into their block's chunk. */
+  readonly row0: Int32Array;
+  readonly row1: Int32Array;
+  /** Bytes of the largest chunk. */
+  readonly chunkBytes: number;
+}
+
+const CHUNK_BYTES = 256 * 1024;
 const plans = new WeakMap<BilinearTables, RowPlan>();
 
 function rowPlan(t: BilinearTables): RowPlan {
-  let plan = plans.get(t);
-  if (plan) return plan;
-  const used = [...new Set([...t.row0, ...t.row1])].sort((x, y) => x - y);
-  const packed = new Map<number, number>();
-  const runs: number[] = [];
-  for (const row of used) {
-    const at = packed.size * t.rowBytes;
-    packed.set(row, at);
-    const last = runs.length - 3;
-    if (last >= 0 && runs[last]! + runs[last + 1]! === row) runs[last + 1]! += t.rowBytes;
-    else runs.push(row, t.rowBytes, at);
+  const cached = plans.get(t);
+  if (cached) return cached;
+  const budget = Math.max(CHUNK_BYTES, 2 * t.rowBytes);
+  const row0 = new Int32Array(t.ch);
+  const row1 = new Int32Array(t.ch);
+  const blocks: Block[] = [];
+  let chunkBytes = 0;
+  for (let y = 0; y < t.ch; ) {
+    const y0 = y;
+    const packed = new Map<number, number>();
+    const runs: number[] = [];
+    // Rows come in ascending order (the row tables never go back), so runs only grow at the end.
+    const place = (row: number): number => {
+      let at = packed.get(row);
+      if (at !== undefined) return at;
+      at = packed.size * t.rowBytes;
+      packed.set(row, at);
+      const last = runs.length - 3;
+      if (last >= 0 && runs[last]! + runs[last + 1]! === row) runs[last + 1]! += t.rowBytes;
+      else runs.push(row, t.rowBytes, at);
+      return at;
+    };
+    for (; y < t.ch; y++) {
+      const extra = (packed.has(t.row0[y]!) ? 0 : 1) + (packed.has(t.row1[y]!) || t.row1[y] === t.row0[y] ? 0 : 1);
+      if (y > y0 && (packed.size + extra) * t.rowBytes > budget) break;
+      row0[y] = place(t.row0[y]!);
+      row1[y] = place(t.row1[y]!);
+    }
+    blocks.push({ y0, rows: y - y0, runs: Int32Array.from(runs) });
+    chunkBytes = Math.max(chunkBytes, packed.size * t.rowBytes);
   }
-  const remap = (rows: Int32Array): Int32Array => rows.map((r) => packed.get(r)!);
-  plan = { runs: Int32Array.from(runs), row0: remap(t.row0), row1: remap(t.row1), bytes: packed.size * t.rowBytes };
+  const plan = { blocks, row0, row1, chunkBytes };
   plans.set(t, plan);
   return plan;
 }
@@ -97,7 +125,7 @@ export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: nu
   const rowW = align16(row1 + 4 * ch);
   const tensor = align16(rowW + 4 * ch);
   const frame = align16(tensor + 4 * out.length);
-  const need = frame + plan.bytes + SRC_SLACK;
+  const need = frame + plan.chunkBytes + SRC_SLACK;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
   const mem = k.memory.buffer;
@@ -108,29 +136,14 @@ export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: nu
   i32.set(plan.row1, row1 >> 2);
   i32.set(t.rowW, rowW >> 2);
   const bytes = new Uint8Array(mem);
-  const { runs } = plan;
-  for (let i = 0; i < runs.length; i += 3) bytes.set(src.subarray(runs[i]!, runs[i]! + runs[i + 1]!), frame + runs[i + 2]!);
   const first = tensor + 4 * (t.cy * inW + t.cx) * a.step;
-  k.resample(
-    col0,
-    colW,
-    row0,
-    row1,
-    rowW,
-    cw,
-    ch,
-    frame,
-    first + 4 * a.oR,
-    first + 4 * a.oG,
-    first + 4 * a.oB,
-    4 * a.step,
-    4 * inW * a.step,
-    a.kR / WEIGHT_ONE_SQ,
-    a.kG / WEIGHT_ONE_SQ,
-    a.kB / WEIGHT_ONE_SQ,
-    a.bR,
-    a.bG,
-    a.bB,
-  );
+  const rowStride = 4 * inW * a.step;
+  const [kR, kG, kB] = [a.kR / WEIGHT_ONE_SQ, a.kG / WEIGHT_ONE_SQ, a.kB / WEIGHT_ONE_SQ];
+  for (const { y0, rows, runs } of plan.blocks) {
+    for (let i = 0; i < runs.length; i += 3) bytes.set(src.subarray(runs[i]!, runs[i]! + runs[i + 1]!), frame + runs[i + 2]!);
+    const out0 = first + y0 * rowStride;
+    const r = 4 * y0;
+    k.resample(col0, colW, row0 + r, row1 + r, rowW + r, cw, rows, frame, out0 + 4 * a.oR, out0 + 4 * a.oG, out0 + 4 * a.oB, 4 * a.step, rowStride, kR, kG, kB, a.bR, a.bG, a.bB);
+  }
   out.set(new Float32Array(mem, tensor, out.length));
 }
