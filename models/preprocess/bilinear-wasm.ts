@@ -1,5 +1,5 @@
 import { BILINEAR_WASM_BASE64 } from './bilinear-wasm-bytes.ts';
-import { type BilinearTables, type ChannelAffine, WEIGHT_ONE_SQ } from './bilinear-js.ts';
+import { type BilinearTables, type ChannelAffine, WEIGHT_ONE, WEIGHT_ONE_SQ } from './bilinear-js.ts';
 
 /**
  * The bilinear resample of bilinear-js.ts as a WebAssembly SIMD kernel (bilinear.wat): same
@@ -61,6 +61,8 @@ interface Block {
 }
 
 interface RowPlan {
+  /** Per content column, the horizontal weights as two u16: (WEIGHT_ONE - fx) | fx << 16. */
+  readonly colWeights: Int32Array;
   readonly blocks: readonly Block[];
   /** The tables' row0 / row1 as byte offsets into their block's chunk. */
   readonly row0: Int32Array;
@@ -72,7 +74,7 @@ interface RowPlan {
 const CHUNK_BYTES = 256 * 1024;
 const plans = new WeakMap<BilinearTables, RowPlan>();
 
-function rowPlan(t: BilinearTables): RowPlan {
+function planFor(t: BilinearTables): RowPlan {
   const cached = plans.get(t);
   if (cached) return cached;
   const budget = Math.max(CHUNK_BYTES, 2 * t.rowBytes);
@@ -104,7 +106,8 @@ function rowPlan(t: BilinearTables): RowPlan {
     blocks.push({ y0, rows: y - y0, runs: Int32Array.from(runs) });
     chunkBytes = Math.max(chunkBytes, packed.size * t.rowBytes);
   }
-  const plan = { blocks, row0, row1, chunkBytes };
+  const colWeights = t.colW.map((fx) => (WEIGHT_ONE - fx) | (fx << 16));
+  const plan = { colWeights, blocks, row0, row1, chunkBytes };
   plans.set(t, plan);
   return plan;
 }
@@ -116,7 +119,7 @@ function rowPlan(t: BilinearTables): RowPlan {
  */
 export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): void {
   const k = (kernel ??= load());
-  const plan = rowPlan(t);
+  const plan = planFor(t);
   const { cw, ch } = t;
   const col0 = 0;
   const colW = align16(col0 + 4 * cw);
@@ -131,7 +134,7 @@ export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: nu
   const mem = k.memory.buffer;
   const i32 = new Int32Array(mem);
   i32.set(t.col0, col0 >> 2);
-  i32.set(t.colW, colW >> 2);
+  i32.set(plan.colWeights, colW >> 2);
   i32.set(plan.row0, row0 >> 2);
   i32.set(plan.row1, row1 >> 2);
   i32.set(t.rowW, rowW >> 2);
