@@ -31,6 +31,8 @@ const specs: readonly InputSpec[] = [
   spec({ width: 416, height: 416, colorOrder: 'RGB', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], scale: 1, resize: 'letterbox-center' }),
   spec({ width: 320, height: 256, layout: 'NHWC', resize: 'letterbox-top-left' }),
   spec({ width: 640, height: 640, resize: 'letterbox-center', padValue: 0 }),
+  // An odd content width leaves a tail pixel after the pairs.
+  spec({ width: 351, height: 199, colorOrder: 'RGB', mean: [10, 20, 30], std: [2, 3, 4], scale: 1 }),
 ];
 
 /** Both kernels' tensors for one frame; differences are counted with Object.is (so -0 and NaN count). */
