@@ -53,8 +53,8 @@ export interface ChannelAffine {
   readonly step: number;
 }
 
-/** Writes the content rectangle of `out` (an inW-wide tensor); padding is left untouched. */
-export function resampleBilinearJs(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): void {
+/** Writes the content rectangle of `out` (an inW-wide tensor) and returns `out`; padding is left untouched. */
+export function resampleBilinearJs(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): Float32Array {
   const { oR, oG, oB, step } = a;
   // Both lerps are done in integers with WEIGHT_ONE-scaled weights; one multiply-add per
   // channel then undoes the weight scaling and applies scale/mean/std together.
@@ -90,4 +90,5 @@ export function resampleBilinearJs(src: Uint8Array, out: Float32Array, inW: numb
       out[o + oB] = ((top * gy + bot * fy) | 0) * kB + bB;
     }
   }
+  return out;
 }

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { InputSpec } from '../model-card.ts';
 import { resampleBilinearJs } from './bilinear-js.ts';
-import { resampleBilinearWasm } from './bilinear-wasm.ts';
+import { BilinearKernel, resampleBilinearWasm } from './bilinear-wasm.ts';
 import type { RgbFrame } from './frame.ts';
 import { loadImageFile } from './image-file.ts';
 import { preprocessRgb } from './tensor.ts';
@@ -69,7 +69,7 @@ describe('WebAssembly bilinear kernel', () => {
     for (const s of specs) expect(differences(frame, s), `${s.width}x${s.height} ${s.resize} ${s.layout}`).toEqual({ values: 3 * s.width * s.height, differing: 0 });
   });
 
-  it('keeps working after a larger frame grew its memory and a smaller one follows', async () => {
+  it('keeps giving the same bits across frame sizes (640x360, 4K, 640x360 again)', async () => {
     const big = await resized(join(images, files[1]!), 3840, 2160);
     const small = await resized(join(images, files[2]!), 640, 360);
     for (const frame of [small, big, small]) expect(differences(frame, specs[0]!).differing).toBe(0);
@@ -84,5 +84,30 @@ describe('WebAssembly bilinear kernel', () => {
     expect(Array.from(got).some(Number.isNaN)).toBe(false);
     const want = preprocessRgb(frame, s, undefined, resampleBilinearJs).tensor;
     expect(got.every((v, i) => Object.is(v, want[i]))).toBe(true);
+  });
+
+  it("writes a kernel's own tensor in place, and hands back a fresh view when a bigger frame grows its memory", async () => {
+    const s = specs[0]!;
+    const kernel = new BilinearKernel();
+    const own = kernel.tensor(3 * s.width * s.height);
+    const small = await resized(join(images, files[4]!), 640, 360);
+    const want = (frame: RgbFrame) => preprocessRgb(frame, s, undefined, resampleBilinearJs).tensor;
+    const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    // The first frame also needs room for tables and a chunk: the memory may grow once.
+    const first = preprocessRgb(small, s, own, kernel.resample).tensor;
+    expect(same(first, want(small))).toBe(true);
+    expect(preprocessRgb(small, s, first, kernel.resample).tensor === first).toBe(true);
+    expect(first.buffer === own.buffer || own.length === 0).toBe(true);
+    // Memory holds the tensor, tables and one chunk of source rows (at least two rows): a frame
+    // 60000 pixels wide needs a bigger chunk than 1080p.
+    const wide = await resized(join(images, files[5]!), 6000, 3);
+    const big: RgbFrame = { width: 60000, height: 3, data: new Uint8Array(60000 * 3 * 3) };
+    for (let y = 0; y < 3; y++) for (let r = 0; r < 10; r++) big.data.set(wide.data.subarray(y * 18000, (y + 1) * 18000), y * 180000 + r * 18000);
+    const second = preprocessRgb(big, s, first, kernel.resample).tensor;
+    expect(second === first).toBe(false);
+    expect(first.length).toBe(0); // detached by the growth
+    expect(same(second, want(big))).toBe(true);
+    expect(preprocessRgb(small, s, second, kernel.resample).tensor === second).toBe(true);
+    expect(same(second, want(small))).toBe(true);
   });
 });

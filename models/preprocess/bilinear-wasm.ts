@@ -8,9 +8,11 @@ import { type BilinearTables, type ChannelAffine, WEIGHT_ONE, WEIGHT_ONE_SQ } fr
  * one 8-byte load and lerps the three channels in vector lanes. Measured on 1920x1080 -> 352x352:
  * copying the frame into the kernel's memory costs ~0.1 ms, far less than the JS loads it saves.
  *
- * One kernel instance per process (JavaScript runs one call at a time, and every call rewrites
- * the memory it uses). Its memory grows to the largest frame + tensor seen and is kept for
- * reuse: 1080p into 416x416 holds ~8.3 MB.
+ * A {@link BilinearKernel} owns one instance and its memory, which grows to the largest tensor +
+ * tables + one chunk of source rows seen and is kept for reuse (~2.5 MB for a 416x416 input).
+ * A Detector owns one and keeps its input tensor inside the kernel's memory, so the kernel
+ * writes the tensor in place and nothing is copied out; `resampleBilinearWasm` uses a shared
+ * instance and copies into the caller's array.
  */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -27,8 +29,6 @@ interface Kernel {
   readonly memory: WasmMemory;
   readonly resample: (...args: number[]) => void;
 }
-
-let kernel: Kernel | undefined;
 
 function load(): Kernel {
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -112,41 +112,74 @@ function planFor(t: BilinearTables): RowPlan {
   return plan;
 }
 
-/**
- * Writes the content rectangle of `out` (an inW-wide tensor), bit-identical to
- * {@link resampleBilinearJs}; every other element of `out` is overwritten with unspecified
- * values, so the caller fills padding afterwards.
- */
-export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): void {
-  const k = (kernel ??= load());
-  const plan = planFor(t);
-  const { cw, ch } = t;
-  const col0 = 0;
-  const colW = align16(col0 + 4 * cw);
-  const row0 = align16(colW + 4 * cw);
-  const row1 = align16(row0 + 4 * ch);
-  const rowW = align16(row1 + 4 * ch);
-  const tensor = align16(rowW + 4 * ch);
-  const frame = align16(tensor + 4 * out.length);
-  const need = frame + plan.chunkBytes + SRC_SLACK;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
-  const mem = k.memory.buffer;
-  const i32 = new Int32Array(mem);
-  i32.set(t.col0, col0 >> 2);
-  i32.set(plan.colWeights, colW >> 2);
-  i32.set(plan.row0, row0 >> 2);
-  i32.set(plan.row1, row1 >> 2);
-  i32.set(t.rowW, rowW >> 2);
-  const bytes = new Uint8Array(mem);
-  const first = tensor + 4 * (t.cy * inW + t.cx) * a.step;
-  const rowStride = 4 * inW * a.step;
-  const [kR, kG, kB] = [a.kR / WEIGHT_ONE_SQ, a.kG / WEIGHT_ONE_SQ, a.kB / WEIGHT_ONE_SQ];
-  for (const { y0, rows, runs } of plan.blocks) {
-    for (let i = 0; i < runs.length; i += 3) bytes.set(src.subarray(runs[i]!, runs[i]! + runs[i + 1]!), frame + runs[i + 2]!);
-    const out0 = first + y0 * rowStride;
-    const r = 4 * y0;
-    k.resample(col0, colW, row0 + r, row1 + r, rowW + r, cw, rows, frame, out0 + 4 * a.oR, out0 + 4 * a.oG, out0 + 4 * a.oB, 4 * a.step, rowStride, kR, kG, kB, a.bR, a.bG, a.bB);
+/** A WebAssembly bilinear kernel with its own memory; one call at a time. */
+export class BilinearKernel {
+  private readonly kernel = load();
+
+  /**
+   * A tensor of `length` float32 values inside the kernel's memory. Passed back as `out` to
+   * {@link resample}, it is written in place. A later resample that needs more memory detaches
+   * it (length 0): use the array resample returns from then on.
+   */
+  tensor(length: number): Float32Array {
+    this.reserve(4 * length);
+    return new Float32Array(this.kernel.memory.buffer, 0, length);
   }
-  out.set(new Float32Array(mem, tensor, out.length));
+
+  /**
+   * Writes the content rectangle of `out` (an inW-wide tensor), bit-identical to
+   * {@link resampleBilinearJs}; every other element is overwritten with unspecified values, so
+   * the caller fills padding afterwards. Returns the array written: `out`, or when `out` was
+   * this kernel's {@link tensor} and the memory had to grow, a fresh view in its place.
+   */
+  readonly resample = (src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): Float32Array => {
+    const k = this.kernel;
+    const inPlace = out.buffer === k.memory.buffer && out.byteOffset === 0;
+    // Read before growing: growth detaches an in-place `out`, and its length becomes 0.
+    const length = out.length;
+    const plan = planFor(t);
+    const { cw, ch } = t;
+    // Layout: the tensor at 0 (so a Detector's tensor view stays valid), tables, one chunk.
+    const tensor = 0;
+    const col0 = align16(tensor + 4 * length);
+    const colW = align16(col0 + 4 * cw);
+    const row0 = align16(colW + 4 * cw);
+    const row1 = align16(row0 + 4 * ch);
+    const rowW = align16(row1 + 4 * ch);
+    const frame = align16(rowW + 4 * ch);
+    this.reserve(frame + plan.chunkBytes + SRC_SLACK);
+    const mem = k.memory.buffer;
+    const i32 = new Int32Array(mem);
+    i32.set(t.col0, col0 >> 2);
+    i32.set(plan.colWeights, colW >> 2);
+    i32.set(plan.row0, row0 >> 2);
+    i32.set(plan.row1, row1 >> 2);
+    i32.set(t.rowW, rowW >> 2);
+    const bytes = new Uint8Array(mem);
+    const first = tensor + 4 * (t.cy * inW + t.cx) * a.step;
+    const rowStride = 4 * inW * a.step;
+    const [kR, kG, kB] = [a.kR / WEIGHT_ONE_SQ, a.kG / WEIGHT_ONE_SQ, a.kB / WEIGHT_ONE_SQ];
+    for (const { y0, rows, runs } of plan.blocks) {
+      for (let i = 0; i < runs.length; i += 3) bytes.set(src.subarray(runs[i]!, runs[i]! + runs[i + 1]!), frame + runs[i + 2]!);
+      const out0 = first + y0 * rowStride;
+      const r = 4 * y0;
+      k.resample(col0, colW, row0 + r, row1 + r, rowW + r, cw, rows, frame, out0 + 4 * a.oR, out0 + 4 * a.oG, out0 + 4 * a.oB, 4 * a.step, rowStride, kR, kG, kB, a.bR, a.bG, a.bB);
+    }
+    const written = new Float32Array(mem, tensor, length);
+    if (inPlace) return out.buffer === mem ? out : written;
+    out.set(written);
+    return out;
+  };
+
+  private reserve(bytes: number): void {
+    const have = this.kernel.memory.buffer.byteLength;
+    if (bytes > have) this.kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+}
+
+let shared: BilinearKernel | undefined;
+
+/** {@link BilinearKernel.resample} on a process-wide instance, copying into `out`. */
+export function resampleBilinearWasm(src: Uint8Array, out: Float32Array, inW: number, t: BilinearTables, a: ChannelAffine): Float32Array {
+  return (shared ??= new BilinearKernel()).resample(src, out, inW, t, a);
 }

@@ -1,10 +1,13 @@
 import type { InputSpec } from '../model-card.ts';
 import { type BilinearTables, type ChannelAffine, type resampleBilinearJs, WEIGHT_ONE } from './bilinear-js.ts';
-import { resampleBilinearWasm } from './bilinear-wasm.ts';
+import { type BilinearKernel, resampleBilinearWasm } from './bilinear-wasm.ts';
 import { assertRgbFrame, type RgbFrame } from './frame.ts';
 import { computeTransform, contentRect, type InputTransform } from './transform.ts';
 
-/** A bilinear kernel: writes the content rectangle of the tensor (see bilinear-js.ts). */
+/**
+ * A bilinear kernel: writes the content rectangle of the tensor and returns the array it wrote
+ * (`out`, or a kernel's fresh view of it: see {@link BilinearKernel.tensor}).
+ */
 export type Resampler = typeof resampleBilinearJs;
 
 /** A network-input tensor and how it maps back to the source image. */
@@ -155,8 +158,9 @@ export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Arr
   if (t.identity) {
     convertIdentity(frame.data, tensor, frame.width * frame.height, a);
   } else {
-    resample(frame.data, tensor, spec.width, t, a);
-    fillPadding(tensor, spec, t, a);
+    const written = resample(frame.data, tensor, spec.width, t, a);
+    fillPadding(written, spec, t, a);
+    return { tensor: written, transform: t.transform };
   }
   return { tensor, transform: t.transform };
 }
