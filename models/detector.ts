@@ -6,6 +6,7 @@ import { ModelDroppedError, ModelShapeError } from './errors.ts';
 import type { ModelCard } from './model-card.ts';
 import { OnnxModel, type SessionOptions } from './onnx-session.ts';
 import type { RgbFrame } from './preprocess/frame.ts';
+import { BilinearKernel } from './preprocess/bilinear-wasm.ts';
 import { preprocessRgb } from './preprocess/tensor.ts';
 import { type PostprocessOptions, decodeContext, postprocess } from './postprocess.ts';
 
@@ -34,6 +35,8 @@ export interface DetectResult {
 export class Detector {
   /** One frame at a time (see {@link FrameDetector}). */
   readonly concurrency = 1;
+  /** Resamples frames straight into the input tensor, which lives in the kernel's memory. */
+  private readonly kernel = new BilinearKernel();
   private tensor: Float32Array;
   /** Settles when the call in flight (if any) is done; the next call starts after it. */
   private turn: Promise<unknown> = Promise.resolve();
@@ -44,7 +47,7 @@ export class Detector {
     private readonly model: OnnxModel,
     private readonly decoder: Decoder,
   ) {
-    this.tensor = new Float32Array(3 * card.input.width * card.input.height);
+    this.tensor = this.kernel.tensor(3 * card.input.width * card.input.height);
   }
 
   /** Loads the model, checks its integrity and shapes, and checks the decoder understands its outputs. */
@@ -76,7 +79,7 @@ export class Detector {
 
   private async detectNow(frame: RgbFrame, options: DetectOptions): Promise<DetectResult> {
     const t0 = performance.now();
-    const { tensor, transform } = preprocessRgb(frame, this.card.input, this.tensor);
+    const { tensor, transform } = preprocessRgb(frame, this.card.input, this.tensor, this.kernel.resample);
     this.tensor = tensor;
     const t1 = performance.now();
     const outputs = await this.model.run(tensor);
