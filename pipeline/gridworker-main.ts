@@ -290,6 +290,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         );
       });
       const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id), catalogueVersion: () => catalogueVersion });
+      // Before the record closes (closers run in reverse): other processes hear this one's last cases.
+      closers.push({ name: 'case change announcements', run: () => caseStore.changesAnnounced() });
       const liveRedis = createRedis(options.redisUrl, 'producer');
       closers.push({ name: 'live redis', run: () => closeRedis(liveRedis) });
       // The console's live feed observes the stage; a failed publish never fails a visit.
