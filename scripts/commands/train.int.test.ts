@@ -51,6 +51,7 @@ describe('from verdicts to training', () => {
     const trained = await cli('train', '--data', summary.benchData, '--base', 'picodet-s-416-coco', '--out', out, '--id', 'verdict-model', '--epochs', '3', '--seed', '3');
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stderr).toMatch(/epoch 3\/3 {2}loss \d/);
+    expect(trained.stdout).toMatch(/trained verdict-model on 8 images in \d+ s, peak RSS [1-9]\d* MiB/);
     const card = await loadModelCard(join(out, 'verdict_model.json'));
     expect(card.training).toMatchObject({ images: 8, epochs: 3, seed: 3, base: { id: 'picodet-s-416-coco' } });
     expect([...card.labels].sort()).toEqual([...new Set(cases.slice(0, 6).flatMap((c) => c.boxes.map((b) => b.label)))].sort());

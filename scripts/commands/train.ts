@@ -56,7 +56,7 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
     events.stop();
     const v = result.validation;
     process.stdout.write(
-      `trained ${result.model.card.id} on ${result.trainImages} images in ${result.seconds.toFixed(0)} s\n` +
+      `trained ${result.model.card.id} on ${result.trainImages} images in ${result.seconds.toFixed(0)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n` +
         (v ? `validation: AP50 ${v.ap50.toFixed(3)}, mAP@0.5:0.95 ${v.map.toFixed(3)}; ${v.perClass.map((c) => `${c.name} AP50 ${c.ap50.toFixed(3)}`).join(', ')}\n` : 'no validation images\n') +
         `model: ${result.model.onnxPath}\ncard:  ${result.model.cardPath}\n`,
     );
