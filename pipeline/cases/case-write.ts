@@ -23,7 +23,7 @@ export const outboxJobId = (topic: 'dispatch' | 'recheck', c: Pick<CaseRecord, '
   topic === 'dispatch' ? `${c.id}.v${c.version}` : `${c.id}.r${c.version}`;
 
 /** One row a change adds beside its case (audit, sighting, evidence, step, escalation, outbox job). */
-interface ChangeRow {
+export interface ChangeRow {
   readonly table: 'verdicts' | 'case_audit' | 'sightings' | 'evidence' | 'handling_steps' | 'escalations' | 'outbox';
   readonly values: Readonly<Record<string, unknown>>;
 }
@@ -32,7 +32,7 @@ interface ChangeRow {
  * The rows a change adds beside its case, in the order they are written. A handling step that
  * points at a photo takes `photoId` (the evidence row written first, see writeChange).
  */
-function changeRows(prev: CaseRecord | null, change: Change, outbox: OutboxRows, now: number, photoId: number | null): ChangeRow[] {
+export function changeRows(prev: CaseRecord | null, change: Change, outbox: OutboxRows, now: number, photoId: number | null): ChangeRow[] {
   const { next, audit, effects } = change;
   const rows: ChangeRow[] = [];
   if (next.verdict && !prev?.verdict) {
@@ -132,7 +132,8 @@ export async function writeChange(tx: Transaction<Database>, prev: CaseRecord | 
   await sql`with ${ctes} select 1`.execute(tx);
 }
 
-const hasPhoto = (change: Change): boolean => (change.effects?.evidence ?? []).some((ev) => ev.role === 'photo');
+/** True when the change has a handling photo (its step needs the photo row's id: writeChange only). */
+export const hasPhoto = (change: Change): boolean => (change.effects?.evidence ?? []).some((ev) => ev.role === 'photo');
 
 /**
  * Writes a change of an existing case as ONE statement, outside any transaction: the update
