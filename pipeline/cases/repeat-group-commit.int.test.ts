@@ -8,6 +8,7 @@ import { RepeatWriteError } from './case-errors.ts';
 import type { CaseRecord } from './case-model.ts';
 import { CaseStore } from './case-store.ts';
 import { mergeSighting } from './case-transitions.ts';
+import { writeGuardedChange } from './case-write.ts';
 import { type GuardedWrite, writeGuardedBatch } from './repeat-batch-write.ts';
 import { RepeatGroupCommit } from './repeat-group-commit.ts';
 import { EVIDENCE_B, TEST_TYPES, testContext, testEvent } from './case-test-fixtures.ts';
@@ -55,6 +56,10 @@ describe.each(RECORD_KINDS)('group commit of repeat sightings on %s', (kind) => 
       writeBatch: (db, w) => {
         batches.push(w.length);
         return writeGuardedBatch(db, w);
+      },
+      writeOne: (db, w) => {
+        batches.push(1);
+        return writeGuardedChange(db, w.prev, w.change, w.outbox, w.now);
       },
     });
     const written = await Promise.all(cases.map((c) => gc.write(repeatOf(c))));
@@ -106,6 +111,7 @@ describe.each(RECORD_KINDS)('group commit of repeat sightings on %s', (kind) => 
         throw new Error('Connection terminated unexpectedly');
       },
     });
+    // The first goes alone (the single statement), the other two as a batch that "fails" after its commit.
     expect(await Promise.all(cases.map((c) => gc.write(repeatOf(c))))).toEqual([true, true, true]);
     for (const c of cases) expect(await rowsOf(rec.handle.db, c.id)).toEqual({ audit: [{ case_version: 1, action: 'opened' }, { case_version: 2, action: 'updated' }], sightings: 2 });
     await gc.close();
@@ -139,7 +145,7 @@ describe('group commit while PostgreSQL is away', () => {
       const store = newStore(handle.db);
       const cases = await openCases(store, 4);
       const gc = new RepeatGroupCommit(handle.db);
-      await pgs.kill();
+      await pgs.kill('immediate');
       const settled = await Promise.allSettled(cases.map((c) => gc.write(repeatOf(c))));
       for (const [i, s] of settled.entries()) {
         expect(s.status).toBe('rejected');

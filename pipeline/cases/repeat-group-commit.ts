@@ -8,9 +8,14 @@ import { type GuardedWrite, writeGuardedBatch } from './repeat-batch-write.ts';
 export interface RepeatGroupCommitOptions {
   /** Most changes in one statement. Default 128. */
   readonly maxBatch?: number;
-  /** The batch write (tests inject faults). Default writeGuardedBatch. */
+  /**
+   * Batches written at once. Default 1: the next batch starts when the previous one returns, the
+   * largest batches. More overlap one batch's statement with another's WAL flush.
+   */
+  readonly maxInFlight?: number;
+  /** The write of a batch of two or more (tests inject faults). Default writeGuardedBatch. */
   readonly writeBatch?: (db: Kysely<Database>, writes: readonly GuardedWrite[]) => Promise<Set<string>>;
-  /** The one-change write a failed batch falls back to (tests inject faults). Default writeGuardedChange, durable. */
+  /** The one-change write: a batch of one, and each change of a failed batch. Default writeGuardedChange, durable (tests inject faults). */
   readonly writeOne?: (db: Kysely<Database>, w: GuardedWrite) => Promise<boolean>;
 }
 
@@ -36,15 +41,21 @@ interface Pending {
  */
 export class RepeatGroupCommit {
   private readonly queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  /** Batches being written (each a loop that takes the next batch when its own returns). */
+  private readonly lanes = new Set<Promise<void>>();
+  /** Cases with a change in a batch being written: their next change waits (per-case order). */
+  private readonly busy = new Set<string>();
+  private running = 0;
   private closed = false;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: RepeatGroupCommitOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 128;
+    this.maxInFlight = options.maxInFlight ?? 1;
   }
 
   /** Writes one guarded change in the next batch; see the class. */
@@ -52,25 +63,45 @@ export class RepeatGroupCommit {
     if (this.closed) return Promise.reject(new RepeatWriteError(w.change.next.id, 'the repeat writer is closed'));
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ write: w, resolve, reject });
-      this.flushing ??= this.drain();
+      if (this.running < this.maxInFlight) {
+        this.running++;
+        const lane = this.drain();
+        this.lanes.add(lane);
+        void lane.finally(() => this.lanes.delete(lane));
+      }
     });
   }
 
   /** Waits for every change handed in so far; later writes are refused. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flushing;
+    while (this.lanes.size > 0) await Promise.all([...this.lanes]);
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.flushOnce(this.take());
-    this.flushing = undefined;
+    for (;;) {
+      const batch = this.take();
+      if (batch.length === 0) {
+        // Counted down in the same tick as the empty take: a write arriving next starts a lane.
+        this.running--;
+        return;
+      }
+      const ids = batch.map((p) => p.write.change.next.id);
+      for (const id of ids) this.busy.add(id);
+      try {
+        await this.flushOnce(batch);
+      } catch (err) {
+        for (const p of batch) p.reject(new RepeatWriteError(p.write.change.next.id, messageOf(err), err));
+      } finally {
+        for (const id of ids) this.busy.delete(id);
+      }
+    }
   }
 
-  /** The next batch: queued changes in arrival order, one per case, at most maxBatch. */
+  /** The next batch: queued changes in arrival order, one per case and none of a case being written, at most maxBatch. */
   private take(): Pending[] {
     const batch: Pending[] = [];
-    const cases = new Set<string>();
+    const cases = new Set<string>(this.busy);
     for (let i = 0; i < this.queue.length && batch.length < this.maxBatch; ) {
       const p = this.queue[i]!;
       const id = p.write.change.next.id;
@@ -88,7 +119,10 @@ export class RepeatGroupCommit {
   private async flushOnce(batch: readonly Pending[]): Promise<void> {
     let written: Set<string>;
     try {
-      written = await (this.options.writeBatch ?? writeGuardedBatch)(this.db, batch.map((p) => p.write));
+      // A batch of one is the single guarded statement (lighter to plan than the multi-row one).
+      const [only] = batch;
+      if (batch.length === 1 && only) written = (await this.writeOne(only.write)) ? new Set([only.write.change.next.id]) : new Set();
+      else written = await (this.options.writeBatch ?? writeGuardedBatch)(this.db, batch.map((p) => p.write));
     } catch (err) {
       await Promise.all(batch.map((p) => this.retryAlone(p, err)));
       return;
@@ -101,11 +135,14 @@ export class RepeatGroupCommit {
     const w = p.write;
     const id = w.change.next.id;
     try {
-      const one = this.options.writeOne ?? ((db: Kysely<Database>, x: GuardedWrite) => writeGuardedChange(db, x.prev, x.change, x.outbox, x.now, 'durable'));
-      p.resolve((await one(this.db, w)) || (await this.committedBefore(w)));
+      p.resolve((await this.writeOne(w)) || (await this.committedBefore(w)));
     } catch (err) {
       p.reject(new RepeatWriteError(id, `written neither in a batch (${messageOf(batchError)}) nor alone (${messageOf(err)})`, err));
     }
+  }
+
+  private writeOne(w: GuardedWrite): Promise<boolean> {
+    return this.options.writeOne ? this.options.writeOne(this.db, w) : writeGuardedChange(this.db, w.prev, w.change, w.outbox, w.now, 'durable');
   }
 
   /** Whether the change's own audit row is there: its batch committed though the error said otherwise. */
