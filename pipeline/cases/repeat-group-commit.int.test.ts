@@ -53,6 +53,7 @@ describe.each(RECORD_KINDS)('group commit of repeat sightings on %s', (kind) => 
     const cases = await openCases(store, 20);
     const batches: number[] = [];
     const gc = new RepeatGroupCommit(rec.handle.db, {
+      maxInFlight: 1,
       writeBatch: (db, w) => {
         batches.push(w.length);
         return writeGuardedBatch(db, w);
@@ -70,6 +71,40 @@ describe.each(RECORD_KINDS)('group commit of repeat sightings on %s', (kind) => 
       expect(await store.get(c.id)).toEqual(mergeSighting(c, testEvent({ at: T0 + 1, cameraId: c.cameraId }), testContext(), T0 + 1).next);
       expect(await rowsOf(rec.handle.db, c.id)).toEqual({ audit: [{ case_version: 1, action: 'opened' }, { case_version: 2, action: 'updated' }], sightings: 2 });
     }
+    await gc.close();
+  });
+
+  it('with two batches in flight, writes every repeat once and never one case in both', async () => {
+    const cases = await openCases(store, 10);
+    const batches: string[][] = [];
+    let inFlight = 0;
+    let most = 0;
+    const gc = new RepeatGroupCommit(rec.handle.db, {
+      maxInFlight: 2,
+      writeBatch: async (db, w) => {
+        batches.push(w.map((x) => x.change.next.id));
+        most = Math.max(most, ++inFlight);
+        try {
+          return await writeGuardedBatch(db, w);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    // Three rounds per case handed in at once: each round decided on the version the one before writes.
+    let current = cases;
+    for (let round = 1; round <= 3; round++) {
+      const writes = current.map((c) => repeatOf(c, round));
+      expect(await Promise.all(writes.map((w) => gc.write(w)))).toEqual(current.map(() => true));
+      current = writes.map((w) => w.change.next);
+    }
+    expect(most).toBeLessThanOrEqual(2);
+    for (const c of cases) expect(await store.get(c.id)).toMatchObject({ version: 4, count: 4, lastSeenAt: T0 + 3 });
+    // A second change of a case handed in while its first is being written waits for that batch.
+    const [a] = current;
+    const [first, second] = await Promise.all([gc.write(repeatOf(a!, 4)), gc.write(repeatOf(a!, 5))]);
+    expect([first, second]).toEqual([true, false]);
+    expect(await store.get(a!.id)).toMatchObject({ version: 5, count: 5, lastSeenAt: T0 + 4 });
     await gc.close();
   });
 
