@@ -7,14 +7,17 @@
  *    first one visit per camera (a case opens, its evidence is rendered, it is dispatched), then a
  *    second round of the same sightings (the open case is updated: no better score, so no evidence
  *    rendered and nothing dispatched), each round timed on its own. Baseline: the pure rule
- *    engine on the same visits. The repeat rounds run twice under each of two wirings, alternating:
- *    `after` (as shipped: one unlocked read of the case group and one version-guarded statement,
- *    camera memory written only when it changed) and `before` (the group lock and a transaction
- *    per sighting, camera memory written after every visit), and their ratio is printed.
+ *    engine on the same visits. Visits go through the stage `--in-flight` at a time (as a worker
+ *    runs the events stage of many cameras at once, one camera's visits in order). The repeat
+ *    rounds run twice under each of three wirings, alternating: `after` (as shipped: one unlocked
+ *    read of the case group, the version-guarded writes group-committed, camera memory written
+ *    only when it changed), `each` (the same with one statement and commit per sighting, the
+ *    durable default before group commit) and `before` (the group lock and a transaction per
+ *    sighting, camera memory written after every visit), and their ratios are printed.
  * 2. Verification API latency under concurrent requests (list pending, read a case, give a verdict),
  *    p50 / p99, against GET /healthz on the same server as the baseline.
  *
- *   npx tsx scripts/bench/events-throughput.ts [--visits 400] [--requests 2000] [--concurrency 32]
+ *   npx tsx scripts/bench/events-throughput.ts [--visits 400] [--requests 2000] [--concurrency 32] [--in-flight 8]
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
