@@ -249,9 +249,24 @@ export class CaseStore {
     return listCasesJson(this.db, query);
   }
 
-  /** Active cases on a camera (the re-check looks for them). */
+  /** Active cases on a camera. */
   async activeOnCamera(cameraId: string): Promise<CaseRecord[]> {
     const rows: unknown[] = await selectCases(this.db).where('cases.camera_id', '=', cameraId).where('cases.active', '=', true).orderBy('cases.id').execute();
+    return rows.map(rowToCase);
+  }
+
+  /**
+   * Cases on a camera waiting for the AI re-check (handled or rechecking), the re-check's read
+   * after every visit: filtered by the record, so the camera's other active cases (every repeat
+   * sighting's among them) are neither sent nor parsed.
+   */
+  async awaitingRecheckOnCamera(cameraId: string): Promise<CaseRecord[]> {
+    const rows: unknown[] = await selectCases(this.db)
+      .where('cases.camera_id', '=', cameraId)
+      .where('cases.active', '=', true)
+      .where('cases.status', 'in', ['handled', 'rechecking'])
+      .orderBy('cases.id')
+      .execute();
     return rows.map(rowToCase);
   }
 
