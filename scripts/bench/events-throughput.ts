@@ -9,15 +9,15 @@
  *    rendered and nothing dispatched), each round timed on its own. Baseline: the pure rule
  *    engine on the same visits. Visits go through the stage `--in-flight` at a time (as a worker
  *    runs the events stage of many cameras at once, one camera's visits in order). The repeat
- *    rounds run twice under each of three wirings, alternating: `after` (as shipped: one unlocked
- *    read of the case group, the version-guarded writes group-committed, camera memory written
- *    only when it changed), `each` (the same with one statement and commit per sighting, the
+ *    rounds run `--rounds` times (default 2) under each of three wirings, alternating: `after` (as
+ *    shipped: one unlocked read of the case group, the version-guarded writes group-committed,
+ *    camera memory written only when it changed), `each` (the same with one statement and commit per sighting, the
  *    durable default before group commit) and `before` (the group lock and a transaction per
  *    sighting, camera memory written after every visit), and their ratios are printed.
  * 2. Verification API latency under concurrent requests (list pending, read a case, give a verdict),
  *    p50 / p99, against GET /healthz on the same server as the baseline.
  *
- *   npx tsx scripts/bench/events-throughput.ts [--visits 400] [--requests 2000] [--concurrency 32] [--in-flight 8]
+ *   npx tsx scripts/bench/events-throughput.ts [--visits 400] [--requests 2000] [--concurrency 32] [--in-flight 8] [--rounds 2]
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,10 +50,11 @@ const program = new Command('events-throughput')
   .option('--visits <n>', 'visits pushed through the event stage', numberIn(10, 100_000, '--visits'), 400)
   .option('--requests <n>', 'API requests per kind', numberIn(10, 1_000_000, '--requests'), 2000)
   .option('--concurrency <n>', 'requests in flight', numberIn(1, 1000, '--concurrency'), 32)
+  .option('--rounds <n>', 'repeat rounds per wiring, alternating (a loaded machine drifts: more rounds, steadier medians)', numberIn(1, 100, '--rounds'), 2)
   .option('--in-flight <n>', 'visits through the event stage at once, one per camera at a time (a worker runs 4 per core)', numberIn(1, 1000, '--in-flight'), 8)
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'events-throughput.json'))
   .parse();
-const opts = program.opts<{ visits: number; requests: number; concurrency: number; inFlight: number; out: string }>();
+const opts = program.opts<{ visits: number; requests: number; concurrency: number; rounds: number; inFlight: number; out: string }>();
 
 const redis = await startLocalRedis();
 const dir = await mkdtemp(join(tmpdir(), 'gw-events-bench-'));
@@ -150,10 +151,13 @@ try {
   const firstSightings = await phase('after', cameraIds.map((_, i) => visitOf(2 * i)));
   const repeatRound = (mode: Mode) => phase(mode, cameraIds.map((_, i) => visitOf(2 * i + 1)));
   const rounds: Record<Mode, Phase[]> = { before: [], each: [], after: [] };
-  for (const mode of ['before', 'each', 'after', 'before', 'each', 'after'] as const) rounds[mode].push(await repeatRound(mode));
-  const repeatBefore = sum(rounds.before[0]!, rounds.before[1]!);
-  const repeatEach = sum(rounds.each[0]!, rounds.each[1]!);
-  const repeatSightings = sum(rounds.after[0]!, rounds.after[1]!);
+  for (let r = 0; r < opts.rounds; r++) for (const mode of ['before', 'each', 'after'] as const) rounds[mode].push(await repeatRound(mode));
+  const repeatBefore = rounds.before.reduce(sum);
+  const repeatEach = rounds.each.reduce(sum);
+  const repeatSightings = rounds.after.reduce(sum);
+  // Per round, so the drift of a shared machine shows: the median ratio of neighbouring rounds.
+  const perRound = (m: Mode): number[] => rounds[m].map((p) => Math.round(p.perS));
+  const medianRatio = (a: Mode, b: Mode): number => quantile(rounds[a].map((p, i) => p.perS / rounds[b][i]!.perS), 0.5);
   const filed = firstSightings.filed + repeatSightings.filed;
   const stagePerS = filed / (firstSightings.seconds + repeatSightings.seconds);
 
@@ -204,7 +208,7 @@ try {
         [`repeat sightings AFTER: one unlocked read, group commit of the guarded writes (${describe(repeatSightings.outcomes)})`, repeatSightings.filed, Math.round(repeatSightings.perS), (repeatSightings.perS / rulesPerS).toFixed(4), (repeatSightings.perS / firstSightings.perS).toFixed(2)],
         ['new cases + repeats after', filed, Math.round(stagePerS), (stagePerS / rulesPerS).toFixed(4), ''],
       ],
-    )}\n${opts.inFlight} visits in flight; repeat sightings after / before, same run: ${(repeatSightings.perS / repeatBefore.perS).toFixed(2)}x; after / each: ${(repeatSightings.perS / repeatEach.perS).toFixed(2)}x\n\n${formatTable(
+    )}\n${opts.inFlight} visits in flight; repeat sightings after / before, same run: ${(repeatSightings.perS / repeatBefore.perS).toFixed(2)}x; after / each: ${(repeatSightings.perS / repeatEach.perS).toFixed(2)}x\nper round (events/s): before ${perRound('before').join(' ')}; each ${perRound('each').join(' ')}; after ${perRound('after').join(' ')}; median ratio of neighbouring rounds after / each ${medianRatio('after', 'each').toFixed(2)}x, after / before ${medianRatio('after', 'before').toFixed(2)}x\n\n${formatTable(
       ['request', 'p50 ms', 'p99 ms', 'req/s', 'errors'],
       apiRows.map((r) => [r.name, r.p50, r.p99, r.rps, r.errors]),
     )}\n(${opts.concurrency} concurrent, ${opts.requests} requests each, ${ids.length} cases; 2 cores shared with Redis and the client)\n`,
@@ -212,7 +216,7 @@ try {
   await mkdir(dirname(opts.out), { recursive: true });
   await writeFile(
     opts.out,
-    `${JSON.stringify({ visits: opts.visits, rulesEventsPerS: Math.round(rulesPerS), stageEventsPerS: Math.round(stagePerS), newCases: { ...firstSightings, perS: Math.round(firstSightings.perS) }, repeatSightings: { ...repeatSightings, perS: Math.round(repeatSightings.perS) }, repeatSightingsBefore: { ...repeatBefore, perS: Math.round(repeatBefore.perS) }, repeatSightingsEach: { ...repeatEach, perS: Math.round(repeatEach.perS) }, repeatAfterVsBefore: Number((repeatSightings.perS / repeatBefore.perS).toFixed(2)), repeatAfterVsEach: Number((repeatSightings.perS / repeatEach.perS).toFixed(2)), inFlight: opts.inFlight, repeatVsNew: Number((repeatSightings.perS / firstSightings.perS).toFixed(2)), api: apiRows, concurrency: opts.concurrency }, null, 2)}\n`,
+    `${JSON.stringify({ visits: opts.visits, rulesEventsPerS: Math.round(rulesPerS), stageEventsPerS: Math.round(stagePerS), newCases: { ...firstSightings, perS: Math.round(firstSightings.perS) }, repeatSightings: { ...repeatSightings, perS: Math.round(repeatSightings.perS) }, repeatSightingsBefore: { ...repeatBefore, perS: Math.round(repeatBefore.perS) }, repeatSightingsEach: { ...repeatEach, perS: Math.round(repeatEach.perS) }, repeatAfterVsBefore: Number((repeatSightings.perS / repeatBefore.perS).toFixed(2)), repeatAfterVsEach: Number((repeatSightings.perS / repeatEach.perS).toFixed(2)), perRound: { before: perRound('before'), each: perRound('each'), after: perRound('after') }, medianRoundRatioAfterVsEach: Number(medianRatio('after', 'each').toFixed(2)), inFlight: opts.inFlight, rounds: opts.rounds, repeatVsNew: Number((repeatSightings.perS / firstSightings.perS).toFixed(2)), api: apiRows, concurrency: opts.concurrency }, null, 2)}\n`,
   );
   process.stdout.write(`wrote ${opts.out}\n`);
 } finally {
