@@ -34,6 +34,7 @@ import { type OutboxRows, StaleCaseError, writeChange, writeGuardedChange } from
 import { type DedupRule, findMatch } from './place-match.ts';
 import { auditSchema } from './audit-schema.ts';
 import { RepeatGroupCommit } from './repeat-group-commit.ts';
+import { RepeatGroupRead } from './repeat-group-read.ts';
 import { findUnit } from './unit-directory.ts';
 
 /** Options of a CaseStore. */
@@ -70,11 +71,11 @@ export interface CaseStoreOptions {
    */
   readonly repeatCommit?: 'async' | 'durable';
   /**
-   * How durable optimistic repeat sightings reach the record. `grouped` (default): group commit:
-   * repeats arriving while the previous batch is being written go together as one statement, one
-   * commit and one WAL flush for all (RepeatGroupCommit); each is acknowledged after that commit.
-   * `each`: one statement and one commit per sighting (the path before; the events benchmark's
-   * baseline). Durable either way.
+   * How optimistic repeat sightings reach the record. `grouped` (default): sightings in flight at
+   * once are coalesced: their group reads into one select (RepeatGroupRead), their durable writes
+   * into one statement, one commit and one WAL flush (RepeatGroupCommit); each is acknowledged
+   * after the commit that holds it. `each`: one read and one statement and commit per sighting
+   * (the path before; the events benchmark's baseline). Durable either way.
    */
   readonly repeatBatching?: 'grouped' | 'each';
 }
@@ -117,6 +118,7 @@ export class CaseStore {
   private readonly leaseMs: number;
   private readonly writeHooks = new Set<() => void>();
   private readonly repeats: RepeatGroupCommit;
+  private readonly groups: RepeatGroupRead;
   readonly now: () => number;
 
   constructor(
@@ -129,6 +131,7 @@ export class CaseStore {
     this.leaseMs = options.claimLeaseMs ?? 15 * 60_000;
     this.now = options.now ?? Date.now;
     this.repeats = new RepeatGroupCommit(db);
+    this.groups = new RepeatGroupRead(db);
   }
 
   /**
@@ -190,8 +193,9 @@ export class CaseStore {
 
   /**
    * The common case first, without the group lock: a sighting of a case that exists (merged, or
-   * counted during a cooldown) is one read of the group and one statement guarded by the case's
-   * version, so it commits only on the version it was decided on (no lost update). Opening a case
+   * counted during a cooldown) is one read of the group and one write guarded by the case's
+   * version, so it commits only on the version it was decided on (no lost update). Reads and
+   * writes of sightings in flight at once are coalesced (RepeatGroupRead, RepeatGroupCommit). Opening a case
    * needs the lock (two workers must open one case), so does a sighting that lost a race: both
    * go back to the locked path with whatever evidence was rendered here.
    */
@@ -202,7 +206,11 @@ export class CaseStore {
     ctx: SightingContext & { readonly render?: EvidenceRenderer },
     evidence: SightingContext['evidence'],
   ): Promise<{ result: SightingResult } | { rendered: SightingContext['evidence'] }> {
-    const decision = this.decide(rule, event, await this.group(this.db, event, cooldownMs));
+    const coalesce = this.options.repeatBatching !== 'each';
+    const group = coalesce
+      ? await this.groups.read({ cameraId: event.cameraId, eventType: event.eventType, shadow: event.shadow === true, closedSince: event.at - cooldownMs })
+      : await this.group(this.db, event, cooldownMs);
+    const decision = this.decide(rule, event, group);
     if (decision.kind === 'open') return { rendered: evidence };
     let rendered = evidence;
     if (decision.kind === 'merge' && !rendered && ctx.render && improvesEvidence(decision.target, event)) rendered = await ctx.render('improve');
@@ -212,7 +220,7 @@ export class CaseStore {
     const outbox = this.outboxRows(change);
     const plain = !change.effects?.evidence?.length && outbox.dispatch === undefined && outbox.recheck === undefined;
     const commit = plain && this.options.repeatCommit === 'async' ? 'async' : 'durable';
-    const grouped = commit === 'durable' && this.options.repeatBatching !== 'each';
+    const grouped = commit === 'durable' && coalesce;
     const written = grouped ? await this.repeats.write({ prev: decision.target, change, outbox, now }) : await writeGuardedChange(this.db, decision.target, change, outbox, now, commit);
     if (!written) return { rendered };
     return { result: { case: change.next, created: false, outcome: decision.kind === 'merge' ? 'updated' : 'suppressed' } };
