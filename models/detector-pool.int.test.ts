@@ -1,10 +1,10 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from './detector.ts';
 import { DetectorPool } from './detector-pool.ts';
-import { DetectorProcessError, ImageInputError, ModelIntegrityError } from './errors.ts';
+import { DetectorProcessError, ImageInputError, ModelDroppedError, ModelIntegrityError } from './errors.ts';
 import { loadModelCard } from './model-card.ts';
 import { resolveModel } from './model-catalog.ts';
 import { loadImageFile } from './preprocess/image-file.ts';
@@ -78,9 +78,103 @@ describe('DetectorPool with several models: each process holds every model once,
     }
   });
 
+  it('adds a model to running processes and drops one, the other model serving throughout; a model that cannot load leaves the pool as it was', async () => {
+    const [fastest, fire] = await Promise.all(['fastestdet-352-coco', 'picodet-s-416-fire-smoke'].map((id) => resolveModel(id)));
+    const [pool, alone] = await Promise.all([DetectorPool.load(fastest!, { processes: 2 }), Detector.load(fire!)]);
+    const dir = mkdtempSync(join(tmpdir(), 'gw-pool-add-'));
+    try {
+      const frame = await loadImageFile(images[3]!);
+      const first = (await pool.detect(frame)).detections;
+      // Frames of the first model in flight while the second loads.
+      const during = pool.detect(frame);
+      await pool.addModel(fire!);
+      expect((await during).detections).toEqual(first);
+      expect(pool.cards.map((c) => c.id)).toEqual(['fastestdet-352-coco', 'picodet-s-416-fire-smoke']);
+      // Both processes hold it: two frames at once go to both.
+      const both = await Promise.all([frame, frame].map((f) => pool.model('picodet-s-416-fire-smoke').detect(f)));
+      const want = (await alone.detect(frame)).detections;
+      expect(both.map((r) => r.detections)).toEqual([want, want]);
+
+      // A corrupt file: the typed error, and the pool keeps exactly what it had.
+      const bytes = readFileSync(fire!.modelPath);
+      bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
+      writeFileSync(join(dir, 'corrupt.onnx'), bytes);
+      const bad = { ...fire!, id: 'fire-corrupt', modelPath: join(dir, 'corrupt.onnx') };
+      await expect(pool.addModel(bad)).rejects.toBeInstanceOf(ModelIntegrityError);
+      expect(pool.cards.map((c) => c.id)).toEqual(['fastestdet-352-coco', 'picodet-s-416-fire-smoke']);
+      expect(() => pool.model('fire-corrupt')).toThrow(RangeError);
+
+      // Dropped: its frames are refused by name, the other model still answers as before.
+      await pool.removeModel('fastestdet-352-coco');
+      expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke']);
+      await expect(pool.detectWith('fastestdet-352-coco', frame)).rejects.toThrow(ModelDroppedError);
+      expect((await pool.detect(frame)).detections).toEqual(want);
+      // A process started after the change loads the models in service now.
+      const killed = pool.pids[0]!;
+      process.kill(killed, 'SIGKILL');
+      while (pool.pids.includes(killed)) await new Promise((r) => setTimeout(r, 20));
+      const again = await Promise.all([frame, frame, frame].map((f) => pool.detect(f)));
+      expect(again.map((r) => r.detections)).toEqual([want, want, want]);
+      await expect(pool.removeModel('picodet-s-416-fire-smoke')).rejects.toBeInstanceOf(RangeError);
+    } finally {
+      await Promise.all([pool.close(), alone.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('drains a dropped model: every frame accepted before the drop is answered with its detections, a frame after is refused typed by name; re-added while draining, it serves again', async () => {
+    const [fastest, fire] = await Promise.all(['fastestdet-352-coco', 'picodet-s-416-fire-smoke'].map((id) => resolveModel(id)));
+    const [pool, alone] = await Promise.all([DetectorPool.load([fastest!, fire!], { processes: 2 }), Detector.load(fastest!)]);
+    try {
+      const frames = await Promise.all(images.map(loadImageFile));
+      const want = [];
+      for (const f of frames) want.push((await alone.detect(f)).detections);
+      expect(want.some((d) => d.items.length > 0)).toBe(true);
+      const held = pool.model('fastestdet-352-coco');
+      const dropped = (): boolean => !pool.cards.some((c) => c.id === 'fastestdet-352-coco');
+
+      // Eight frames: four sent to the two processes, four still queued in the pool when the drop comes.
+      const started = [...frames, ...frames].map((f) => held.detect(f));
+      expect(pool.queued).toBe(4);
+      const removing = pool.removeModel('fastestdet-352-coco');
+      while (!dropped()) await new Promise((r) => setImmediate(r));
+      const late = await held.detect(frames[0]!).catch((e: unknown) => e);
+      await removing;
+      expect((await Promise.all(started)).map((r) => r.detections)).toEqual([...want, ...want]);
+      expect(late).toBeInstanceOf(ModelDroppedError);
+      expect((late as Error).message).toContain('"fastestdet-352-coco"');
+      expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke']);
+
+      // Added back, dropped again, added again at once: the add waits for the drain, then loads it afresh.
+      await pool.addModel(fastest!);
+      const again = frames.map((f) => pool.model('fastestdet-352-coco').detect(f));
+      const [, , readded] = await Promise.all([pool.removeModel('fastestdet-352-coco'), pool.addModel(fastest!), Promise.all(again)]);
+      expect(readded.map((r) => r.detections)).toEqual(want);
+      expect(pool.cards.map((c) => c.id)).toEqual(['picodet-s-416-fire-smoke', 'fastestdet-352-coco']);
+      const after = await Promise.all(frames.map((f) => pool.model('fastestdet-352-coco').detect(f)));
+      expect(after.map((r) => r.detections)).toEqual(want);
+    } finally {
+      await Promise.all([pool.close(), alone.close()]);
+    }
+  });
+
   it('refuses two cards with one id', async () => {
     const card = await resolveModel('fastestdet-352-coco');
     await expect(DetectorPool.load([card, card], { processes: 1 })).rejects.toThrow(/two model cards have the id "fastestdet-352-coco"/);
+  });
+});
+
+describe('DetectorPool priority', () => {
+  it('runs its processes `nice` below this process (capped at 19) and refuses a niceness out of 0-19', async () => {
+    const card = await resolveModel('picodet-s-416-coco');
+    const niceOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const pool = await DetectorPool.load(card, { processes: 1, nice: 6 });
+    try {
+      expect(pool.pids.map(niceOf)).toEqual([Math.min(19, getPriority() + 6)]);
+    } finally {
+      await pool.close();
+    }
+    await expect(DetectorPool.load(card, { processes: 1, nice: 20 })).rejects.toThrow(/nice must be an integer 0-19, got 20/);
   });
 });
 

@@ -14,10 +14,11 @@
  * in child processes keep the patrol process small, so ffmpeg spawns stay cheap.
  */
 import { availableParallelism } from 'node:os';
+import { lowerPriority } from './lower-priority.ts';
 import { fileURLToPath } from 'node:url';
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DetectOptions, DetectResult } from './detector.ts';
-import type { DetectorInit, DetectorReply, DetectRequest, WireError } from './detector-process-protocol.ts';
+import type { DetectorInit, DetectorReply, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
 import {
   DecoderError,
   DetectorProcessError,
@@ -25,10 +26,12 @@ import {
   ModelCardError,
   ModelError,
   ModelIntegrityError,
+  ModelDroppedError,
   ModelLoadError,
   ModelShapeError,
 } from './errors.ts';
 import type { FrameDetector } from './frame-detector.ts';
+import { InFlight } from './in-flight.ts';
 import type { ModelCard } from './model-card.ts';
 import { assertRgbFrame, type RgbFrame } from './preprocess/frame.ts';
 
@@ -40,6 +43,11 @@ export interface DetectorPoolOptions {
   readonly sessionThreads?: number;
   /** Skip the sha256 check (cards built in code from an uncarded file). Default false. */
   readonly skipIntegrityCheck?: boolean;
+  /**
+   * Niceness added to each detector process over this process's own (capped at 19), so that this
+   * process's event loop gets a core first when inference saturates them. Default 0.
+   */
+  readonly nice?: number;
 }
 
 /** Cores this process may use (`os.availableParallelism()`), the default pool size. */
@@ -68,10 +76,18 @@ interface Job {
   readonly reject: (err: Error) => void;
 }
 
+/** A model load sent to one process, waiting for its answer. */
+interface Control {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
 interface Slot {
   readonly child: ChildProcess;
   /** Sent and not answered yet, oldest first (the process answers in order). */
   readonly jobs: Job[];
+  /** Model loads sent and not answered yet, by request id. */
+  readonly controls: Map<number, Control>;
   ready: boolean;
 }
 
@@ -105,26 +121,52 @@ class PooledModel implements FrameDetector {
  * A pool of detector processes for one or more models: every process loads each model once, and
  * each frame names the model it is for. Re-entrant: any number of `detect` calls at once. As a
  * FrameDetector it runs its first model; `model(id)` gives the others.
+ *
+ * Dropping a model drains it: from the drop on, its frames are refused (ModelDroppedError), the
+ * frames accepted before (queued here or in a process) are answered normally, and only then do
+ * the processes release it. Closing the pool cancels instead: frames queued or in flight are
+ * rejected with DetectorProcessError ("closed"), which also ends any drain in progress.
  */
 export class DetectorPool implements FrameDetector {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private readonly views = new Map<string, PooledModel>();
+  /** Detect calls accepted and not answered yet, per model. */
+  private readonly inFlight = new InFlight();
+  /** Models dropped (or draining) and not added again: their frames are refused by name. */
+  private readonly dropped = new Set<string>();
+  /** What a process started now loads: the models in service and those being added. */
+  private initCards: ModelCard[];
   private nextId = 1;
   private closing: Promise<void> | undefined;
-  /** The first model (what `detect` runs). */
-  readonly card: ModelCard;
-  /** Card ids, for messages. */
-  private readonly name: string;
+  /** Loads and unloads, one at a time (each goes to every process). */
+  private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly cards: readonly ModelCard[],
-    private readonly init: DetectorInit,
+    cards: readonly ModelCard[],
+    private readonly options: Omit<DetectorInit, 'kind' | 'cards'>,
     private readonly processes: number,
+    private readonly nice: number,
   ) {
-    this.card = cards[0]!;
-    this.name = cards.map((c) => c.id).join(' + ');
+    this.initCards = [...cards];
     for (const c of cards) this.views.set(c.id, new PooledModel(this, c));
+  }
+
+  /** The models in service, in the order they were loaded. */
+  get cards(): readonly ModelCard[] {
+    return [...this.views.values()].map((v) => v.card);
+  }
+
+  /** The first model (what `detect` runs). */
+  get card(): ModelCard {
+    const first = this.views.values().next();
+    if (first.done) throw new RangeError('detector pool: no model left');
+    return first.value.card;
+  }
+
+  /** Card ids, for messages. */
+  private get name(): string {
+    return [...this.views.keys()].join(' + ') || 'no model';
   }
 
   /**
@@ -139,8 +181,9 @@ export class DetectorPool implements FrameDetector {
     const ids = list.map((c) => c.id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) throw new RangeError(`detector pool: two model cards have the id "${twice}"`);
-    const init: DetectorInit = { kind: 'init', cards: list, sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false };
-    const pool = new DetectorPool(list, init, processes);
+    const nice = options.nice ?? 0;
+    if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`detector pool: nice must be an integer 0-19, got ${nice}`);
+    const pool = new DetectorPool(list, { sessionThreads: options.sessionThreads ?? 1, skipIntegrityCheck: options.skipIntegrityCheck ?? false }, processes, nice);
     try {
       await Promise.all(Array.from({ length: processes }, () => pool.spawn()));
     } catch (err) {
@@ -180,6 +223,81 @@ export class DetectorPool implements FrameDetector {
     return view;
   }
 
+  /**
+   * Loads one more model into every process (a card with the id of a loaded model replaces it).
+   * Frames of the other models go on meanwhile. On failure no process keeps it.
+   * @throws the model's typed error (ModelIntegrityError, ModelLoadError, ...) as a process reports it; DetectorProcessError when the pool is closed or a process dies.
+   */
+  addModel(card: ModelCard): Promise<void> {
+    return this.change(async () => {
+      if (this.closing) throw new DetectorProcessError(`detector pool of ${this.name} is closed`);
+      const before = this.initCards.find((c) => c.id === card.id);
+      this.initCards = [...this.initCards.filter((c) => c.id !== card.id), card];
+      const request = (): LoadModelRequest => ({ kind: 'load', id: this.nextId++, card });
+      const results = await Promise.allSettled(this.slots.map((slot) => this.control(slot, request())));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        // Back to what was there: the previous card of this id, or none.
+        this.initCards = this.initCards.filter((c) => c.id !== card.id).concat(before ? [before] : []);
+        for (const slot of this.slots) slot.child.send(before ? { kind: 'load', id: this.nextId++, card: before } : { kind: 'unload', model: card.id });
+        throw failed.reason as Error;
+      }
+      this.views.set(card.id, new PooledModel(this, card));
+      this.dropped.delete(card.id);
+    });
+  }
+
+  /**
+   * Drops a model from every process: its new frames are refused (ModelDroppedError) from the
+   * moment the loads and drops asked for before are done (at once when there are none); it
+   * resolves once the frames accepted before the drop are answered (they finish normally) and
+   * the processes have been told to release it. Adding the same model again while it drains
+   * waits for the drain, then loads it afresh.
+   * @throws RangeError when it is the pool's last model (drain it, then close the pool).
+   */
+  removeModel(id: string): Promise<void> {
+    return this.change(async () => {
+      if (!this.views.has(id)) return;
+      if (this.views.size === 1) throw new RangeError(`detector pool: "${id}" is its last model; drain it, then close the pool`);
+      await this.drainNow(id);
+      // A process started from here on does not load it.
+      this.initCards = this.initCards.filter((c) => c.id !== id);
+      for (const slot of this.slots) slot.child.send({ kind: 'unload', model: id });
+    });
+  }
+
+  /**
+   * Stops taking frames for a model (they are refused with ModelDroppedError) and resolves once
+   * the frames accepted before are answered. The processes keep the model loaded: this is for
+   * the last model, before closing the pool; otherwise use {@link removeModel}.
+   */
+  drain(id: string): Promise<void> {
+    return this.change(() => this.drainNow(id));
+  }
+
+  private async drainNow(id: string): Promise<void> {
+    if (!this.views.delete(id)) return;
+    this.dropped.add(id);
+    await this.inFlight.idle(id);
+  }
+
+  /** Runs model loads, drops and drains one at a time (each goes to every process). */
+  private change(step: () => Promise<void>): Promise<void> {
+    const run = this.changes.then(step);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Sends a model load to one process and waits for its answer. */
+  private control(slot: Slot, request: LoadModelRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      slot.controls.set(request.id, { resolve, reject });
+      slot.child.send(request, (err) => {
+        if (err && slot.controls.delete(request.id)) reject(new DetectorProcessError(`cannot send a model to the detector process of ${this.name}: ${err.message}`, { cause: err }));
+      });
+    });
+  }
+
   /** Detects objects in one frame with the pool's first model; boxes come back in the frame's pixels. */
   detect(frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
     return this.detectWith(this.card.id, frame, options);
@@ -188,6 +306,9 @@ export class DetectorPool implements FrameDetector {
   /** Detects objects in one frame with the model `modelId` in a pool process; boxes in the frame's pixels. */
   detectWith(modelId: string, frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
     if (this.closing) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} is closed`));
+    if (this.dropped.has(modelId) && !this.views.has(modelId)) {
+      return Promise.reject(new ModelDroppedError(`detector pool: model "${modelId}" was dropped (a config reload no longer names it): no new frames are taken for it`));
+    }
     if (!this.views.has(modelId)) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} has no model "${modelId}"`));
     try {
       assertRgbFrame(frame);
@@ -197,10 +318,15 @@ export class DetectorPool implements FrameDetector {
     // Serialised when sent: the caller's frame is never shared.
     const data = frame.data;
     const request: DetectRequest = { kind: 'detect', id: this.nextId++, model: modelId, width: frame.width, height: frame.height, data, ...(options ? { options } : {}) };
-    return new Promise<DetectResult>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
-      this.pump();
-    });
+    // Counted until answered: a drop of this model waits for it.
+    return this.inFlight.track(
+      modelId,
+      () =>
+        new Promise<DetectResult>((resolve, reject) => {
+          this.queue.push({ request, resolve, reject });
+          this.pump();
+        }),
+    );
   }
 
   private pump(): void {
@@ -225,7 +351,7 @@ export class DetectorPool implements FrameDetector {
   private spawn(): Promise<void> {
     // No inherited execArgv (a profiler or a test runner's loader); stdout unused, stderr shared.
     const child = fork(ENTRY, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    const slot: Slot = { child, jobs: [], ready: false };
+    const slot: Slot = { child, jobs: [], controls: new Map(), ready: false };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -233,6 +359,8 @@ export class DetectorPool implements FrameDetector {
         if (!this.slots.includes(slot)) return;
         this.remove(slot);
         for (const job of slot.jobs.splice(0)) job.reject(err);
+        for (const c of slot.controls.values()) c.reject(err);
+        slot.controls.clear();
         child.kill('SIGKILL');
         if (!slot.ready) {
           if (!settled) reject(err);
@@ -251,6 +379,11 @@ export class DetectorPool implements FrameDetector {
         } else if (reply.kind === 'load-error') {
           const err = rebuild(reply.error);
           fail(err);
+        } else if (reply.kind === 'loaded' || reply.kind === 'load-failed') {
+          const c = slot.controls.get(reply.id);
+          slot.controls.delete(reply.id);
+          if (reply.kind === 'loaded') c?.resolve();
+          else c?.reject(rebuild(reply.error));
         } else {
           const i = slot.jobs.findIndex((j) => j.request.id === reply.id);
           const job = i >= 0 ? slot.jobs.splice(i, 1)[0] : undefined;
@@ -265,7 +398,13 @@ export class DetectorPool implements FrameDetector {
       child.on('exit', (code, signal) => {
         if (!this.closing) fail(new DetectorProcessError(`detector process of ${this.name} exited (${signal ?? `code ${code}`})`));
       });
-      child.send(this.init);
+      const refused = child.pid === undefined ? undefined : lowerPriority(child.pid, this.nice);
+      if (refused) {
+        fail(new DetectorProcessError(`detector process of ${this.name}: ${refused.message}`, { cause: refused }));
+      } else {
+        const init: DetectorInit = { kind: 'init', cards: this.initCards, ...this.options };
+        child.send(init);
+      }
     });
   }
 
@@ -279,7 +418,10 @@ export class DetectorPool implements FrameDetector {
     for (const job of this.queue.splice(0)) job.reject(err);
   }
 
-  /** Stops every process; frames still queued are rejected. Safe to call twice. */
+  /**
+   * Stops every process. Cancels rather than waits: frames queued or in flight are rejected with
+   * DetectorProcessError ("closed"), and a drain in progress ends with them. Safe to call twice.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       const closed = (): DetectorProcessError => new DetectorProcessError(`detector pool of ${this.name} closed`);
@@ -288,6 +430,8 @@ export class DetectorPool implements FrameDetector {
       await Promise.allSettled(
         slots.map(async (slot) => {
           for (const job of slot.jobs.splice(0)) job.reject(closed());
+          for (const c of slot.controls.values()) c.reject(closed());
+          slot.controls.clear();
           if (slot.child.exitCode !== null || slot.child.signalCode !== null) return;
           const exited = new Promise<void>((r) => slot.child.once('exit', () => r()));
           // Closing the channel lets the process release its session and exit; a stuck one is killed.

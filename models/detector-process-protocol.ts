@@ -24,6 +24,23 @@ export interface DetectRequest {
   readonly options?: DetectOptions;
 }
 
+/** Loads one more model into a running process (a config reload named it); answered `loaded` or `load-failed`. */
+export interface LoadModelRequest {
+  readonly kind: 'load';
+  readonly id: number;
+  readonly card: ModelCard;
+}
+
+/** Drops a model from a running process once the frames sent before it are done. Not answered. */
+export interface UnloadModelRequest {
+  readonly kind: 'unload';
+  /** Card id. */
+  readonly model: string;
+}
+
+/** What the pool sends a detector process after its init. */
+export type DetectorRequest = DetectRequest | LoadModelRequest | UnloadModelRequest;
+
 /** An error as it crosses the process boundary. */
 export interface WireError {
   readonly name: string;
@@ -36,4 +53,6 @@ export type DetectorReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'load-error'; readonly error: WireError }
   | { readonly kind: 'result'; readonly id: number; readonly detections: Detections; readonly timingsMs: DetectTimings }
-  | { readonly kind: 'error'; readonly id: number; readonly error: WireError };
+  | { readonly kind: 'error'; readonly id: number; readonly error: WireError }
+  | { readonly kind: 'loaded'; readonly id: number }
+  | { readonly kind: 'load-failed'; readonly id: number; readonly error: WireError };

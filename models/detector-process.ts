@@ -1,11 +1,13 @@
 /**
  * Body of one detector process (see detector-pool.ts): loads a Detector for each card of its
- * first message (each model once), then answers detect requests one at a time, each naming its model. Errors travel as
+ * first message (each model once), then answers detect requests one at a time, each naming its model.
+ * Models are added (`load`) and dropped (`unload`) in the same order as the frames, so a model is
+ * only closed after the frames sent for it before the unload. Errors travel as
  * { name, code, message } and are rebuilt as typed errors by the pool. Exits when its parent
  * goes (the IPC channel closes).
  */
 import { Detector } from './detector.ts';
-import type { DetectorInit, DetectorReply, DetectRequest, WireError } from './detector-process-protocol.ts';
+import type { DetectorInit, DetectorReply, DetectorRequest, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
 
 const send = (reply: DetectorReply): void => {
   process.send?.(reply);
@@ -17,14 +19,16 @@ const wireError = (err: unknown): WireError => {
 };
 
 let detectors: Map<string, Detector> | undefined;
+let options: { threads: number; skipIntegrityCheck: boolean } = { threads: 1, skipIntegrityCheck: false };
 // Requests are answered in order: onnxruntime runs one at a time here anyway.
 let chain: Promise<void> = Promise.resolve();
 
 async function init(msg: DetectorInit): Promise<void> {
   try {
+    options = { threads: msg.sessionThreads, skipIntegrityCheck: msg.skipIntegrityCheck };
     const loaded = new Map<string, Detector>();
     try {
-      for (const card of msg.cards) loaded.set(card.id, await Detector.load(card, { threads: msg.sessionThreads, skipIntegrityCheck: msg.skipIntegrityCheck }));
+      for (const card of msg.cards) loaded.set(card.id, await Detector.load(card, options));
     } catch (err) {
       await Promise.allSettled([...loaded.values()].map((d) => d.close()));
       throw err;
@@ -34,6 +38,24 @@ async function init(msg: DetectorInit): Promise<void> {
   } catch (err) {
     send({ kind: 'load-error', error: wireError(err) });
   }
+}
+
+async function load(all: Map<string, Detector>, msg: LoadModelRequest): Promise<void> {
+  try {
+    const before = all.get(msg.card.id);
+    const d = await Detector.load(msg.card, options);
+    all.set(msg.card.id, d);
+    await before?.close();
+    send({ kind: 'loaded', id: msg.id });
+  } catch (err) {
+    send({ kind: 'load-failed', id: msg.id, error: wireError(err) });
+  }
+}
+
+async function unload(all: Map<string, Detector>, model: string): Promise<void> {
+  const d = all.get(model);
+  all.delete(model);
+  await d?.close().catch(() => undefined);
 }
 
 async function detect(all: Map<string, Detector>, msg: DetectRequest): Promise<void> {
@@ -47,13 +69,19 @@ async function detect(all: Map<string, Detector>, msg: DetectRequest): Promise<v
   }
 }
 
-process.on('message', (msg: DetectorInit | DetectRequest) => {
+process.on('message', (msg: DetectorInit | DetectorRequest) => {
   if (msg.kind === 'init') {
     chain = chain.then(() => init(msg));
-  } else if (detectors) {
-    const all = detectors;
-    chain = chain.then(() => detect(all, msg));
+    return;
   }
+  // Queued behind the init: `detectors` is read when the step runs.
+  chain = chain.then(() => {
+    const all = detectors;
+    if (!all) return;
+    if (msg.kind === 'detect') return detect(all, msg);
+    if (msg.kind === 'load') return load(all, msg);
+    return unload(all, msg.model);
+  });
 });
 process.on('disconnect', () => {
   void Promise.allSettled([...(detectors?.values() ?? [])].map((d) => d.close())).finally(() => process.exit(0));

@@ -79,3 +79,20 @@ describe('the strip-initializer-inputs load fix', () => {
     }
   });
 });
+
+describe('detect calls made at once', () => {
+  it('give each frame its own detections, the same as one after the other', async () => {
+    const detector = await Detector.load(await resolveModel(undefined));
+    try {
+      const ids = ['000000000009', '000000000025', '000000000036', '000000000073', '000000000641'];
+      const frames = await Promise.all(ids.map((id) => loadImageFile(join(fixtures, 'images', `${id}.jpg`))));
+      const one = async (i: number): Promise<string> => JSON.stringify((await detector.detect(frames[i]!, { scoreThreshold: 0.2 })).detections.items);
+      const sequential: string[] = [];
+      for (let i = 0; i < frames.length; i++) sequential.push(await one(i));
+      const atOnce = await Promise.all(frames.map((_, i) => one(i)));
+      expect(atOnce).toEqual(sequential);
+    } finally {
+      await detector.close();
+    }
+  });
+});

@@ -44,3 +44,16 @@ export class ImageInputError extends ModelError {
 export class DetectorProcessError extends ModelError {
   override readonly code = 'DETECTOR_PROCESS_FAILED';
 }
+
+/** A model a camera names is not loaded: it failed to resolve or load (the original error is the cause). */
+export class ModelUnavailableError extends ModelError {
+  override readonly code = 'MODEL_UNAVAILABLE';
+}
+
+/**
+ * A detect call for a model that is being dropped (a config reload no longer names it) or is
+ * closed: refused at once, while the calls made before the drop finish normally.
+ */
+export class ModelDroppedError extends ModelError {
+  override readonly code = 'MODEL_DROPPED';
+}

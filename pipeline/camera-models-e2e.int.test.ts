@@ -70,7 +70,7 @@ describe('each camera runs the models its config names; a shadow candidate is ve
   });
 
   it('opens an overflowing-bin and a smoke case, a shadow smoke case without dispatch, and dispatches the candidate once promoted', async () => {
-    expect(running.models?.map((c) => c.id).sort()).toEqual(['picodet-s-416-coco', 'picodet-s-416-fire-smoke', 'picodet-s-416-garbage']);
+    expect(running.models?.cards.map((c) => c.id).sort()).toEqual(['picodet-s-416-coco', 'picodet-s-416-fire-smoke', 'picodet-s-416-garbage']);
     const api = running.api!.url;
     const admin = { headers: { authorization: `Bearer ${(await running.identity!.accounts.createToken({ name: 'cm-admin', role: 'admin', grids: [] }, { actor: 'test' })).token}` } };
     const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`, admin)).json()) as T;

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { availableCores } from '../models/detector-pool.ts';
-import type { FrameDetector } from '../models/frame-detector.ts';
+import { ModelUnavailableError } from '../models/errors.ts';
 import type { ModelCard } from '../models/model-card.ts';
 import type { CameraSource } from '../streams/camera-source.ts';
 import { killAll } from '../streams/ffmpeg-registry.ts';
@@ -110,10 +110,11 @@ export interface Running {
   readonly metricsEndpoint?: HttpServer;
   readonly leader?: PatrolLeader;
   readonly worker?: PatrolWorker;
-  /** The worker's default model (`models.default`): in the detector processes, or on the main thread with `detectorProcesses: 0`. */
-  readonly detector?: FrameDetector;
-  /** Every model the worker loaded (each once per detector process): camera detectors, shadow candidates. */
-  readonly models?: readonly ModelCard[];
+  /**
+   * The worker's models, kept in step with the config: those its cameras run (their detectors,
+   * shadow candidates), each once per detector process, or on the main thread with `detectorProcesses: 0`.
+   */
+  readonly models?: WorkerModels;
   /** The rules -> cases stage (worker role only); emits 'filed' per sighting. */
   readonly events?: EventStage<IntakeResult>;
   /** The record (worker and api roles): one handle per process, shared by the case store and identity. */
@@ -130,10 +131,12 @@ export interface Running {
   /** Whether an admin existed at start, was created, or is missing (api role only). */
   readonly admin?: AdminBootstrap;
   /**
-   * Applies a changed config without a restart: cameras (added, removed, changed URLs) and the
-   * patrol plan. Redis, the model and the API address stay as they were started.
+   * Applies a changed config without a restart: cameras (added, removed, changed URLs), the
+   * patrol plan and the models the cameras name (loaded and dropped while the patrol goes on).
+   * Redis and the API address stay as they were started. Resolves once the models are in step;
+   * a model that cannot load is logged and reported by readiness, and fails only its cameras' visits.
    */
-  reload(config: GridworkerConfig): void;
+  reload(config: GridworkerConfig): Promise<void>;
   /** Call synchronously when a stop signal arrives, before close(): visits cut short are not blamed on cameras. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -191,7 +194,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   const storageDir = resolve(options.configDir, config.storage.dir);
   const closers: CloseStep[] = [];
   const onShutdown: (() => void)[] = [];
-  const onReload: ((config: GridworkerConfig) => void)[] = [];
+  const onReload: ((config: GridworkerConfig) => Promise<void> | void)[] = [];
   let sources = cameraSources(config);
   let cameras = apiCameras(config);
   let current = config;
@@ -204,13 +207,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
   };
   const env = options.env ?? process.env;
   let database: DatabaseHandle | undefined;
-  const reload = (next: GridworkerConfig): void => {
+  const reload = async (next: GridworkerConfig): Promise<void> => {
     current = next;
     sources = cameraSources(next);
     cameras = apiCameras(next);
     running.leader?.update(schedulerCameras(next), schedulerPlan(next));
-    for (const f of onReload) f(next);
     log.info({ cameras: next.cameras.length }, 'config reloaded');
+    await Promise.all(onReload.map((f) => f(next)));
   };
   try {
     // Refuse to start on a storage folder that cannot be written: every visit would fail.
@@ -241,9 +244,15 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
     if (options.roles.includes('worker')) {
       const capacity = workerCapacity(config.patrol, options.cores ?? availableCores());
       // Every model any camera runs (its detectors, shadow candidates), each loaded once per detector process.
-      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses });
+      const models = await WorkerModels.load(config, { modelDirs: options.modelDirs ?? [], processes: capacity.detectorProcesses, nice: config.patrol.childNice });
       closers.push({ name: 'model', run: () => models.close() });
-      const detector = models.defaultDetector;
+      running.models = models;
+      // Models a reloaded config names are loaded (and those it no longer names dropped) while the patrol goes on.
+      onReload.push(async (next) => {
+        const change = await models.apply(next);
+        if (change.loaded.length || change.unloaded.length) log.info({ loaded: change.loaded, unloaded: change.unloaded, models: models.cards.map((c) => c.id) }, 'models of the reloaded config');
+        for (const f of change.failed) log.error({ model: f.spec, code: (f.error as { code?: string }).code, err: f.error.message }, 'model cannot load: the visits of the cameras naming it fail until a config loads it');
+      });
       await promotions!.refresh();
       log.info({ models: models.cards.map((c) => c.id), shadow: models.shadows.map((s) => s.model) }, 'models loaded');
       log.info({ detectorProcesses: capacity.detectorProcesses, visitsInFlight: capacity.visitsInFlight }, 'worker capacity');
@@ -253,15 +262,16 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       const p = config.patrol;
       const visitor = new StreamCameraVisitor({
         cameras: () => sources,
-        detector,
         models: (id) => {
           const cam = current.cameras.find((c) => c.id === id);
-          return cam ? models.detectors(cam, promotions!.promoted) : { active: [detector], shadow: [] };
+          if (!cam) throw new ModelUnavailableError(`camera ${id} is not in the configuration: no models for it`);
+          return models.detectors(cam, promotions!.promoted);
         },
         plan: { frames: p.dwell.frames, spacingMs: p.dwell.spacingMs, timeouts: p.timeouts },
         health: new PatrolStore(healthRedis, config.redis.prefix),
         ...(options.frameScaling ? { scaleIn: options.frameScaling } : {}),
         ...(options.ffmpegSpawnFrom ? { spawnFrom: options.ffmpegSpawnFrom } : {}),
+        ffmpegNice: p.childNice,
         healthPolicy: {
           offlineAfter: p.quarantine.failuresBeforeQuarantine,
           baseBackoffMs: p.quarantine.baseBackoffS * 1000,
@@ -280,6 +290,8 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         );
       });
       const caseStore = new CaseStore(database!.db, { eventType: (id) => current.events.catalogue.find((t) => t.id === id), catalogueVersion: () => catalogueVersion });
+      // Before the record closes (closers run in reverse): other processes hear this one's last cases.
+      closers.push({ name: 'case change announcements', run: () => caseStore.changesAnnounced() });
       const liveRedis = createRedis(options.redisUrl, 'producer');
       closers.push({ name: 'live redis', run: () => closeRedis(liveRedis) });
       // The console's live feed observes the stage; a failed publish never fails a visit.
@@ -356,7 +368,13 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           const cam = current.cameras.find((c) => c.id === id);
           if (!cam) return undefined;
           const all = RuleSet.fromConfig(current).forCamera(cam);
-          const plan = models.plan(cam, promotions!.promoted);
+          let plan;
+          try {
+            plan = models.plan(cam, promotions!.promoted);
+          } catch {
+            // Its models are not loaded: the visit failed, nothing to judge.
+            return { camera: { id: cam.id, areaType: cam.areaType, zones: cam.zones }, rules: [], shadowRules: () => [] };
+          }
           const served = servedBy(plan.active.map((m) => models.card(m)));
           const rules = all.filter((r) => served.has(r.id));
           const shadowRules = (model: string): readonly RuleDef[] => {
@@ -386,8 +404,6 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
       worker.start();
       closers.push({ name: 'patrol worker', run: () => worker.close() });
       running.worker = worker;
-      running.detector = detector;
-      running.models = models.cards;
       if (config.models.shadow.length) {
         // Promotes candidates whose precision bound reached the target; re-reads operators' promotions.
         const shadowTimer = setInterval(() => {
@@ -450,7 +466,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
             ? {
                 reloadConfig: async () => {
                   const next = await loadNext();
-                  reload(next);
+                  await reload(next);
                   return { cameras: next.cameras.length };
                 },
               }
@@ -471,7 +487,7 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
           }),
           live: liveRoutes({ hub, redis: apiRedis, visibleTo: liveVisibility(() => cameras) }),
           redisReady: () => apiRedis.status === 'ready',
-          readiness: () => readinessChecks({ redis: apiRedis, caseStore, patrolStore, storage, detector: running.detector, hasWorker: options.roles.includes('worker') }),
+          readiness: () => readinessChecks({ redis: apiRedis, caseStore, patrolStore, storage, models: running.models, hasWorker: options.roles.includes('worker') }),
         },
         metrics.registry,
       );

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { FrameDetector } from '../models/frame-detector.ts';
 import type { ReadinessCheck } from './api/readiness.ts';
 import type { CaseStore } from './cases/case-store.ts';
 import type { PatrolStore } from './distributed/patrol-store.ts';
@@ -14,15 +13,16 @@ export interface ReadinessParts {
   readonly caseStore: Pick<CaseStore, 'list'>;
   readonly patrolStore: Pick<PatrolStore, 'readStatus'>;
   readonly storage: StorageGuard;
-  /** The loaded detector (worker role). */
-  readonly detector: FrameDetector | undefined;
-  /** Whether this process runs the worker role (then a model must be loaded). */
+  /** The worker's models (worker role): those the config names that are not running, with why. */
+  readonly models: { readonly failed: readonly { readonly spec: string; readonly error: Error }[] } | undefined;
+  /** Whether this process runs the worker role (then its models must be loaded). */
   readonly hasWorker: boolean;
 }
 
 /**
  * Readiness of one process: Redis answers PING, the case store answers a one-case list, the
- * storage folder is writable with free space above its floor, the model is loaded (worker role),
+ * storage folder is writable with free space above its floor, every model the cameras name is
+ * loaded (worker role; none named is fine),
  * and some scheduler leads (its published status is fresh).
  */
 export function readinessChecks(p: ReadinessParts): ReadinessCheck[] {
@@ -50,7 +50,9 @@ export function readinessChecks(p: ReadinessParts): ReadinessCheck[] {
     checks.push({
       name: 'model',
       check: async () => {
-        if (!p.detector) throw new Error('no model loaded');
+        if (!p.models) throw new Error('the models are not loaded yet');
+        const failed = p.models.failed;
+        if (failed.length) throw new Error(`models not loaded: ${failed.map((f) => `"${f.spec}": ${f.error.message}`).join('; ')}`);
       },
     });
   }

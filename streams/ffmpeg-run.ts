@@ -27,6 +27,7 @@ import { Readable, Writable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import type { TimeoutPhase } from './errors.ts';
 import { baselineArgs, evidenceOutputArgs, globalArgs, rawVideoOutputArgs, rtspInputArgs } from './ffmpeg-args.ts';
+import { lowerPriority } from '../models/lower-priority.ts';
 import { FfmpegLogParser } from './ffmpeg-log.ts';
 import { registerFfmpeg, stopFfmpeg } from './ffmpeg-registry.ts';
 import { FrameSlicer } from './frame-slicer.ts';
@@ -147,7 +148,11 @@ export class FfmpegRun {
       // fluent-ffmpeg sets `ffmpegProc` right before emitting 'start'; its typings omit it.
       const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
       this.spawnAt = performance.now();
-      if (child) this.onStart(child, child.stdout);
+      if (!child) return;
+      // The spawner path lowers the priority in the spawner, right after its fork.
+      const refused = child.pid === undefined ? undefined : lowerPriority(child.pid, this.options.nice ?? 0);
+      this.onStart(child, child.stdout);
+      if (refused) this.stop({ kind: 'abort', reason: refused });
     });
     command.on('stderr', (line: string) => this.onStderr(line));
     command.on('end', () => this.onFfmpegDone(undefined));
@@ -168,7 +173,7 @@ export class FfmpegRun {
     ffmpegPath().then(
       (command) => {
         if (command === '') return this.onFfmpegDone(new Error('Cannot find ffmpeg'));
-        const proc = sharedSpawner().launch(command, args, script);
+        const proc = sharedSpawner().launch(command, args, script, this.options.nice ?? 0);
         proc.stdout.on('data', (chunk: Buffer) => this.slicer.push(chunk));
         const lines = new LineSplitter((line) => this.onStderr(line));
         proc.stderr.on('data', (text: string) => lines.push(text));

@@ -9,6 +9,7 @@
 // ffmpeg's bytes straight from the kernel and sees EOF when ffmpeg exits. The stdin script (it
 // may hold camera credentials) comes over the IPC channel and goes to ffmpeg's stdin pipe.
 import { spawn } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { connect } from 'node:net';
 
 /** Runs started and not exited yet, by id. */
@@ -29,7 +30,7 @@ function connectStream(path, header) {
 }
 
 async function start(request) {
-  const { id, command, args, stdin, socketPath, token } = request;
+  const { id, command, args, stdin, nice = 0, socketPath, token } = request;
   // Both connections at once: every step here is time before ffmpeg starts.
   const [o, e] = await Promise.allSettled([connectStream(socketPath, `${id} out ${token}\n`), connectStream(socketPath, `${id} err ${token}\n`)]);
   if (o.status === 'rejected' || e.status === 'rejected') {
@@ -57,6 +58,18 @@ async function start(request) {
     if (child.pid === undefined) send({ kind: 'spawn-error', id, message: e.message });
   });
   if (child.pid === undefined) return;
+  if (nice > 0) {
+    // Below the parent's priority (and this spawner's, which is the parent's): see lower-priority.ts.
+    try {
+      setPriority(child.pid, Math.min(19, getPriority() + nice));
+    } catch (e) {
+      if (e.code !== 'ESRCH') {
+        child.kill('SIGKILL');
+        send({ kind: 'spawn-error', id, message: `cannot lower the priority of ffmpeg by ${nice}: ${e.message}` });
+        return;
+      }
+    }
+  }
   children.set(id, child);
   child.once('exit', (code, signal) => {
     children.delete(id);

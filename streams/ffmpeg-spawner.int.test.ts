@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-server.ts';
 import { CameraError } from './errors.ts';
 import { liveFfmpegCount } from './ffmpeg-registry.ts';
 import { closeSharedSpawner, sharedSpawner } from './ffmpeg-spawner.ts';
 import { prepareFfmpeg, visitCamera } from './visit.ts';
-import type { VisitPlan } from './visit-plan.ts';
+import type { VisitOptions, VisitPlan } from './visit-plan.ts';
 
 const plan: VisitPlan = { frames: 2, spacingMs: 200, outWidth: 320, outHeight: 240, evidence: true, timeouts: { connectMs: 8_000, firstFrameMs: 8_000, visitMs: 15_000 } };
 /** A visit that lasts (40 frames 100 ms apart: about 4 s after the first frame). */
@@ -57,6 +58,18 @@ describe('ffmpeg started by the spawner process', () => {
     let own: number | undefined;
     await visitCamera({ id: 'cam-s', url: rtsp.url('street-bus') }, plan, undefined, { spawnFrom: 'self', onSpawn: (pid) => (own = parentOf(pid)) });
     expect(own).toBe(process.pid);
+  });
+
+  it('ffmpeg runs `nice` below this process on both paths, and at its priority with nice 0', async () => {
+    const niceOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const own = getPriority();
+    const seen: Record<string, number> = {};
+    const visit = (key: string, options: VisitOptions): Promise<unknown> =>
+      visitCamera({ id: 'cam-s', url: rtsp.url('street-bus') }, plan, undefined, { ...options, onSpawn: (pid) => (seen[key] = niceOf(pid)) });
+    await visit('spawner', { nice: 7 });
+    await visit('self', { nice: 7, spawnFrom: 'self' });
+    await visit('none', { nice: 0 });
+    expect(seen).toEqual({ spawner: Math.min(19, own + 7), self: Math.min(19, own + 7), none: own });
   });
 
   it('a connection to the socket without the spawner\'s token is dropped, and the visit in flight keeps its own frames', async () => {

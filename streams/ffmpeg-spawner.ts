@@ -88,9 +88,10 @@ export class FfmpegSpawner {
 
   /**
    * Starts `command args` in the spawner. `stdin` is written to ffmpeg's stdin and closed (null:
-   * no stdin). Never throws: a failure to start is the run's `error` event.
+   * no stdin); `nice` is added to the process's niceness right after the fork (capped at 19).
+   * Never throws: a failure to start is the run's `error` event.
    */
-  launch(command: string, args: readonly string[], stdin: string | null): RemoteFfmpeg {
+  launch(command: string, args: readonly string[], stdin: string | null, nice = 0): RemoteFfmpeg {
     const id = this.nextId++;
     const run = new RemoteFfmpeg(id, (runId, signal) => this.child?.send({ kind: 'kill', id: runId, signal }));
     if (this.closing) {
@@ -105,7 +106,7 @@ export class FfmpegSpawner {
       (server) => {
         const address = server.address();
         if (typeof address !== 'string') throw new FfmpegSpawnError('the spawner socket has no path');
-        this.process().send({ kind: 'spawn', id, command, args, stdin, socketPath: address, token: this.token });
+        this.process().send({ kind: 'spawn', id, command, args, stdin, nice, socketPath: address, token: this.token });
       },
     ).catch((err: unknown) => run.failed(new FfmpegSpawnError(`cannot start ffmpeg through the spawner: ${(err as Error).message}`, { cause: err })));
     return run;

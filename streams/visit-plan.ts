@@ -111,4 +111,9 @@ export interface VisitOptions {
    * fluent-ffmpeg; a fork from a large process stalls its event loop). Default `spawner`.
    */
   readonly spawnFrom?: 'spawner' | 'self';
+  /**
+   * Niceness added to ffmpeg over this process's own (0-19, capped at 19), so that this process's
+   * event loop gets a core first when the cores are saturated (config `patrol.childNice`). Default 0.
+   */
+  readonly nice?: number;
 }

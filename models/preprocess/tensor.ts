@@ -1,6 +1,14 @@
 import type { InputSpec } from '../model-card.ts';
+import { type BilinearTables, type ChannelAffine, type resampleBilinearJs, WEIGHT_ONE } from './bilinear-js.ts';
+import { type BilinearKernel, resampleBilinearWasm } from './bilinear-wasm.ts';
 import { assertRgbFrame, type RgbFrame } from './frame.ts';
 import { computeTransform, contentRect, type InputTransform } from './transform.ts';
+
+/**
+ * A bilinear kernel: writes the content rectangle of the tensor and returns the array it wrote
+ * (`out`, or a kernel's fresh view of it: see {@link BilinearKernel.tensor}).
+ */
+export type Resampler = typeof resampleBilinearJs;
 
 /** A network-input tensor and how it maps back to the source image. */
 export interface PreprocessResult {
@@ -26,33 +34,11 @@ export interface PreprocessResult {
  * the 5 ms per-frame budget. So bilinear it is; a 1080p frame shrunk 4.6x aliases fine detail,
  * just as it does in the reference Python pipelines.
  */
-interface Tables {
+interface Tables extends BilinearTables {
   readonly transform: InputTransform;
-  /** Content rectangle in input pixels. */
-  readonly cx: number;
-  readonly cy: number;
-  readonly cw: number;
-  readonly ch: number;
   /** Source equals input size and no scaling or padding: convert pixels 1:1. */
   readonly identity: boolean;
-  /** Per content column: byte offsets (x * 3) of the left and right source pixels, right weight (of WEIGHT_ONE). */
-  readonly col0: Int32Array;
-  readonly col1: Int32Array;
-  readonly colW: Int32Array;
-  /** Per content row: byte offsets (y * srcW * 3) of the upper and lower source rows, lower weight (of WEIGHT_ONE). */
-  readonly row0: Int32Array;
-  readonly row1: Int32Array;
-  readonly rowW: Int32Array;
 }
-
-/**
- * Fixed-point interpolation weights: 11 fractional bits, as cv2's INTER_LINEAR uses
- * (INTER_RESIZE_COEF_BITS). The weight error, at most 1/4096, moves a value by < 0.07 of a
- * 0-255 step; integer lerps measured 15-20 % faster than float ones here.
- */
-const WEIGHT_BITS = 11;
-const WEIGHT_ONE = 1 << WEIGHT_BITS;
-const WEIGHT_ONE_SQ = WEIGHT_ONE * WEIGHT_ONE;
 
 const CACHE_LIMIT = 16;
 const tableCache = new Map<string, Tables>();
@@ -84,6 +70,7 @@ function buildTables(srcW: number, srcH: number, spec: InputSpec): Tables {
     cy: rect.y,
     cw: rect.width,
     ch: rect.height,
+    rowBytes: srcW * 3,
     identity: srcW === spec.width && srcH === spec.height && rect.width === srcW && rect.height === srcH,
     col0: cols.i0,
     col1: cols.i1,
@@ -122,25 +109,7 @@ function axisTable(len: number, srcLen: number, inv: number, stride: number) {
   return { i0, i1, w };
 }
 
-/**
- * Per-call constants: value = pixel * k[c] + b[c] folds (pixel * scale - mean) / std into one
- * multiply-add, and o[c] is where source channel c (R, G, B) lands relative to a pixel's index.
- */
-interface Affine {
-  kR: number;
-  kG: number;
-  kB: number;
-  bR: number;
-  bG: number;
-  bB: number;
-  oR: number;
-  oG: number;
-  oB: number;
-  /** Index step per pixel: 1 for NCHW, 3 for NHWC. */
-  step: number;
-}
-
-function affineFor(spec: InputSpec): Affine {
+function affineFor(spec: InputSpec): ChannelAffine {
   const plane = spec.width * spec.height;
   const nchw = spec.layout === 'NCHW';
   // Position of R, G, B in the card's colour order; mean/std are given in that order too.
@@ -173,9 +142,11 @@ function affineFor(spec: InputSpec): Affine {
  *
  * @param out Reused as the tensor when given; must hold exactly 3 * spec.width * spec.height
  *   values (RangeError otherwise). Every element is overwritten.
+ * @param resample The bilinear kernel. Default: the WebAssembly one; {@link resampleBilinearJs} gives
+ *   the same bits slower (it is the reference the kernel is tested against).
  * @throws ImageInputError when the frame's sizes or data length are invalid.
  */
-export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Array): PreprocessResult {
+export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Array, resample: Resampler = resampleBilinearWasm): PreprocessResult {
   assertRgbFrame(frame);
   const size = 3 * spec.width * spec.height;
   if (out && out.length !== size) {
@@ -187,13 +158,14 @@ export function preprocessRgb(frame: RgbFrame, spec: InputSpec, out?: Float32Arr
   if (t.identity) {
     convertIdentity(frame.data, tensor, frame.width * frame.height, a);
   } else {
-    fillPadding(tensor, spec, t, a);
-    resampleBilinear(frame.data, tensor, spec.width, t, a);
+    const written = resample(frame.data, tensor, spec.width, t, a);
+    fillPadding(written, spec, t, a);
+    return { tensor: written, transform: t.transform };
   }
   return { tensor, transform: t.transform };
 }
 
-function convertIdentity(src: Uint8Array, out: Float32Array, pixels: number, a: Affine): void {
+function convertIdentity(src: Uint8Array, out: Float32Array, pixels: number, a: ChannelAffine): void {
   const { kR, kG, kB, bR, bG, bB, oR, oG, oB, step } = a;
   for (let p = 0, s = 0, o = 0; p < pixels; p++, s += 3, o += step) {
     out[o + oR] = src[s]! * kR + bR;
@@ -202,46 +174,8 @@ function convertIdentity(src: Uint8Array, out: Float32Array, pixels: number, a: 
   }
 }
 
-function resampleBilinear(src: Uint8Array, out: Float32Array, inW: number, t: Tables, a: Affine): void {
-  const { oR, oG, oB, step } = a;
-  // Both lerps are done in integers with WEIGHT_ONE-scaled weights; one multiply-add per
-  // channel then undoes the weight scaling and applies scale/mean/std together.
-  const kR = a.kR / WEIGHT_ONE_SQ;
-  const kG = a.kG / WEIGHT_ONE_SQ;
-  const kB = a.kB / WEIGHT_ONE_SQ;
-  const { bR, bG, bB } = a;
-  const { col0, col1, colW, row0, row1, rowW, cw, ch } = t;
-  for (let y = 0; y < ch; y++) {
-    const r0 = row0[y]!;
-    const r1 = row1[y]!;
-    const fy = rowW[y]!;
-    const gy = WEIGHT_ONE - fy;
-    let o = ((t.cy + y) * inW + t.cx) * step;
-    for (let x = 0; x < cw; x++, o += step) {
-      const c0 = col0[x]!;
-      const c1 = col1[x]!;
-      const fx = colW[x]!;
-      const gx = WEIGHT_ONE - fx;
-      const p00 = r0 + c0;
-      const p01 = r0 + c1;
-      const p10 = r1 + c0;
-      const p11 = r1 + c1;
-      // 255 * 2^11 * 2^11 < 2^31, so `| 0` never wraps and keeps V8 on int32 arithmetic.
-      let top = (src[p00]! * gx + src[p01]! * fx) | 0;
-      let bot = (src[p10]! * gx + src[p11]! * fx) | 0;
-      out[o + oR] = ((top * gy + bot * fy) | 0) * kR + bR;
-      top = (src[p00 + 1]! * gx + src[p01 + 1]! * fx) | 0;
-      bot = (src[p10 + 1]! * gx + src[p11 + 1]! * fx) | 0;
-      out[o + oG] = ((top * gy + bot * fy) | 0) * kG + bG;
-      top = (src[p00 + 2]! * gx + src[p01 + 2]! * fx) | 0;
-      bot = (src[p10 + 2]! * gx + src[p11 + 2]! * fx) | 0;
-      out[o + oB] = ((top * gy + bot * fy) | 0) * kB + bB;
-    }
-  }
-}
-
 /** Writes the normalised pad value into every input pixel outside the content rectangle. */
-function fillPadding(out: Float32Array, spec: InputSpec, t: Tables, a: Affine): void {
+function fillPadding(out: Float32Array, spec: InputSpec, t: Tables, a: ChannelAffine): void {
   const W = spec.width;
   const H = spec.height;
   if (t.cx === 0 && t.cy === 0 && t.cw === W && t.ch === H) return;
@@ -258,7 +192,7 @@ function fillPadding(out: Float32Array, spec: InputSpec, t: Tables, a: Affine): 
   span((t.cy + t.ch) * W, (H - t.cy - t.ch) * W);
 }
 
-function fillPixels(out: Float32Array, from: number, count: number, a: Affine, r: number, g: number, b: number): void {
+function fillPixels(out: Float32Array, from: number, count: number, a: ChannelAffine, r: number, g: number, b: number): void {
   if (count <= 0) return;
   if (a.step === 1) {
     out.fill(r, a.oR + from, a.oR + from + count);

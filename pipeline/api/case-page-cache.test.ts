@@ -79,6 +79,19 @@ describe('case page cache', () => {
     expect(renders).toBe(before + 1);
   });
 
+  it('renders a page again once it is older than maxAgeMs, even when no change was heard', async () => {
+    let clock = 1000;
+    const cache = new CasePageCache(changes(), { maxAgeMs: 5000, now: () => clock });
+    let renders = 0;
+    const render = async () => page(`v${++renders}`);
+    expect((await cache.page('a', render)).body.toString()).toBe('v1');
+    clock += 5000;
+    expect((await cache.page('a', render)).body.toString()).toBe('v1');
+    clock += 1;
+    expect((await cache.page('a', render)).body.toString()).toBe('v2');
+    expect(cache.stats()).toEqual({ hits: 1, misses: 2, pages: 1 });
+  });
+
   it('does not keep a failed render', async () => {
     const cache = new CasePageCache(changes());
     await expect(cache.page('k', async () => Promise.reject(new Error('record down')))).rejects.toThrow('record down');

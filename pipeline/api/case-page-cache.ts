@@ -3,7 +3,9 @@
  * body as bytes (PostgreSQL's JSON text, wrapped) and its ETag; every change heard (any case, any
  * process: case-change-feed.ts) drops them all, and while changes may go unheard (the LISTEN
  * connection lost) nothing is kept. A page rendered from a snapshot older than the last change is
- * never kept; concurrent requests for the same missing page share one query.
+ * never kept; concurrent requests for the same missing page share one query. A page is also
+ * rendered again once older than `maxAgeMs`: the store sends its change notice after the commit,
+ * so a writer killed between the two leaves other processes' pages stale; the age bounds that.
  */
 import { createHash } from 'node:crypto';
 import type { CaseChanges } from '../cases/case-change-feed.ts';
@@ -18,6 +20,10 @@ export interface RenderedPage {
 export interface CasePageCacheOptions {
   /** Pages kept at most (least recently used dropped first). Default 1000. */
   readonly maxPages?: number;
+  /** A kept page is served for at most this long, ms. Default 5000. */
+  readonly maxAgeMs?: number;
+  /** Clock, ms (tests). Default Date.now. */
+  readonly now?: () => number;
 }
 
 /** Wraps a body with its ETag (a SHA-1 of the bytes, base64url). */
@@ -27,9 +33,11 @@ export function renderedPage(body: Buffer): RenderedPage {
 
 /** Rendered pages by key, dropped on every case change. */
 export class CasePageCache {
-  private readonly pages = new Map<string, RenderedPage>();
+  private readonly pages = new Map<string, { readonly page: RenderedPage; readonly keptAt: number }>();
   private readonly inflight = new Map<string, Promise<RenderedPage>>();
   private readonly maxPages: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
   private generation = 0;
   private hits = 0;
   private misses = 0;
@@ -39,6 +47,8 @@ export class CasePageCache {
     options: CasePageCacheOptions = {},
   ) {
     this.maxPages = options.maxPages ?? 1000;
+    this.maxAgeMs = options.maxAgeMs ?? 5000;
+    this.now = options.now ?? Date.now;
     changes.onChange(() => this.drop());
   }
 
@@ -46,13 +56,14 @@ export class CasePageCache {
   page(key: string, render: () => Promise<RenderedPage>): Promise<RenderedPage> {
     if (!this.changes.live) return render();
     const hit = this.pages.get(key);
-    if (hit) {
+    if (hit && this.now() - hit.keptAt <= this.maxAgeMs) {
       this.hits++;
       // Least recently used goes first: a hit moves to the end.
       this.pages.delete(key);
       this.pages.set(key, hit);
-      return Promise.resolve(hit);
+      return Promise.resolve(hit.page);
     }
+    if (hit) this.pages.delete(key);
     const pending = this.inflight.get(key);
     if (pending) return pending;
     this.misses++;
@@ -78,7 +89,7 @@ export class CasePageCache {
   }
 
   private keep(key: string, page: RenderedPage): void {
-    this.pages.set(key, page);
+    this.pages.set(key, { page, keptAt: this.now() });
     if (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value!);
   }
 

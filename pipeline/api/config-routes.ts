@@ -8,7 +8,7 @@ export function configRoutes(ctx: ApiContext): ApiRoutes {
   const r = new ApiRoutes('/api/config', 'patrol');
   r.post(
     '/reload',
-    { summary: 're-read the config file (cameras, plan) like SIGHUP; audited', responses: { 200: '`{ reloaded: true, cameras }`', 400: 'the file does not load: the running config is kept', 503: 'no config file to reload' } },
+    { summary: 're-read the config file (cameras, plan, models) like SIGHUP; audited', responses: { 200: '`{ reloaded: true, cameras }`', 400: 'the file does not load: the running config is kept', 503: 'no config file to reload' } },
     async (_input, req, res) => {
       const reload = ctx.reloadConfig;
       if (!reload) throw new ApiError(503, 'UNAVAILABLE', 'this process cannot reload its config (no config file)');

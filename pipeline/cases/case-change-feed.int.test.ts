@@ -34,6 +34,18 @@ describe.each(RECORD_KINDS)('case change feed on %s', (kind) => {
     expect(heard).toBeGreaterThan(before);
   });
 
+  it('hears new cases and repeat sightings filed by a store it does not follow (another process), which announces them itself', async () => {
+    // The store's hot-path writes tell the trigger not to notify (migration 0005): this fails if the store does not announce them.
+    const elsewhere = new CaseStore(other?.db ?? rec.handle.db, { eventType: (id) => TEST_TYPES.find((t) => t.id === id) });
+    for (const at of [1_700_000_000_000, 1_700_000_001_000]) {
+      const before = heard;
+      const r = await elsewhere.openOrUpdate(testEvent({ cameraId: 'cam-elsewhere', at }), testContext());
+      expect(r.outcome).toBe(at === 1_700_000_000_000 ? 'opened' : 'updated');
+      await vi.waitFor(() => expect(heard).toBeGreaterThan(before), { timeout: 10_000 });
+    }
+    await elsewhere.changesAnnounced();
+  });
+
   it('hears a change made past every store (SQL on another connection), through the trigger on cases', async () => {
     const { cases } = await store.list();
     const before = heard;

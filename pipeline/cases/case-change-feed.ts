@@ -1,7 +1,8 @@
 /**
  * "Some case changed": what a cache of rendered case pages needs to drop them. Two sources: the
- * record's `gw_case_changes` notifications (a statement trigger on `cases`, migration 0004: changes
- * by any process, PostgreSQL or embedded), and the writes of the case stores it follows in this
+ * record's `gw_case_changes` notifications (a statement trigger on `cases`, migration 0004, or the
+ * store's own notification after its hot-path writes, case-change-notifier.ts: changes by any
+ * process, PostgreSQL or embedded), and the writes of the case stores it follows in this
  * process, heard the moment they commit (so a client reading right after its own write never gets
  * the page from before it). `live` is false while the notifications may be missed (the LISTEN
  * connection is lost): a cache must not serve then.
@@ -9,9 +10,7 @@
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { DbListener } from '../db/db-listener.ts';
 import type { CaseStore } from './case-store.ts';
-
-/** The channel the trigger on `cases` notifies. */
-export const CASE_CHANGES_CHANNEL = 'gw_case_changes';
+import { CASE_CHANGES_CHANNEL } from './case-change-notifier.ts';
 
 /** A source of case-change signals. */
 export interface CaseChanges {

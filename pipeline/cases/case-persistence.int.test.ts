@@ -21,6 +21,7 @@ describe('cases survive closing and reopening the embedded database (the npm sta
     await store.claim(a.id, 'w1');
     await store.verdict(a.id, 'w1', { verdict: 'confirmed' });
     await store.verdict(b.id, 'w2', { verdict: 'rejected', reason: 'duplicate' });
+    await store.changesAnnounced();
     await h1.close();
 
     const h2 = await openDatabase({ embeddedDir: join(dir, 'db') });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CaseStore, type CaseStoreOptions } from './case-store.ts';
-import { mergeSighting } from './case-transitions.ts';
-import { writeGuardedChange } from './case-write.ts';
+import { newCaseId } from './case-id.ts';
+import { mergeSighting, openCase } from './case-transitions.ts';
+import { writeGuardedChange, writeOpen } from './case-write.ts';
 import { EVIDENCE_B, TEST_TYPES, testContext, testEvent } from './case-test-fixtures.ts';
 import { RECORD_KINDS, type TestRecord, openTestRecord } from './test-record.ts';
 
@@ -67,5 +68,20 @@ describe.each(RECORD_KINDS)('repeat sightings on %s', (kind) => {
     expect(repeat.case.id).toBe(c.id);
     expect(after!.count + after!.suppressed).toBe(2);
     expect((await rowsOf(c.id)).audit.map((a) => a.action).sort()).toEqual(['opened', 'rejected', repeat.outcome].sort());
+  });
+
+  it('a new case decided on a group read that another open moved on writes nothing at all', async () => {
+    // Two workers read the group empty (open count 0) and both decide to open, at different places.
+    const guard = { cameraId: 'cam-1', eventType: 'illegal_parking', shadow: false, opened: 0 };
+    const a = openCase(newCaseId(T0), testEvent({ at: T0 }), testContext(), T0);
+    const b = openCase(newCaseId(T0 + 1), testEvent({ at: T0 + 1, place: [0.6, 0.1, 0.8, 0.3] }), testContext(), T0 + 1);
+    expect(await writeOpen(rec.handle.db, a, {}, T0, guard)).toBe(true);
+    expect(await writeOpen(rec.handle.db, b, {}, T0 + 1, guard)).toBe(false);
+    expect(await store().get(b.next.id)).toBeNull();
+    expect(await rowsOf(b.next.id)).toEqual({ audit: [], sightings: [] });
+    // Decided again on the count the first open left, it goes in.
+    expect(await writeOpen(rec.handle.db, b, {}, T0 + 1, { ...guard, opened: 1 })).toBe(true);
+    expect((await store().list()).cases.map((c) => c.id)).toEqual([a.next.id, b.next.id]);
+    expect((await rowsOf(b.next.id)).audit).toEqual([{ case_version: 1, action: 'opened' }]);
   });
 });

@@ -30,7 +30,9 @@ import {
   startRecheck,
   suppressSighting,
 } from './case-transitions.ts';
-import { type OutboxRows, StaleCaseError, writeChange, writeGuardedChange } from './case-write.ts';
+import { type GroupGuard, type OutboxRows, StaleCaseError, writeChange, writeGuardedChange, writeOpen } from './case-write.ts';
+import { CaseChangeNotifier } from './case-change-notifier.ts';
+import { readGroup } from './case-group.ts';
 import { type DedupRule, findMatch } from './place-match.ts';
 import { auditSchema } from './audit-schema.ts';
 import { RepeatGroupCommit } from './repeat-group-commit.ts';
@@ -54,10 +56,11 @@ export interface CaseStoreOptions {
   /** The catalogue version new cases are opened under (recordCatalogueVersion). */
   readonly catalogueVersion?: () => number | undefined;
   /**
-   * How a sighting of a case that exists is written. `optimistic` (default): read the group
-   * without a lock and write with one statement guarded by the case's version (two round trips);
-   * the group lock is taken only to open a case or after losing a race. `locked`: every sighting
-   * takes the group lock in a transaction (the path before; the events benchmark's baseline).
+   * How a sighting is written. `optimistic` (default): read the group without a lock and write
+   * with one statement, guarded by the case's version (a sighting of a case that exists) or by
+   * the group's open count (a new case, see writeOpen): two round trips; the group lock is taken
+   * only after losing a race. `locked`: every sighting takes the group lock in a transaction (the
+   * path before; the events benchmark's baseline).
    */
   readonly sightingWrites?: 'optimistic' | 'locked';
   /**
@@ -119,6 +122,7 @@ export class CaseStore {
   private readonly writeHooks = new Set<() => void>();
   private readonly repeats: RepeatGroupCommit;
   private readonly groups: RepeatGroupRead;
+  private readonly notifier: CaseChangeNotifier;
   readonly now: () => number;
 
   constructor(
@@ -132,6 +136,7 @@ export class CaseStore {
     this.now = options.now ?? Date.now;
     this.repeats = new RepeatGroupCommit(db);
     this.groups = new RepeatGroupRead(db);
+    this.notifier = new CaseChangeNotifier(db);
   }
 
   /**
@@ -149,7 +154,7 @@ export class CaseStore {
     if (this.options.sightingWrites !== 'locked') {
       const fast = await this.fileRepeat(rule, event, cooldownMs, ctx, rendered);
       if ('result' in fast) {
-        this.written();
+        this.written(true);
         return fast.result;
       }
       rendered = fast.rendered;
@@ -163,7 +168,8 @@ export class CaseStore {
         .transaction()
         .execute(async (tx): Promise<{ result: SightingResult } | { render: 'open' | 'improve' }> => {
           await sql`select pg_advisory_xact_lock(hashtext(${event.cameraId}), hashtext(${event.eventType}))`.execute(tx);
-          const decision = this.decide(rule, event, await this.group(tx, event, cooldownMs));
+          const group = await readGroup(tx, event, cooldownMs);
+          const decision = this.decide(rule, event, group.cases);
           const needs = decision.kind === 'open' ? 'open' : decision.kind === 'merge' && improvesEvidence(decision.target, event) ? 'improve' : null;
           if (needs && !rendered && ctx.render) return { render: needs };
           const sctx: SightingContext = { ...ctx, ...(rendered ? { evidence: rendered } : {}) };
@@ -173,7 +179,12 @@ export class CaseStore {
               : decision.kind === 'merge'
                 ? mergeSighting(decision.target, event, sctx, now)
                 : suppressSighting(decision.target, event, now);
-          await writeChange(tx, decision.kind === 'open' ? null : decision.target, change, this.outboxRows(change), now);
+          if (decision.kind === 'open') {
+            // Guarded by the open count too: an optimistic open (no lock) may have committed since the read.
+            if (!(await writeOpen(tx, change, this.outboxRows(change), now, group.guard))) throw new StaleCaseError(change.next.id);
+          } else {
+            await writeChange(tx, decision.target, change, this.outboxRows(change), now);
+          }
           const outcome = decision.kind === 'open' ? 'opened' : decision.kind === 'merge' ? 'updated' : 'suppressed';
           return { result: { case: change.next, created: decision.kind === 'open', outcome } };
         })
@@ -183,7 +194,8 @@ export class CaseStore {
         });
       if (step === null) continue;
       if ('result' in step) {
-        this.written();
+        // writeOpen told the trigger not to notify; writeChange did not.
+        this.written(step.result.created);
         return step.result;
       }
       rendered = await ctx.render!(step.render);
@@ -192,12 +204,13 @@ export class CaseStore {
   }
 
   /**
-   * The common case first, without the group lock: a sighting of a case that exists (merged, or
+   * Without the group lock, the common cases: a sighting of a case that exists (merged, or
    * counted during a cooldown) is one read of the group and one write guarded by the case's
-   * version, so it commits only on the version it was decided on (no lost update). Reads and
-   * writes of sightings in flight at once are coalesced (RepeatGroupRead, RepeatGroupCommit). Opening a case
-   * needs the lock (two workers must open one case), so does a sighting that lost a race: both
-   * go back to the locked path with whatever evidence was rendered here.
+   * version, so it commits only on the version it was decided on (no lost update); a new case is
+   * the same read and one statement guarded by the group's open count read with it (writeOpen), so
+   * two workers deciding "open" at once open one case. Reads and repeat writes of sightings in
+   * flight at once are coalesced (RepeatGroupRead, RepeatGroupCommit). A write that lost a race
+   * goes back to the locked path with whatever evidence was rendered here.
    */
   private async fileRepeat(
     rule: DedupRule,
@@ -209,9 +222,9 @@ export class CaseStore {
     const coalesce = this.options.repeatBatching !== 'each';
     const group = coalesce
       ? await this.groups.read({ cameraId: event.cameraId, eventType: event.eventType, shadow: event.shadow === true, closedSince: event.at - cooldownMs })
-      : await this.group(this.db, event, cooldownMs);
-    const decision = this.decide(rule, event, group);
-    if (decision.kind === 'open') return { rendered: evidence };
+      : await readGroup(this.db, event, cooldownMs);
+    const decision = this.decide(rule, event, group.cases);
+    if (decision.kind === 'open') return this.openUnlocked(event, ctx, evidence, group.guard);
     let rendered = evidence;
     if (decision.kind === 'merge' && !rendered && ctx.render && improvesEvidence(decision.target, event)) rendered = await ctx.render('improve');
     const now = this.now();
@@ -226,14 +239,36 @@ export class CaseStore {
     return { result: { case: change.next, created: false, outcome: decision.kind === 'merge' ? 'updated' : 'suppressed' } };
   }
 
+  /** Opens a case without the group lock (see fileRepeat); a lost race hands back what was rendered. */
+  private async openUnlocked(
+    event: ConfirmedEvent,
+    ctx: SightingContext & { readonly render?: EvidenceRenderer },
+    evidence: SightingContext['evidence'],
+    guard: GroupGuard,
+  ): Promise<{ result: SightingResult } | { rendered: SightingContext['evidence'] }> {
+    const rendered = !evidence && ctx.render ? await ctx.render('open') : evidence;
+    const now = this.now();
+    const sctx: SightingContext = { ...ctx, ...(rendered ? { evidence: rendered } : {}) };
+    const change = this.stamp(openCase(newCaseId(now), event, sctx, now));
+    if (!(await writeOpen(this.db, change, this.outboxRows(change), now, guard))) return { rendered };
+    return { result: { case: change.next, created: true, outcome: 'opened' } };
+  }
+
   /** Calls `fn` after every write this store commits (caches of rendered pages drop them); returns the unsubscribe function. */
   onWrite(fn: () => void): () => void {
     this.writeHooks.add(fn);
     return () => this.writeHooks.delete(fn);
   }
 
-  private written(): void {
+  /** A write committed; `announce`: it told the trigger not to notify, so the store does (CaseChangeNotifier). */
+  private written(announce = false): void {
+    if (announce) this.notifier.signal();
     for (const fn of this.writeHooks) fn();
+  }
+
+  /** Resolves once the changes this store committed have been announced to other processes (tests, shutdown). */
+  changesAnnounced(): Promise<void> {
+    return this.notifier.settled();
   }
 
   /** Cases by status, overdue, and the outbox backlog, counted by the record (the metrics' CaseGaugeSource). */
@@ -403,19 +438,6 @@ export class CaseStore {
       ...(e.dispatch ? { dispatch: buildDispatchPayload(c, this.typeOf(c)) } : {}),
       ...(e.recheck ? { recheck: { caseId: c.id, cameraId: c.cameraId, version: c.version } } : {}),
     };
-  }
-
-  /** Active cases of the event's camera and type, and those closed within the cooldown. */
-  private async group(db: Kysely<Database>, event: ConfirmedEvent, cooldownMs: number): Promise<CaseRecord[]> {
-    const rows: unknown[] = await selectCases(db)
-      .where('cases.camera_id', '=', event.cameraId)
-      .where('cases.event_type', '=', event.eventType)
-      // A shadow candidate's hits and the active models' never merge: each is measured on its own.
-      .where('cases.shadow', '=', event.shadow === true)
-      .where((eb) => eb.or([eb('cases.active', '=', true), eb('cases.closed_at', '>=', event.at - cooldownMs)]))
-      .orderBy('cases.id')
-      .execute();
-    return rows.map(rowToCase);
   }
 
   private decide(rule: DedupRule, event: ConfirmedEvent, group: readonly CaseRecord[]): Decision {

@@ -24,7 +24,7 @@ export const outboxJobId = (topic: 'dispatch' | 'recheck', c: Pick<CaseRecord, '
 
 /** One row a change adds beside its case (audit, sighting, evidence, step, escalation, outbox job). */
 export interface ChangeRow {
-  readonly table: 'verdicts' | 'case_audit' | 'sightings' | 'evidence' | 'handling_steps' | 'escalations' | 'outbox';
+  readonly table: 'cases' | 'verdicts' | 'case_audit' | 'sightings' | 'evidence' | 'handling_steps' | 'escalations' | 'outbox';
   readonly values: Readonly<Record<string, unknown>>;
 }
 
@@ -136,6 +136,26 @@ export async function writeChange(tx: Transaction<Database>, prev: CaseRecord | 
 export const hasPhoto = (change: Change): boolean => (change.effects?.evidence ?? []).some((ev) => ev.role === 'photo');
 
 /**
+ * Tells the `cases_changed` trigger (migration 0005-case-groups) that this transaction's writer
+ * announces the change itself (CaseChangeNotifier, after the commit), so the commit does not take
+ * NOTIFY's cluster-wide lock. Evaluated in the final select, before the statement's triggers fire.
+ */
+export const APP_NOTIFIES = sql`set_config('gridworker.case_changes', 'app', true) as notify_mode`;
+
+/** `w0 as (insert ... select ... from <source>), w1 as (...)`: each row written only if `source` returned one. */
+function insertsFrom(source: 'u' | 'g', rows: readonly ChangeRow[]): RawBuilder<unknown> {
+  // Parameters of `insert ... select` take the target columns' types, as in `values`.
+  const guarded = rows.map((r) => {
+    const cols = Object.keys(r.values);
+    return sql`insert into ${sql.table(r.table)} (${sql.join(cols.map((c) => sql.ref(c)))}) select ${sql.join(cols.map((c) => sql`${r.values[c]}`))} from ${sql.raw(source)}`;
+  });
+  return sql.join(
+    guarded.map((q, i) => sql`${sql.raw(`w${i}`)} as (${q})`),
+    sql`, `,
+  );
+}
+
+/**
  * Writes a change of an existing case as ONE statement, outside any transaction: the update
  * guarded by the version read, and every row of the change inserted only from the row that
  * update returned (`insert ... select ... from u`), so when the case moved on nothing at all is
@@ -148,6 +168,9 @@ export const hasPhoto = (change: Change): boolean => (change.effects?.evidence ?
  * for this statement only): visibility, locking and the version guard are unchanged, but a crash
  * of the database server may lose the last such writes (up to 3 x wal_writer_delay, 0.6 s by
  * default), each whole with its audit row. Default 'durable'.
+ *
+ * Like writeOpen, it tells the trigger not to notify: the caller announces the change after the
+ * commit (CaseChangeNotifier).
  */
 export async function writeGuardedChange(
   db: Kysely<Database>,
@@ -159,17 +182,38 @@ export async function writeGuardedChange(
 ): Promise<boolean> {
   if (hasPhoto(change)) throw new Error(`case ${change.next.id}: a change with a handling photo needs writeChange (its step points at the photo row)`);
   const update = db.updateTable('cases').set(caseToRow(change.next)).where('id', '=', change.next.id).where('version', '=', prev.version).returning('id');
-  // Parameters of `insert ... select` take the target columns' types, as in `values`.
-  const guarded = changeRows(prev, change, outbox, now, null).map((r) => {
-    const cols = Object.keys(r.values);
-    return sql`insert into ${sql.table(r.table)} (${sql.join(cols.map((c) => sql.ref(c)))}) select ${sql.join(cols.map((c) => sql`${r.values[c]}`))} from u`;
-  });
-  const ctes = sql.join(
-    guarded.map((q, i) => sql`${sql.raw(`w${i}`)} as (${q})`),
-    sql`, `,
-  );
+  const rows = changeRows(prev, change, outbox, now, null);
   // set_config(..., true) lasts until the end of this statement's own transaction, whose commit reads it.
   const mode = commit === 'async' ? sql`, set_config('synchronous_commit', 'off', true) as commit_mode` : sql``;
-  const res = await sql<{ n: number }>`with u as (${update}), ${ctes} select (select count(*) from u)::int as n${mode}`.execute(db);
+  const res = await sql<{ n: number }>`with u as (${update}), ${insertsFrom('u', rows)} select (select count(*) from u)::int as n${mode}, ${APP_NOTIFIES}`.execute(db);
+  return res.rows[0]?.n === 1;
+}
+
+/** The count of cases ever opened in a case's group, as read with the group's cases (case_groups). */
+export interface GroupGuard {
+  readonly cameraId: string;
+  readonly eventType: string;
+  readonly shadow: boolean;
+  /** `opened` as read (0: no row yet). */
+  readonly opened: number;
+}
+
+/**
+ * Writes a new case as ONE statement: the group's open count bumped only if it is still the count
+ * read with the group's cases (insert, or update guarded by `opened = <read>`: a concurrent open
+ * of the same group holds that row until it commits, then the guard fails), and the case with its
+ * audit, sighting, evidence and outbox rows inserted only from the row that bump returned. So two
+ * processes deciding "open" on the same read open one case, and the loser writes nothing (false:
+ * re-read and decide again). Outside a transaction it is its own transaction (one round trip, one
+ * commit); inside one (the locked path) it is one statement of it. The caller announces the
+ * change after the commit (CaseChangeNotifier): the trigger is told not to.
+ */
+export async function writeOpen(db: Kysely<Database>, change: Change, outbox: OutboxRows, now: number, group: GroupGuard): Promise<boolean> {
+  if (hasPhoto(change)) throw new Error(`case ${change.next.id}: a new case has no handling photo`);
+  const bump = sql`insert into case_groups (camera_id, event_type, shadow, opened) values (${group.cameraId}, ${group.eventType}, ${group.shadow}, ${group.opened + 1})
+    on conflict (camera_id, event_type, shadow) do update set opened = excluded.opened where case_groups.opened = ${group.opened}
+    returning opened`;
+  const rows: ChangeRow[] = [{ table: 'cases', values: caseToRow(change.next) }, ...changeRows(null, change, outbox, now, null)];
+  const res = await sql<{ n: number }>`with g as (${bump}), ${insertsFrom('g', rows)} select (select count(*) from g)::int as n, ${APP_NOTIFIES}`.execute(db);
   return res.rows[0]?.n === 1;
 }

@@ -1,9 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/db-schema.ts';
 import type { CaseRecord } from './case-model.ts';
 import { caseToRow } from './case-row.ts';
 import type { Change } from './case-transitions.ts';
-import { type ChangeRow, changeRows, hasPhoto, type OutboxRows } from './case-write.ts';
+import { APP_NOTIFIES, type ChangeRow, changeRows, hasPhoto, type OutboxRows } from './case-write.ts';
 
 /** One guarded change of an existing case: written only if the case is still at `prev.version`. */
 export interface GuardedWrite {
@@ -63,6 +64,9 @@ function recordset(types: ColumnTypes, table: string, cols: readonly string[], r
   return sql`select ${sql.join(typed)}${sql.join(more, sql``)} from jsonb_to_recordset(${json}::jsonb) as r(${decl})`;
 }
 
+/** The batch statement's one row: the ids of the cases its update wrote. */
+const batchResultSchema = z.object({ ids: z.array(z.string()) });
+
 /**
  * Writes many guarded changes of existing cases (at most one per case) as ONE statement, so one
  * commit and one WAL flush cover them all (group commit): one multi-row `update cases ... from`
@@ -70,6 +74,9 @@ function recordset(types: ColumnTypes, table: string, cols: readonly string[], r
  * (audit, sighting, evidence, outbox) taken only for the cases that update wrote. A change whose
  * case moved on writes nothing at all, as with writeGuardedChange. Durable: the statement commits
  * with the session's synchronous_commit (on). Returns the ids of the cases written.
+ *
+ * Like writeGuardedChange, it tells the `cases_changed` trigger not to notify: the caller
+ * announces the batch after its commit (CaseChangeNotifier), so the commit takes no NOTIFY lock.
  */
 export async function writeGuardedBatch(db: Kysely<Database>, writes: readonly GuardedWrite[]): Promise<Set<string>> {
   if (writes.length === 0) return new Set();
@@ -99,9 +106,11 @@ export async function writeGuardedBatch(db: Kysely<Database>, writes: readonly G
   const target = sql.join(setCols.map((c) => sql.ref(c)));
   const source = sql.join(setCols.map((c) => sql`v.${sql.ref(c)}`));
   const update = sql`update cases c set (${target}) = (${source}) from v where c.id = v.id and c.version = v.guard_version::int returning c.id`;
-  const res = await sql<{ id: string }>`with v as (${v}), u as (${update})${sql.join(
+  // One result row even when no case was written: the statement trigger fires either way, and it
+  // must find the setting the final select makes.
+  const res = await sql<{ ids: unknown }>`with v as (${v}), u as (${update})${sql.join(
     inserts.map((q) => sql`, ${q}`),
     sql``,
-  )} select id from u`.execute(db);
-  return new Set(res.rows.map((r) => r.id));
+  )} select coalesce((select json_agg(id) from u), '[]') as ids, ${APP_NOTIFIES}`.execute(db);
+  return new Set(batchResultSchema.parse(res.rows[0]).ids);
 }

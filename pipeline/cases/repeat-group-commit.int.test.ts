@@ -1,9 +1,11 @@
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startOwnPostgres } from '../../test-fixtures/lib/own-postgres.ts';
 import type { Database } from '../db/db-schema.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { freePort } from '../distributed/local-redis.ts';
+import { CASE_CHANGES_CHANNEL } from './case-change-notifier.ts';
 import { RepeatWriteError } from './case-errors.ts';
 import type { CaseRecord } from './case-model.ts';
 import { CaseStore } from './case-store.ts';
@@ -197,5 +199,51 @@ describe('group commit while PostgreSQL is away', () => {
       await handle.close();
       await pgs.close();
     }
+  });
+});
+
+describe('change notifications of group-committed repeats', () => {
+  let rec: TestRecord;
+  let listener: pg.Client;
+  const heard: string[] = [];
+  beforeAll(async () => {
+    rec = await openTestRecord('postgres');
+    listener = new pg.Client({ connectionString: rec.url });
+    await listener.connect();
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query(`listen ${CASE_CHANGES_CHANNEL}`);
+  });
+  afterAll(async () => {
+    await listener?.end();
+    await rec?.close();
+  });
+
+  /** What the listener heard up to a marker sent now: notifications reach it in commit order, so nothing committed before is missing. */
+  async function heardUntilMarker(): Promise<string[]> {
+    const marker = `marker-${heard.length}`;
+    await sql`select pg_notify(${CASE_CHANGES_CHANNEL}, ${marker})`.execute(rec.handle.db);
+    await vi.waitFor(() => expect(heard).toContain(marker), { timeout: 10_000 });
+    return heard.splice(0).filter((p) => p !== marker);
+  }
+
+  it('a batch statement leaves the trigger silent, and the store announces the batch after its commit', async () => {
+    const store = newStore(rec.handle.db);
+    const cases = await openCases(store, 6);
+    await store.changesAnnounced();
+    await heardUntilMarker();
+    // The batch statement alone (as RepeatGroupCommit writes it): the trigger must not notify inside the commit.
+    expect(await writeGuardedBatch(rec.handle.db, cases.slice(0, 3).map((c) => repeatOf(c)))).toEqual(new Set(cases.slice(0, 3).map((c) => c.id)));
+    expect(await heardUntilMarker()).toEqual([]);
+    // A batch whose every case moved on writes nothing; the statement trigger still fires, and must stay silent too.
+    expect(await writeGuardedBatch(rec.handle.db, cases.slice(0, 3).map((c) => repeatOf(c)))).toEqual(new Set());
+    expect(await heardUntilMarker()).toEqual([]);
+    // Through the store (sightings in flight at once, group-committed): announced by the store, coalesced, not lost.
+    const results = await Promise.all(cases.slice(3).map((c) => store.openOrUpdate(testEvent({ at: T0 + 1, cameraId: c.cameraId }), testContext())));
+    expect(results.map((r) => r.outcome)).toEqual(['updated', 'updated', 'updated']);
+    await store.changesAnnounced();
+    const announced = await heardUntilMarker();
+    expect(announced.length).toBeGreaterThanOrEqual(1);
+    expect(announced.length).toBeLessThanOrEqual(results.length);
+    expect(announced.every((p) => p === '')).toBe(true);
   });
 });

@@ -27,7 +27,7 @@ export async function openTestRecord(kind: RecordKind): Promise<TestRecord> {
     handle,
     ...(scratch ? { url: scratch.url } : {}),
     truncate: async () => {
-      await sql`truncate cases, verdicts, sightings, evidence, handling_steps, escalations, case_audit, outbox, camera_memory, units, catalogue_versions restart identity cascade`.execute(handle.db);
+      await sql`truncate cases, case_groups, verdicts, sightings, evidence, handling_steps, escalations, case_audit, outbox, camera_memory, units, catalogue_versions restart identity cascade`.execute(handle.db);
     },
     close: () =>
       (closing ??= (async () => {

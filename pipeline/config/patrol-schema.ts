@@ -73,6 +73,15 @@ export const PatrolSchema = z.strictObject({
     .describe(
       'Detector processes of one worker (1-64, each runs one frame at a time), 0 to run the detector on the main thread (blocks the event loop ~35 ms a frame), or "auto": one per core; default "auto".',
     ),
+  childNice: z
+    .number()
+    .int()
+    .min(0)
+    .max(19)
+    .default(10)
+    .describe(
+      "Niceness added to the worker's detector processes and ffmpeg runs (0-19, capped at 19 in all): they then yield the cores to the worker's own process, whose event loop (API, scheduling, Redis, the events stage) wakes on time while they saturate the cores. 0 gives them the worker's priority. Default 10.",
+    ),
   timeouts: z
     .strictObject({
       connectMs: z.number().int().min(100).max(120_000).default(5000).describe('RTSP connect timeout, ms; default 5000.'),

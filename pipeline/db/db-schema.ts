@@ -19,6 +19,7 @@ export interface Database {
   case_audit: CaseAuditTable;
   outbox: OutboxTable;
   camera_memory: CameraMemoryTable;
+  case_groups: CaseGroupsTable;
 }
 
 /** A JSON column: any JSON on the way in (as text), unknown on the way out (parse it). */
@@ -180,4 +181,13 @@ export interface ModelPromotionsTable {
   /** "system" (its precision reached the target) or the operator. */
   by: string;
   detail: ColumnType<unknown, string, string>;
+}
+
+/** Cases ever opened per camera, event type and shadow flag: the guard of an open (migration 0005-case-groups). */
+export interface CaseGroupsTable {
+  camera_id: string;
+  event_type: string;
+  shadow: boolean;
+  /** Cases opened in the group so far; bumped by every open, guarded by the count read. */
+  opened: number;
 }

@@ -50,11 +50,12 @@ describe('StreamCameraVisitor on a 1080p camera with the detector pool', () => {
     await rtsp?.close();
   });
 
-  it.each(['ffmpeg', 'js'] as const)('scaling in %s: closes the stream before inference, frames of the right size, 1080p evidence', async (scaleIn) => {
+  it.each(['ffmpeg', 'js'] as const)('scaling in %s: closes the stream before inference, frames of the right size, 1080p evidence; releases its models after inference', async (scaleIn) => {
     const detector = new Recording(pool);
     const visitor = new StreamCameraVisitor({
       cameras: () => new Map([['hd', { id: 'hd', url: rtsp.url('hd-bus') }]]),
-      detector,
+      // The visit holds its models until its frames are analysed (a reload's drop waits for that).
+      models: () => ({ active: [detector], shadow: [], release: () => void detector.log.push('released') }),
       plan: { frames: 2, spacingMs: 200, timeouts: { connectMs: 5000, firstFrameMs: 10_000, visitMs: 20_000 } },
       health: store,
       scaleIn,
@@ -62,7 +63,7 @@ describe('StreamCameraVisitor on a 1080p camera with the detector pool', () => {
     const a = await visitor.visit('hd', { streamClosed: () => void detector.log.push('stream closed') });
     expect(a.error ?? '').toBe('');
     expect(a).toMatchObject({ ok: true, frames: 2, sourceWidth: 1920, sourceHeight: 1080, model: 'picodet-s-416-coco@' + pool.card.version });
-    expect(detector.log).toEqual(['stream closed', 'detect', 'detect']);
+    expect(detector.log).toEqual(['stream closed', 'detect', 'detect', 'released']);
     // PicoDet stretches to 416x416: ffmpeg hands that size over; in JS mode the source size comes.
     expect(detector.sizes).toEqual(scaleIn === 'ffmpeg' ? ['416x416', '416x416'] : ['1920x1080', '1920x1080']);
     expect(jpegSize(a.latestJpeg!)).toEqual({ width: 1920, height: 1080 });

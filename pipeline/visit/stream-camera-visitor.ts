@@ -6,6 +6,7 @@ import { CameraError, StreamEndedError } from '../../streams/errors.ts';
 import { visitCamera } from '../../streams/visit.ts';
 import type { VisitPlan } from '../../streams/visit-plan.ts';
 import { EventEmitter } from 'node:events';
+import { ModelError } from '../../models/errors.ts';
 import type { CameraVisitor, FrameAnalysed, FrameDetections, ShadowDetections, VisitAnalysis, VisitHooks } from './camera-visitor.ts';
 
 /** Where camera health lives between visits (Redis in a deployment: any worker may visit any camera). */
@@ -21,14 +22,15 @@ export interface StreamVisitorOptions {
   readonly cameras: () => ReadonlyMap<string, CameraSource>;
   /**
    * The detector: a `DetectorPool` runs frames in detector processes, several at once (the event
-   * loop stays free); a `Detector` runs them on this thread, one at a time.
+   * loop stays free); a `Detector` runs them on this thread, one at a time. Required without `models`.
    */
-  readonly detector: FrameDetector;
+  readonly detector?: FrameDetector;
   /**
    * The models of one camera's visit (several allowed, each run on every frame; shadow ones kept
-   * apart). Default: `detector` alone, for every camera.
+   * apart). Default: `detector` alone, for every camera. A ModelError thrown (or rejected) here
+   * fails the visit with its code before the stream is opened; the camera's health is left as it is.
    */
-  readonly models?: (cameraId: string) => CameraDetectors;
+  readonly models?: (cameraId: string) => CameraDetectors | Promise<CameraDetectors>;
   /** Frames, spacing, timeouts; the frame size is derived from the models' cards. */
   readonly plan: Omit<VisitPlan, 'outWidth' | 'outHeight' | 'evidence'>;
   readonly health: HealthStore;
@@ -44,6 +46,8 @@ export interface StreamVisitorOptions {
   readonly scaleIn?: 'ffmpeg' | 'js';
   /** Who forks ffmpeg (see VisitOptions.spawnFrom). Default `spawner`. */
   readonly spawnFrom?: 'spawner' | 'self';
+  /** Niceness added to ffmpeg (see VisitOptions.nice). Default 0. */
+  readonly ffmpegNice?: number;
 }
 
 /** The detectors of one camera's visit. */
@@ -52,6 +56,11 @@ export interface CameraDetectors {
   readonly active: readonly FrameDetector[];
   /** Candidates in shadow: their detections are kept apart, per model. */
   readonly shadow: readonly FrameDetector[];
+  /**
+   * Called once when the visit is done with them (its frames analysed, or it failed): a model a
+   * config reload dropped meanwhile is released only after the visits holding it call this.
+   */
+  readonly release?: () => void;
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
@@ -72,10 +81,12 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
 
   constructor(private readonly options: StreamVisitorOptions) {
     super();
+    if (!options.detector && !options.models) throw new RangeError('StreamCameraVisitor: give a detector or models');
   }
 
-  private detectorsOf(cameraId: string): CameraDetectors {
-    return this.options.models?.(cameraId) ?? { active: [this.options.detector], shadow: [] };
+  private async detectorsOf(cameraId: string): Promise<CameraDetectors> {
+    if (this.options.models) return this.options.models(cameraId);
+    return { active: [this.options.detector!], shadow: [] };
   }
 
   /**
@@ -86,6 +97,7 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
    */
   private planFor(models: readonly FrameDetector[]): VisitPlan {
     const first = models[0] ?? this.options.detector;
+    if (!first) throw new RangeError('a visit needs a model');
     const inJs = this.options.scaleIn === 'js' || models.some((m) => !sameInput(m, first));
     const { input } = first.card;
     const stretch = input.resize === 'stretch';
@@ -107,10 +119,29 @@ export class StreamCameraVisitor extends EventEmitter<{ frame: [FrameAnalysed] }
     if (!source) {
       return { cameraId, ok: false, errorCode: 'UNKNOWN_CAMERA', error: `camera ${cameraId} is not in the configuration`, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
     }
-    const models = this.detectorsOf(cameraId);
+    let models: CameraDetectors;
+    try {
+      models = await this.detectorsOf(cameraId);
+    } catch (err) {
+      // The camera is not at fault: its health stays as it is, the visit fails with the model's reason.
+      if (!(err instanceof ModelError)) throw err;
+      return { cameraId, ok: false, errorCode: err.code, error: err.message, frames: 0, detections: [], health: { state: health.current }, eligibleAt: 0 };
+    }
+    try {
+      return await this.visitWith(cameraId, source, health, models, hooks);
+    } finally {
+      models.release?.();
+    }
+  }
+
+  /** The visit itself, while it holds its models (released by the caller whatever happens). */
+  private async visitWith(cameraId: string, source: CameraSource, health: CameraHealth, models: CameraDetectors, hooks: VisitHooks): Promise<VisitAnalysis> {
     const model = models.active.map(modelId).join('+');
     try {
-      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {});
+      const r = await visitCamera(source, this.planFor([...models.active, ...models.shadow]), undefined, {
+        ...(this.options.spawnFrom ? { spawnFrom: this.options.spawnFrom } : {}),
+        ...(this.options.ffmpegNice ? { nice: this.options.ffmpegNice } : {}),
+      });
       health.recordSuccess(Date.now());
       await this.options.health.setHealth(cameraId, health.snapshot());
       await hooks.streamClosed?.();

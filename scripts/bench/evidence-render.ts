@@ -3,8 +3,12 @@
  * boxes and a zone drawn on the frame's JPEG, against the previous way (boxes in the raw buffer,
  * label tags and the zone composited as SVG overlays), interleaved in one run. Also the
  * evidence write with and without an fsync per file. Prints a table and writes JSON.
+ * The raw-buffer renderer runs with its default encoding and, for comparison in the same run,
+ * with optimised Huffman tables (sharp's default, the setting before) and at quality 80.
+ * `--sharp-concurrency` sets libvips' threads per image (sharp's default here is 1: glibc
+ * without jemalloc).
  *
- *   npx tsx scripts/bench/evidence-render.ts [--runs 30] [--out bench-results/evidence-render.json]
+ *   npx tsx scripts/bench/evidence-render.ts [--runs 30] [--sharp-concurrency 2] [--out bench-results/evidence-render.json]
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,9 +26,11 @@ import { formatTable, median, quantile } from './stats.ts';
 const root = join(import.meta.dirname, '..', '..');
 const program = new Command('evidence-render')
   .option('--runs <n>', 'renders per size and way', numberIn(5, 1000, '--runs'), 30)
+  .option('--sharp-concurrency <n>', "libvips threads per image (sharp.concurrency); default sharp's", numberIn(1, 64, '--sharp-concurrency'))
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'evidence-render.json'))
   .parse();
-const opts = program.opts<{ runs: number; out: string }>();
+const opts = program.opts<{ runs: number; sharpConcurrency?: number; out: string }>();
+if (opts.sharpConcurrency !== undefined) sharp.concurrency(opts.sharpConcurrency);
 
 const boxes: EventBox[] = [
   { label: 'car', score: 0.87, box: [0.08, 0.45, 0.3, 0.7] },
@@ -77,14 +83,15 @@ try {
     const frame = await sharp(cocoImage('000000000641')).resize(w, h, { fit: 'cover' }).jpeg({ quality: 90 }).toBuffer();
     await previous(frame);
     await renderEvidence(frame, boxes, zone); // glyphs are rendered once per process
-    const old: number[] = [];
-    const now: number[] = [];
-    for (let i = 0; i < opts.runs; i++) {
-      old.push(await time(() => previous(frame)));
-      now.push(await time(() => renderEvidence(frame, boxes, zone)));
-    }
-    rows.push({ size, way: 'previous (SVG composite)', medianMs: median(old), p90Ms: quantile(old, 0.9) });
-    rows.push({ size, way: 'raw buffer, encode once', medianMs: median(now), p90Ms: quantile(now, 0.9) });
+    const ways: [string, () => Promise<unknown>][] = [
+      ['previous (SVG composite)', () => previous(frame)],
+      ['raw buffer, optimised Huffman (before)', () => renderEvidence(frame, boxes, zone, { optimiseCoding: true })],
+      ['raw buffer, encode once', () => renderEvidence(frame, boxes, zone)],
+      ['raw buffer, q80', () => renderEvidence(frame, boxes, zone, { quality: 80 })],
+    ];
+    const times: number[][] = ways.map(() => []);
+    for (let i = 0; i < opts.runs; i++) for (const [k, [, f]] of ways.entries()) times[k]!.push(await time(f));
+    for (const [k, [way]] of ways.entries()) rows.push({ size, way, medianMs: median(times[k]!), p90Ms: quantile(times[k]!, 0.9) });
     if (w === 1920) {
       const jpeg = await renderEvidence(frame, boxes, zone);
       const synced: number[] = [];
@@ -101,13 +108,16 @@ try {
     }
   }
   const fmt = (v: number): string => v.toFixed(1);
-  const ratio = (size: string): number => rows.find((r) => r.size === size && r.way.startsWith('previous'))!.medianMs / rows.find((r) => r.size === size && r.way.startsWith('raw'))!.medianMs;
+  const way = (size: string, name: string): number => rows.find((r) => r.size === size && r.way === name)!.medianMs;
+  const ratio = (size: string): number => way(size, 'previous (SVG composite)') / way(size, 'raw buffer, encode once');
+  const huffman = (size: string): number => way(size, 'raw buffer, optimised Huffman (before)') / way(size, 'raw buffer, encode once');
   process.stdout.write(
     `${formatTable(['size', 'way', 'median ms', 'p90 ms'], rows.map((r) => [r.size, r.way, fmt(r.medianMs), fmt(r.p90Ms)]))}\n` +
-      `previous / raw buffer: 1080p ${ratio('1920x1080').toFixed(2)}x, 640 px ${ratio('640x360').toFixed(2)}x (3 boxes and a zone, ${opts.runs} runs each, interleaved; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})\n`,
+      `previous / raw buffer: 1080p ${ratio('1920x1080').toFixed(2)}x, 640 px ${ratio('640x360').toFixed(2)}x; optimised Huffman / default: 1080p ${huffman('1920x1080').toFixed(2)}x, 640 px ${huffman('640x360').toFixed(2)}x\n` +
+      `(3 boxes and a zone, ${opts.runs} runs each, interleaved; sharp.concurrency ${sharp.concurrency()}; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})\n`,
   );
   await mkdir(dirname(opts.out), { recursive: true });
-  await writeFile(opts.out, `${JSON.stringify({ runs: opts.runs, rows, previousOverRaw1080: Number(ratio('1920x1080').toFixed(3)) }, null, 2)}\n`);
+  await writeFile(opts.out, `${JSON.stringify({ runs: opts.runs, sharpConcurrency: sharp.concurrency(), rows, previousOverRaw1080: Number(ratio('1920x1080').toFixed(3)), optimisedHuffmanOverDefault1080: Number(huffman('1920x1080').toFixed(3)) }, null, 2)}\n`);
   process.stdout.write(`wrote ${opts.out}\n`);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -2,9 +2,10 @@
  * The record's benchmark (not a test), on the real PostgreSQL (a scratch database on the test
  * server, dropped after), each part with a baseline measured in the same run:
  *
- * 1. Case intake: new cases/s through CaseStore.openOrUpdate (dedup read, advisory lock, case +
- *    audit + sighting + evidence + outbox rows in one transaction), evidence already rendered,
- *    at --concurrency filers on distinct cameras. Baseline: single-row inserts/s at the same
+ * 1. Case intake: new cases/s through CaseStore.openOrUpdate (the group read with its open count,
+ *    then case + audit + sighting + evidence + outbox rows in one statement guarded by that count,
+ *    the change announced after the commit), evidence already rendered, at --concurrency filers on
+ *    distinct cameras. Baseline: single-row inserts/s at the same
  *    concurrency. Target >= 500 cases/s.
  * 2. Outbox relay: jobs/s from unsent outbox rows into the BullMQ dispatch queue on a real Redis
  *    (claim, addBulk, mark sent, mark dispatched). Baseline: Queue.addBulk of the same payloads.

@@ -5,7 +5,9 @@
  * round so every ratio compares runs of the same minutes. Per setting it reports visits/min, the
  * CPU seconds per visit of ffmpeg (reaped children) and of this process (inference, its threads,
  * Redis and the rest), the ceiling those allow on this machine's cores, how close the worker
- * came, and the event-loop delay p99 (perf_hooks monitorEventLoopDelay) while patrolling.
+ * came, and the event-loop lateness p99 (perf_hooks monitorEventLoopDelay with the timer period
+ * taken off, at 10 ms and 1 ms periods: see loop-lateness.ts) while patrolling, beside an idle
+ * control process's in the same window, and the main thread's run-queue wait (schedstat).
  *
  *   npx tsx scripts/bench/worker-throughput.ts [--seconds 30] [--rounds 2] [--sets 640,1080]
  *       [--settings main:2,auto] [--out bench-results/worker-throughput.json]
@@ -13,18 +15,20 @@
  * A setting is `auto` (the defaults), `main:N` (detector on the main thread, N visits in flight:
  * the behaviour before the detector pool) or `T:N` (T detector threads, N visits); a `/js` suffix
  * scales frames in JS instead of ffmpeg, a `/self` suffix forks ffmpeg from the patrol process
- * itself instead of from the spawner process (the behaviour before it). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
+ * itself instead of from the spawner process (the behaviour before it), a `/niceN` suffix sets
+ * `patrol.childNice` to N (`/nice0`: detector processes and ffmpeg at the patrol process's priority,
+ * the behaviour before that setting). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
  * and 4 s) built from committed photos.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { availableCores, DetectorPool } from '../../models/detector-pool.ts';
+import { availableCores } from '../../models/detector-pool.ts';
 import { parseConfig } from '../../pipeline/config/load-config.ts';
 import { startLocalRedis } from '../../pipeline/distributed/local-redis.ts';
 import type { VisitRecord } from '../../pipeline/distributed/patrol-store.ts';
@@ -33,6 +37,7 @@ import { sharedSpawner } from '../../streams/ffmpeg-spawner.ts';
 import { configureLogging } from '../../pipeline/log.ts';
 import { DEFAULT_STREAMS, HD_STREAMS, type RtspTestServer, startRtspServer } from '../../test-fixtures/lib/rtsp-server.ts';
 import { numberIn } from '../commands/model-options.ts';
+import { controlScript, type LoopLateness, LoopLatenessMonitor } from './loop-lateness.ts';
 import { formatTable, median } from './stats.ts';
 import { workersNeeded } from './workers-needed.ts';
 
@@ -58,18 +63,22 @@ interface Setting {
   readonly visits: number | 'auto';
   readonly scaleIn: 'ffmpeg' | 'js';
   readonly spawnFrom: 'spawner' | 'self';
+  /** patrol.childNice, or undefined for the config default. */
+  readonly childNice: number | undefined;
 }
 
 function parseSetting(text: string): Setting {
   const [main = '', ...suffixes] = text.split('/');
-  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self');
-  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js or /self)`);
+  const niceOf = (x: string): number | undefined => (/^nice(\d{1,2})$/.test(x) && Number(x.slice(4)) <= 19 ? Number(x.slice(4)) : undefined);
+  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self' && niceOf(x) === undefined);
+  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js, /self or /niceN with N 0-19)`);
   const scaleIn = suffixes.includes('js') ? 'js' : 'ffmpeg';
   const spawnFrom = suffixes.includes('self') ? 'self' : 'spawner';
-  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom };
+  const childNice = suffixes.map(niceOf).find((n) => n !== undefined);
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom, childNice };
   const m = /^(main|\d+):(\d+)$/.exec(main);
   if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js, /self)`);
-  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom };
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom, childNice };
 }
 
 /** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
@@ -81,11 +90,39 @@ async function procCpuS(pid: number | 'self'): Promise<{ own: number; children: 
   return { own: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
 }
 
+/**
+ * Detector processes of this process (children running detector-process-entry.mjs) with their
+ * niceness: the worker's model set hides its pool, so they are found in /proc.
+ */
+async function detectorChildren(): Promise<{ pid: number; nice: number }[]> {
+  const found: { pid: number; nice: number }[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const [stat, cmd] = await Promise.all([readFile(`/proc/${name}/stat`, 'utf8').catch(() => ''), readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')]);
+    // After "(comm) ": ppid is field 4, nice field 19.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[1]) === process.pid && cmd.includes('detector-process-entry')) found.push({ pid: Number(name), nice: Number(f[16]) });
+  }
+  return found;
+}
+
+/**
+ * Time the main thread of this process spent on a core and waiting in the run queue for one (ms),
+ * from /proc/self/task/<pid>/schedstat: the waiting is the OS's share of the event-loop lateness.
+ */
+async function mainThreadSched(): Promise<{ runMs: number; waitMs: number }> {
+  const text = await readFile(`/proc/self/task/${process.pid}/schedstat`, 'utf8').catch(() => '0 0');
+  const [run = 0, wait = 0] = text.trim().split(' ').map(Number);
+  return { runMs: run / 1e6, waitMs: wait / 1e6 };
+}
+
 interface Row {
   set: string;
   setting: string;
   round: number;
   detectorProcesses: number;
+  /** Niceness of the detector processes (the patrol process's own plus patrol.childNice). */
+  detectorNice: number;
   visitsInFlight: number;
   visits: number;
   visitsPerMinute: number;
@@ -97,12 +134,23 @@ interface Row {
   ceilingPerMinute: number;
   /** visitsPerMinute / ceilingPerMinute. */
   ofCeiling: number;
+  /** Event-loop lateness p99, ms (10 ms period, period taken off; loop-lateness.ts). */
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** The same at a 1 ms period (sees shorter stalls, dilutes long ones). */
+  eventLoopP99At1MsMs: number;
+  /** Raw histogram p99 at a 10 ms period (period included): the figure of earlier reports. */
+  eventLoopP99At10MsRawMs: number;
+  /** Main thread on a core, ms per second of the window. */
+  mainRunMsPerS: number;
+  /** Main thread runnable but waiting for a core (run queue), ms per second of the window. */
+  mainRunQueueMsPerS: number;
   /** Time the patrol process's main thread spent in garbage collection, per visit (ms). */
   gcMsPerVisit: number;
   /** Event-loop delay p99 of an idle Node process in the same window (the machine's share). */
   idleControlLoopP99Ms: number;
+  idleControlLoopP99At1MsMs: number;
+  idleControlLoopP99At10MsRawMs: number;
   load1: number;
 }
 
@@ -114,14 +162,14 @@ configureLogging({ level: process.env.LOG_LEVEL ?? 'warn' });
  * OS alone delays timers (a runnable process waits for a core), and this control, measured in the
  * same window, shows how much of the patrol process's delay is that.
  */
-function controlLoopDelay(seconds: number): Promise<{ p99Ms: number; maxMs: number }> {
-  const code = `const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setTimeout(()=>{h.disable();process.stdout.write(JSON.stringify({p99Ms:h.percentile(99)/1e6,maxMs:h.max/1e6}))},${Math.round(seconds * 1000)});`;
+function controlLoopDelay(seconds: number): Promise<LoopLateness> {
+  const code = controlScript(seconds);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', reject);
-    child.on('close', () => resolve(JSON.parse(out) as { p99Ms: number; maxMs: number }));
+    child.on('close', () => resolve(JSON.parse(out) as LoopLateness));
   });
 }
 
@@ -174,6 +222,7 @@ function configText(job: ChildJob, s: Setting, prefix: string, storage: string):
     '  dwell: { frames: 3, spacingMs: 500 }',
     `  visitsInFlightPerWorker: ${s.visits}`,
     `  detectorProcesses: ${s.detectorProcesses}`,
+    ...(s.childNice === undefined ? [] : [`  childNice: ${s.childNice}`]),
     '  timeouts: { connectMs: 5000, firstFrameMs: 8000, visitMs: 20000 }',
     `models: { default: ${opts.model} }`,
     `redis: { url: "${job.redisUrl}", prefix: ${prefix} }`,
@@ -193,21 +242,23 @@ async function measure(job: ChildJob): Promise<Row> {
   running.worker!.on('visit', (v) => {
     if (measuring) done.push(v);
   });
-  const pool = running.detector instanceof DetectorPool ? running.detector : undefined;
+  const pool = await detectorChildren();
   const cpu = async (): Promise<{ ffmpeg: number; process: number }> => {
     const self = await procCpuS('self');
-    const detectors = await Promise.all((pool?.pids ?? []).map((pid) => procCpuS(pid)));
+    const detectors = await Promise.all(pool.map((d) => procCpuS(d.pid)));
     const spawnerPid = sharedSpawner().pid;
     const spawner = spawnerPid === undefined ? { own: 0, children: 0 } : await procCpuS(spawnerPid);
     // Reaped children of this process, or of the spawner process, are the ffmpeg runs (detector
     // processes and the spawner live until close); the spawner's own forking counts as the process's.
     return { ffmpeg: self.children + spawner.children, process: self.own + spawner.own + detectors.reduce((a, d) => a + d.own, 0) };
   };
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const delay = new LoopLatenessMonitor();
   try {
     await new Promise((r) => setTimeout(r, opts.warmup * 1000));
     const c0 = await cpu();
-    delay.enable();
+    const s0 = await mainThreadSched();
+    const w0 = performance.now();
+    delay.start();
     measuring = true;
     const control = controlLoopDelay(opts.seconds);
     const profiler = opts.cpuProf ? await startProfiler() : undefined;
@@ -218,7 +269,9 @@ async function measure(job: ChildJob): Promise<Row> {
     gc.observe({ entryTypes: ['gc'] });
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     measuring = false;
-    delay.disable();
+    const late = delay.stop();
+    const s1 = await mainThreadSched();
+    const windowS = (performance.now() - w0) / 1000;
     gc.disconnect();
     if (profiler) await profiler(join(opts.cpuProf!, `${job.set}-${s.name.replace(/\W/g, '_')}-r${job.round}`));
     const idle = await control;
@@ -233,7 +286,8 @@ async function measure(job: ChildJob): Promise<Row> {
       set: job.set,
       setting: s.name,
       round: job.round,
-      detectorProcesses: pool?.concurrency ?? 0,
+      detectorProcesses: pool.length,
+      detectorNice: pool[0]?.nice ?? 0,
       visitsInFlight: running.worker!.slots,
       visits: ok.length,
       visitsPerMinute: Number(perMinute.toFixed(1)),
@@ -243,10 +297,16 @@ async function measure(job: ChildJob): Promise<Row> {
       processCpuSPerVisit: Number(processPer.toFixed(3)),
       ceilingPerMinute: Number(ceiling.toFixed(0)),
       ofCeiling: Number((perMinute / ceiling).toFixed(2)),
-      eventLoopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
-      eventLoopMaxMs: Number((delay.max / 1e6).toFixed(1)),
+      eventLoopP99Ms: late.p99Ms,
+      eventLoopMaxMs: late.maxMs,
+      eventLoopP99At1MsMs: late.p99At1MsMs,
+      eventLoopP99At10MsRawMs: late.p99At10MsRawMs,
+      mainRunMsPerS: Number(((s1.runMs - s0.runMs) / windowS).toFixed(1)),
+      mainRunQueueMsPerS: Number(((s1.waitMs - s0.waitMs) / windowS).toFixed(1)),
       gcMsPerVisit: Number((gcMs / n).toFixed(1)),
-      idleControlLoopP99Ms: Number(idle.p99Ms.toFixed(1)),
+      idleControlLoopP99Ms: idle.p99Ms,
+      idleControlLoopP99At1MsMs: idle.p99At1MsMs,
+      idleControlLoopP99At10MsRawMs: idle.p99At10MsRawMs,
       load1: Number(loadavg()[0]!.toFixed(2)),
     };
   } finally {
@@ -293,7 +353,7 @@ try {
         const urls = server.paths.filter((p) => p !== 'secure').map((p) => server.url(p));
         const row = await measureInChild({ set, setting: s.name, round, urls, redisUrl: redis.url, dir });
         rows.push(row);
-        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms), load ${row.load1}\n`);
+        process.stderr.write(`round ${round} ${set} ${s.name}: ${row.visitsPerMinute} visits/min, loop lateness p99 ${row.eventLoopP99Ms} ms (idle control ${row.idleControlLoopP99Ms} ms; at a 1 ms period ${row.eventLoopP99At1MsMs} / ${row.idleControlLoopP99At1MsMs} ms; raw at 10 ms ${row.eventLoopP99At10MsRawMs} ms), main thread ${row.mainRunMsPerS} ms/s on a core and ${row.mainRunQueueMsPerS} ms/s waiting for one, load ${row.load1}\n`);
       }
     }
   }
@@ -305,6 +365,7 @@ try {
         set,
         setting: s.name,
         detectorProcesses: mine[0]!.detectorProcesses,
+        detectorNice: mine[0]!.detectorNice,
         visitsInFlight: mine[0]!.visitsInFlight,
         visitsPerMinute: Number(avg((r) => r.visitsPerMinute).toFixed(1)),
         medianVisitS: Number(avg((r) => r.medianVisitS).toFixed(2)),
@@ -314,8 +375,14 @@ try {
         ceilingPerMinute: Number(avg((r) => r.ceilingPerMinute).toFixed(0)),
         ofCeiling: Number(avg((r) => r.ofCeiling).toFixed(2)),
         eventLoopP99Ms: Number(Math.max(...mine.map((r) => r.eventLoopP99Ms)).toFixed(1)),
+        eventLoopP99At1MsMs: Number(Math.max(...mine.map((r) => r.eventLoopP99At1MsMs)).toFixed(1)),
+        eventLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.eventLoopP99At10MsRawMs)).toFixed(1)),
+        mainRunMsPerS: Number(avg((r) => r.mainRunMsPerS).toFixed(1)),
+        mainRunQueueMsPerS: Number(avg((r) => r.mainRunQueueMsPerS).toFixed(1)),
         gcMsPerVisit: Number(avg((r) => r.gcMsPerVisit).toFixed(1)),
         idleControlLoopP99Ms: Number(Math.max(...mine.map((r) => r.idleControlLoopP99Ms)).toFixed(1)),
+        idleControlLoopP99At1MsMs: Number(Math.max(...mine.map((r) => r.idleControlLoopP99At1MsMs)).toFixed(1)),
+        idleControlLoopP99At10MsRawMs: Number(Math.max(...mine.map((r) => r.idleControlLoopP99At10MsRawMs)).toFixed(1)),
         load1: Number(avg((r) => r.load1).toFixed(1)),
       };
     }),
@@ -323,8 +390,8 @@ try {
   const base = (set: string): number => summary.find((r) => r.set === set)!.visitsPerMinute;
   process.stdout.write(
     `${formatTable(
-      ['set', 'setting', 'detector procs', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop p99 ms', 'idle p99 ms', 'gc ms/visit', 'load'],
-      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.gcMsPerVisit, r.load1]),
+      ['set', 'setting', 'detector procs', 'their nice', 'in flight', 'visits/min', 'x first', 'visit s', '1st frame s', 'ffmpeg cpu s/visit', 'process cpu s/visit', 'ceiling/min', 'of ceiling', 'loop late p99 ms', 'idle late p99 ms', 'late p99 @1ms', 'idle @1ms', 'raw@10ms p99', 'main on cpu ms/s', 'main run-queue ms/s', 'gc ms/visit', 'load'],
+      summary.map((r) => [r.set, r.setting, r.detectorProcesses, r.detectorNice, r.visitsInFlight, r.visitsPerMinute, (r.visitsPerMinute / base(r.set)).toFixed(2), r.medianVisitS, r.medianFirstFrameS, r.ffmpegCpuSPerVisit, r.processCpuSPerVisit, r.ceilingPerMinute, r.ofCeiling, r.eventLoopP99Ms, r.idleControlLoopP99Ms, r.eventLoopP99At1MsMs, r.idleControlLoopP99At1MsMs, r.eventLoopP99At10MsRawMs, r.mainRunMsPerS, r.mainRunQueueMsPerS, r.gcMsPerVisit, r.load1]),
     )}\n(${cores} cores, ${opts.rounds} round(s) x ${opts.seconds} s per setting, interleaved; ${opts.cameras} cameras, 3 frames 500 ms apart, ${opts.model}; load at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`,
   );
   let simulation: unknown;

@@ -117,8 +117,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
     });
     say(`gridworker running: ${roles.join(', ')} | ${config.cameras.length} cameras | Redis ${maskRedisUrl(redis.url)}`);
     if (running.database) say(`record: ${running.database.kind === 'postgres' ? `PostgreSQL ${running.database.where}` : `embedded database ${running.database.where} (single process; set DATABASE_URL to split roles)`}`);
-    if (running.models) say(`models: ${running.models.map((c) => `${c.id}@${c.version}`).join(', ')} (each camera runs those its config names)`);
-    else if (running.detector) say(`model: ${running.detector.card.id}@${running.detector.card.version}`);
+    if (running.models) say(`models: ${running.models.cards.map((c) => `${c.id}@${c.version}`).join(', ') || 'none'} (each camera runs those its config names; a reload loads new ones)`);
     if (running.rules) {
       say(`event rules these models can raise: ${running.rules.enabled.map((r) => r.id).join(', ') || 'none'}`);
       for (const note of running.rules.disabled) say(`  idle: ${note.message}`);
@@ -139,7 +138,7 @@ export async function runMain(flags: RunFlags): Promise<number> {
     }
     if (running.metricsEndpoint) say(`metrics: ${running.metricsEndpoint.url}/metrics (Prometheus; a token whose role may read metrics, e.g. gridworker tokens create prometheus --role viewer)`);
     if (!json) say(`logs (JSON): ${logFile}`);
-    say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan) without a restart.');
+    say('Ctrl-C stops everything cleanly; SIGHUP reloads the config (cameras, plan, models) without a restart.');
     if (!json) {
       progress = new RunProgress(running, config, interactive);
       progress.start();
@@ -148,8 +147,8 @@ export async function runMain(flags: RunFlags): Promise<number> {
     process.on('SIGHUP', () => {
       loadConfig(configPath, { env: { ...process.env, ...(demo?.env ?? {}) } })
         .then(async (next) => {
-          live.reload(next);
-          say(`SIGHUP: reloaded ${configPath}: ${next.cameras.length} cameras`);
+          await live.reload(next);
+          say(`SIGHUP: reloaded ${configPath}: ${next.cameras.length} cameras, models: ${live.models?.cards.map((c) => c.id).join(', ') || 'none'}`);
           await live.identity?.store.appendAudit({ at: Date.now(), actor: 'system', action: 'config.reload', detail: { via: 'SIGHUP', cameras: next.cameras.length } });
         })
         .catch((err: unknown) => say(`SIGHUP: config not reloaded, kept the running one: ${(err as Error).message}`));

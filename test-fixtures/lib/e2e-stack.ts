@@ -140,7 +140,7 @@ export async function startE2eStack(o: E2eStackOptions): Promise<E2eStack> {
     },
     async reconfigure(cameras) {
       write(cameras);
-      live.reload(await loadConfig(configPath));
+      await live.reload(await loadConfig(configPath));
     },
     close,
   };

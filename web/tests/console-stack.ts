@@ -61,6 +61,12 @@ export interface ConsoleStackOptions {
    * cases overdue while the tests run. Overdue cases are then flagged every 5 s.
    */
   readonly deadlineMinutes?: number;
+  /**
+   * One more camera, `yard-trial` (grid g1, the smoke stream), running the COCO model with the
+   * fire / smoke model beside it in shadow: its smoke hits open shadow cases (verified, never
+   * dispatched; the precision target is out of reach, so it stays in shadow). Default false.
+   */
+  readonly shadowCamera?: boolean;
 }
 
 /**
@@ -97,6 +103,8 @@ export async function startConsoleStack(prefix: string, options: ConsoleStackOpt
       ...Array.from({ length: options.extraCameras ?? 0 }, (_, i) =>
         cam(`extra-${i + 1}`, `Extra ${i + 1}`, EXTRA[i % EXTRA.length]!.path, 'street', `g${4 + (i % 3)}`, 'key', 0.1 + (i % 8) * 0.1, 0.5 + Math.floor(i / 8) * 0.1, EXTRA[i % EXTRA.length]!.zones),
       ),
+      ...(options.shadowCamera ? [cam('yard-trial', '试运行 Yard on trial', 'smoke', 'other', 'g1', 'key', 0.45, 0.4)] : []),
+      ...(options.shadowCamera ? ['models:', '  shadow:', '    - { model: picodet-s-416-fire-smoke, cameras: [yard-trial], precisionTarget: 1 }'] : []),
       'patrol:',
       `  revisitTargets: { key: ${KEY_TARGET_S}, normal: 60, low: 120 }`,
       '  dwell: { frames: 3, spacingMs: 200 }',
@@ -104,6 +112,7 @@ export async function startConsoleStack(prefix: string, options: ConsoleStackOpt
       '  rules:',
       '    - { id: illegal_parking, persistence: { kind: visits, minDurationS: 4, minIou: 0.5, maxGapS: 120 } }',
       '    - { id: crowd_gathering, minCount: 4 }',
+      ...(options.shadowCamera ? ['    - { id: fire_smoke, minScore: 0.3 }'] : []),
       ...(options.deadlineMinutes
         ? ['  catalogue:', ...['illegal_parking', 'crowd_gathering'].map((id) => `    - { id: ${id}, deadlineMinutes: ${options.deadlineMinutes} }`)]
         : []),

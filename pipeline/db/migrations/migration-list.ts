@@ -5,6 +5,7 @@ import * as m0002identity from './0002-identity.ts';
 import * as m0003caseClose from './0003-case-close.ts';
 import * as m0003shadowCases from './0003-shadow-cases.ts';
 import * as m0004caseApiJson from './0004-case-api-json.ts';
+import * as m0005caseGroups from './0005-case-groups.ts';
 
 /**
  * Every migration, by name, in the order they apply. A static list (no folder scan) so bundlers,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-case-close': m0003caseClose,
   '0003-shadow-cases': m0003shadowCases,
   '0004-case-api-json': m0004caseApiJson,
+  '0005-case-groups': m0005caseGroups,
 };

@@ -88,6 +88,7 @@ export function CasePage(props: { id: string }) {
       <h1>
         {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <ShadowBadge shadow={c.shadow} /> <span class="status">{label('status', c.status)}</span>
       </h1>
+      {c.shadow ? <p class="shadow-note">{t('shadow.hint')}</p> : null}
       <h2>{t('case.evidence')}</h2>
       <div class="evidence">
         {shots

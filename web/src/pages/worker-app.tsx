@@ -147,6 +147,7 @@ function WorkerCaseCard(props: { c: WorkerCase; cameraName: string; who: string;
       <h2>
         {types.name(c.eventType)} <SeverityBadge severity={c.severity} /> <ShadowBadge shadow={c.shadow} />
       </h2>
+      {c.shadow ? <p class="shadow-note">{t('shadow.hint')}</p> : null}
       <p>
         {props.cameraName}
         {c.zone ? ` · ${c.zone}` : ''} · {c.grid} · <span class="status">{label('status', c.status)}</span>
