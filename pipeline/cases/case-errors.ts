@@ -59,6 +59,20 @@ export class CaseInputError extends CaseError {
   }
 }
 
+/**
+ * A repeat sighting of case `caseId` could not be written (HTTP 503): its group commit failed and
+ * so did writing it on its own (`cause`), e.g. the record is unreachable. Nothing of it was
+ * acknowledged; the next visit sights the thing again.
+ */
+export class RepeatWriteError extends CaseError {
+  readonly code = 'CASE_REPEAT_WRITE';
+  readonly status = 503;
+  constructor(readonly caseId: string, reason: string, cause?: unknown) {
+    super(`repeat sighting of case ${caseId} not written: ${reason}`, cause === undefined ? undefined : { cause });
+    this.name = 'RepeatWriteError';
+  }
+}
+
 /** Too many concurrent writers changed the same case (or group) while this one retried (HTTP 503). */
 export class CaseContentionError extends CaseError {
   readonly code = 'CASE_CONTENTION';

@@ -31,6 +31,8 @@ export interface Sighting {
   readonly frameJpeg: Buffer;
   /** The first sighting of a persistence event (default: the confirming frame); boxes default to the event's. */
   readonly first?: { readonly jpeg: Buffer; readonly boxes?: readonly EventBox[] };
+  /** Reads the first sighting's frame when no `first` is given, only when a case opens. */
+  readonly readFirst?: () => Promise<Buffer | undefined>;
 }
 
 /** What became of a sighting: the case it went to, and whether evidence was rendered for it. */
@@ -62,7 +64,8 @@ export class CaseIntake {
     const render = async (why: 'open' | 'improve'): Promise<{ latest: string; first?: string; raw?: string }> => {
       rendered = true;
       const latest = await writeEvidence(dir, await renderEvidence(s.frameJpeg, event.boxes, zone), event.at);
-      const first = why === 'open' && s.first ? await writeEvidence(dir, await renderEvidence(s.first.jpeg, s.first.boxes ?? event.boxes, zone), event.firstSeenAt) : undefined;
+      const firstJpeg = why === 'open' ? (s.first?.jpeg ?? (await s.readFirst?.())) : undefined;
+      const first = firstJpeg ? await writeEvidence(dir, await renderEvidence(firstJpeg, s.first?.boxes ?? event.boxes, zone), event.firstSeenAt) : undefined;
       const raw = this.options.keepRaw ? await writeEvidence(dir, s.frameJpeg, event.at) : undefined;
       return { latest, ...(first ? { first } : {}), ...(raw ? { raw } : {}) };
     };

@@ -23,7 +23,7 @@ export const outboxJobId = (topic: 'dispatch' | 'recheck', c: Pick<CaseRecord, '
   topic === 'dispatch' ? `${c.id}.v${c.version}` : `${c.id}.r${c.version}`;
 
 /** One row a change adds beside its case (audit, sighting, evidence, step, escalation, outbox job). */
-interface ChangeRow {
+export interface ChangeRow {
   readonly table: 'cases' | 'verdicts' | 'case_audit' | 'sightings' | 'evidence' | 'handling_steps' | 'escalations' | 'outbox';
   readonly values: Readonly<Record<string, unknown>>;
 }
@@ -32,7 +32,7 @@ interface ChangeRow {
  * The rows a change adds beside its case, in the order they are written. A handling step that
  * points at a photo takes `photoId` (the evidence row written first, see writeChange).
  */
-function changeRows(prev: CaseRecord | null, change: Change, outbox: OutboxRows, now: number, photoId: number | null): ChangeRow[] {
+export function changeRows(prev: CaseRecord | null, change: Change, outbox: OutboxRows, now: number, photoId: number | null): ChangeRow[] {
   const { next, audit, effects } = change;
   const rows: ChangeRow[] = [];
   if (next.verdict && !prev?.verdict) {
@@ -132,14 +132,15 @@ export async function writeChange(tx: Transaction<Database>, prev: CaseRecord | 
   await sql`with ${ctes} select 1`.execute(tx);
 }
 
-const hasPhoto = (change: Change): boolean => (change.effects?.evidence ?? []).some((ev) => ev.role === 'photo');
+/** True when the change has a handling photo (its step needs the photo row's id: writeChange only). */
+export const hasPhoto = (change: Change): boolean => (change.effects?.evidence ?? []).some((ev) => ev.role === 'photo');
 
 /**
  * Tells the `cases_changed` trigger (migration 0005-case-groups) that this transaction's writer
  * announces the change itself (CaseChangeNotifier, after the commit), so the commit does not take
  * NOTIFY's cluster-wide lock. Evaluated in the final select, before the statement's triggers fire.
  */
-const APP_NOTIFIES = sql`set_config('gridworker.case_changes', 'app', true) as notify_mode`;
+export const APP_NOTIFIES = sql`set_config('gridworker.case_changes', 'app', true) as notify_mode`;
 
 /** `w0 as (insert ... select ... from <source>), w1 as (...)`: each row written only if `source` returned one. */
 function insertsFrom(source: 'u' | 'g', rows: readonly ChangeRow[]): RawBuilder<unknown> {

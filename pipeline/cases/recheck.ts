@@ -41,7 +41,7 @@ export class Recheck {
 
   /** Decides every case waiting for a re-check on the visited camera. */
   async onJudged(j: VisitJudgement): Promise<CaseRecord[]> {
-    const waiting = (await this.options.store.activeOnCamera(j.cameraId)).filter(
+    const waiting = (await this.options.store.awaitingRecheckOnCamera(j.cameraId)).filter(
       (c) => (c.status === 'rechecking' || c.status === 'handled') && c.handledAt !== undefined && c.handledAt <= j.at,
     );
     const decided: CaseRecord[] = [];

@@ -7,6 +7,11 @@ export interface ConfirmedSighting {
   readonly frameJpeg: Buffer;
   /** The first sighting of a persistence event (default: the confirming frame); boxes default to the event's. */
   readonly first?: { readonly jpeg: Buffer; readonly boxes?: readonly EventBox[] };
+  /**
+   * Reads the first sighting's frame when no `first` is given: called only when it is needed (a
+   * case opens), so a repeat sighting of a persistence event reads no file.
+   */
+  readonly readFirst?: () => Promise<Buffer | undefined>;
 }
 
 /**

@@ -104,8 +104,9 @@ export class EventStage<R> extends EventEmitter<{ filed: [R] }> {
     const firstSightings = await this.rememberFirstSightings(a, stored, result.memory, rules, at);
     for (const event of events) {
       const firstPath = event.firstSeenAt < at ? firstSightings[trackKey(event.ruleId, event.zone)]?.path : undefined;
-      const first = firstPath ? await this.options.frames.read(firstPath) : undefined;
-      const r = await this.options.sink.file({ event, frameJpeg: a.latestJpeg, ...(first ? { first: { jpeg: first } } : {}) });
+      // Read only if the sink asks (a case opens): a repeat sighting needs no first frame.
+      const readFirst = firstPath ? () => this.options.frames.read(firstPath) : undefined;
+      const r = await this.options.sink.file({ event, frameJpeg: a.latestJpeg, ...(readFirst ? { readFirst } : {}) });
       filed.push(r);
       this.emit('filed', r);
     }

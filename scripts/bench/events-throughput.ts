@@ -7,14 +7,17 @@
  *    first one visit per camera (a case opens, its evidence is rendered, it is dispatched), then a
  *    second round of the same sightings (the open case is updated: no better score, so no evidence
  *    rendered and nothing dispatched), each round timed on its own. Baseline: the pure rule
- *    engine on the same visits. The repeat rounds run twice under each of two wirings, alternating:
- *    `after` (as shipped: one unlocked read of the case group and one version-guarded statement,
- *    camera memory written only when it changed) and `before` (the group lock and a transaction
- *    per sighting, camera memory written after every visit), and their ratio is printed.
+ *    engine on the same visits. Visits go through the stage `--in-flight` at a time (as a worker
+ *    runs the events stage of many cameras at once, one camera's visits in order). The repeat
+ *    rounds run `--rounds` times (default 2) under each of three wirings, alternating: `after` (as
+ *    shipped: unlocked reads of case groups coalesced, the version-guarded writes group-committed,
+ *    camera memory written only when it changed), `each` (the same with one read and one
+ *    statement and commit per sighting, the durable default before group commit) and `before` (the group lock and a transaction per
+ *    sighting, camera memory written after every visit), and their ratios are printed.
  * 2. Verification API latency under concurrent requests (list pending, read a case, give a verdict),
  *    p50 / p99, against GET /healthz on the same server as the baseline.
  *
- *   npx tsx scripts/bench/events-throughput.ts [--visits 400] [--requests 2000] [--concurrency 32]
+ *   npx tsx scripts/bench/events-throughput.ts [--visits 400] [--requests 2000] [--concurrency 32] [--in-flight 8] [--rounds 2]
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,9 +50,11 @@ const program = new Command('events-throughput')
   .option('--visits <n>', 'visits pushed through the event stage', numberIn(10, 100_000, '--visits'), 400)
   .option('--requests <n>', 'API requests per kind', numberIn(10, 1_000_000, '--requests'), 2000)
   .option('--concurrency <n>', 'requests in flight', numberIn(1, 1000, '--concurrency'), 32)
+  .option('--rounds <n>', 'repeat rounds per wiring, alternating (a loaded machine drifts: more rounds, steadier medians)', numberIn(1, 100, '--rounds'), 2)
+  .option('--in-flight <n>', 'visits through the event stage at once, one per camera at a time (a worker runs 4 per core)', numberIn(1, 1000, '--in-flight'), 8)
   .option('--out <file>', 'JSON output', join(root, 'bench-results', 'events-throughput.json'))
   .parse();
-const opts = program.opts<{ visits: number; requests: number; concurrency: number; out: string }>();
+const opts = program.opts<{ visits: number; requests: number; concurrency: number; rounds: number; inFlight: number; out: string }>();
 
 const redis = await startLocalRedis();
 const dir = await mkdtemp(join(tmpdir(), 'gw-events-bench-'));
@@ -76,9 +81,12 @@ const record = await openDatabase({ url: scratch.url });
 // Two wirings of the same stage on the same record: `after` as shipped, `before` with the store
 // taking the group lock for every sighting and the stage writing camera memory after every visit
 // (the path before repeat sightings were cut to two round trips), so both are timed in one run.
-type Mode = 'before' | 'after';
+// A third, `each`, is `after` with one commit per repeat sighting instead of group commit (the
+// durable default before group commit).
+type Mode = 'before' | 'each' | 'after';
 const stores = {
   before: new CaseStore(record.db, { eventType: (id) => DEFAULT_EVENT_TYPES.find((t) => t.id === id), sightingWrites: 'locked' }),
+  each: new CaseStore(record.db, { eventType: (id) => DEFAULT_EVENT_TYPES.find((t) => t.id === id), repeatBatching: 'each' }),
   after: new CaseStore(record.db, { eventType: (id) => DEFAULT_EVENT_TYPES.find((t) => t.id === id) }),
 };
 const store = stores.after;
@@ -96,7 +104,7 @@ const stageOf = (mode: Mode) =>
     camera: (id) => ({ camera: { id, areaType: 'school', zones }, rules: [crowdRule] }),
     memoryWrites: mode === 'before' ? 'every-visit' : 'changed',
   });
-const stages = { before: stageOf('before'), after: stageOf('after') };
+const stages = { before: stageOf('before'), each: stageOf('each'), after: stageOf('after') };
 
 const describe = (outcomes: Record<string, number>): string => Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(', ');
 
@@ -119,9 +127,15 @@ try {
   const phase = async (mode: Mode, visits: readonly VisitAnalysis[]): Promise<Phase> => {
     const outcomes: Record<string, number> = {};
     const t0 = performance.now();
-    for (const v of visits) {
-      for (const r of await stages[mode].onVisit(v, Date.now())) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    }
+    // `--in-flight` runners, as a worker's visits in flight; each round has one visit per camera.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: opts.inFlight }, async () => {
+        for (let i = next++; i < visits.length; i = next++) {
+          for (const r of await stages[mode].onVisit(visits[i]!, Date.now())) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+        }
+      }),
+    );
     while ((await relay.relayOnce()).sent > 0);
     const seconds = (performance.now() - t0) / 1000;
     const filed = Object.values(outcomes).reduce((a, b) => a + b, 0);
@@ -136,10 +150,14 @@ try {
   };
   const firstSightings = await phase('after', cameraIds.map((_, i) => visitOf(2 * i)));
   const repeatRound = (mode: Mode) => phase(mode, cameraIds.map((_, i) => visitOf(2 * i + 1)));
-  const rounds: Record<Mode, Phase[]> = { before: [], after: [] };
-  for (const mode of ['before', 'after', 'before', 'after'] as const) rounds[mode].push(await repeatRound(mode));
-  const repeatBefore = sum(rounds.before[0]!, rounds.before[1]!);
-  const repeatSightings = sum(rounds.after[0]!, rounds.after[1]!);
+  const rounds: Record<Mode, Phase[]> = { before: [], each: [], after: [] };
+  for (let r = 0; r < opts.rounds; r++) for (const mode of ['before', 'each', 'after'] as const) rounds[mode].push(await repeatRound(mode));
+  const repeatBefore = rounds.before.reduce(sum);
+  const repeatEach = rounds.each.reduce(sum);
+  const repeatSightings = rounds.after.reduce(sum);
+  // Per round, so the drift of a shared machine shows: the median ratio of neighbouring rounds.
+  const perRound = (m: Mode): number[] => rounds[m].map((p) => Math.round(p.perS));
+  const medianRatio = (a: Mode, b: Mode): number => quantile(rounds[a].map((p, i) => p.perS / rounds[b][i]!.perS), 0.5);
   const filed = firstSightings.filed + repeatSightings.filed;
   const stagePerS = filed / (firstSightings.seconds + repeatSightings.seconds);
 
@@ -186,10 +204,11 @@ try {
         ['rules alone (baseline)', confirmed, Math.round(rulesPerS), '1.00', ''],
         [`new cases: rules -> case -> evidence -> outbox -> dispatch (${describe(firstSightings.outcomes)})`, firstSightings.filed, Math.round(firstSightings.perS), (firstSightings.perS / rulesPerS).toFixed(4), '1.00'],
         [`repeat sightings BEFORE: group lock + transaction per sighting, memory read+written every visit (${describe(repeatBefore.outcomes)})`, repeatBefore.filed, Math.round(repeatBefore.perS), (repeatBefore.perS / rulesPerS).toFixed(4), (repeatBefore.perS / firstSightings.perS).toFixed(2)],
-        [`repeat sightings AFTER: one unlocked read + one guarded statement, no memory trip (${describe(repeatSightings.outcomes)})`, repeatSightings.filed, Math.round(repeatSightings.perS), (repeatSightings.perS / rulesPerS).toFixed(4), (repeatSightings.perS / firstSightings.perS).toFixed(2)],
+        [`repeat sightings EACH: one unlocked read + one guarded statement and commit each (${describe(repeatEach.outcomes)})`, repeatEach.filed, Math.round(repeatEach.perS), (repeatEach.perS / rulesPerS).toFixed(4), (repeatEach.perS / firstSightings.perS).toFixed(2)],
+        [`repeat sightings AFTER: unlocked reads coalesced, group commit of the guarded writes (${describe(repeatSightings.outcomes)})`, repeatSightings.filed, Math.round(repeatSightings.perS), (repeatSightings.perS / rulesPerS).toFixed(4), (repeatSightings.perS / firstSightings.perS).toFixed(2)],
         ['new cases + repeats after', filed, Math.round(stagePerS), (stagePerS / rulesPerS).toFixed(4), ''],
       ],
-    )}\nrepeat sightings after / before, same run: ${(repeatSightings.perS / repeatBefore.perS).toFixed(2)}x\n\n${formatTable(
+    )}\n${opts.inFlight} visits in flight; repeat sightings after / before, same run: ${(repeatSightings.perS / repeatBefore.perS).toFixed(2)}x; after / each: ${(repeatSightings.perS / repeatEach.perS).toFixed(2)}x\nper round (events/s): before ${perRound('before').join(' ')}; each ${perRound('each').join(' ')}; after ${perRound('after').join(' ')}; median ratio of neighbouring rounds after / each ${medianRatio('after', 'each').toFixed(2)}x, after / before ${medianRatio('after', 'before').toFixed(2)}x\n\n${formatTable(
       ['request', 'p50 ms', 'p99 ms', 'req/s', 'errors'],
       apiRows.map((r) => [r.name, r.p50, r.p99, r.rps, r.errors]),
     )}\n(${opts.concurrency} concurrent, ${opts.requests} requests each, ${ids.length} cases; 2 cores shared with Redis and the client)\n`,
@@ -197,7 +216,7 @@ try {
   await mkdir(dirname(opts.out), { recursive: true });
   await writeFile(
     opts.out,
-    `${JSON.stringify({ visits: opts.visits, rulesEventsPerS: Math.round(rulesPerS), stageEventsPerS: Math.round(stagePerS), newCases: { ...firstSightings, perS: Math.round(firstSightings.perS) }, repeatSightings: { ...repeatSightings, perS: Math.round(repeatSightings.perS) }, repeatSightingsBefore: { ...repeatBefore, perS: Math.round(repeatBefore.perS) }, repeatAfterVsBefore: Number((repeatSightings.perS / repeatBefore.perS).toFixed(2)), repeatVsNew: Number((repeatSightings.perS / firstSightings.perS).toFixed(2)), api: apiRows, concurrency: opts.concurrency }, null, 2)}\n`,
+    `${JSON.stringify({ visits: opts.visits, rulesEventsPerS: Math.round(rulesPerS), stageEventsPerS: Math.round(stagePerS), newCases: { ...firstSightings, perS: Math.round(firstSightings.perS) }, repeatSightings: { ...repeatSightings, perS: Math.round(repeatSightings.perS) }, repeatSightingsBefore: { ...repeatBefore, perS: Math.round(repeatBefore.perS) }, repeatSightingsEach: { ...repeatEach, perS: Math.round(repeatEach.perS) }, repeatAfterVsBefore: Number((repeatSightings.perS / repeatBefore.perS).toFixed(2)), repeatAfterVsEach: Number((repeatSightings.perS / repeatEach.perS).toFixed(2)), perRound: { before: perRound('before'), each: perRound('each'), after: perRound('after') }, medianRoundRatioAfterVsEach: Number(medianRatio('after', 'each').toFixed(2)), inFlight: opts.inFlight, rounds: opts.rounds, repeatVsNew: Number((repeatSightings.perS / firstSightings.perS).toFixed(2)), api: apiRows, concurrency: opts.concurrency }, null, 2)}\n`,
   );
   process.stdout.write(`wrote ${opts.out}\n`);
 } finally {

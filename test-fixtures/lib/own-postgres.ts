@@ -15,8 +15,12 @@ export interface OwnPostgres {
   readonly port: number;
   /** URL of its `postgres` database. */
   readonly url: string;
-  /** SIGKILL the postmaster (no shutdown checkpoint: a crash). */
-  kill(): Promise<void>;
+  /**
+   * SIGKILL the postmaster (no shutdown checkpoint: a crash; its backends linger until they notice),
+   * or with `immediate` SIGQUIT it (PostgreSQL's immediate shutdown: every backend ends first, no
+   * checkpoint either, so nothing still answers on an open connection once this returns).
+   */
+  kill(how?: 'sigkill' | 'immediate'): Promise<void>;
   /** Starts it again on the same folder and port (crash recovery runs). */
   start(): Promise<void>;
   /** Stops it and removes its folder. Safe to call twice. */
@@ -91,9 +95,11 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
     port,
     url,
     start,
-    async kill() {
+    async kill(how = 'sigkill') {
       const pid = postmasterPid();
-      if (pid) process.kill(pid, 'SIGKILL');
+      if (pid) process.kill(pid, how === 'immediate' ? 'SIGQUIT' : 'SIGKILL');
+      // Immediate shutdown: the postmaster removes its pid file once every backend has ended.
+      if (how === 'immediate') while (postmasterPid() !== undefined) await new Promise((r) => setTimeout(r, 50));
       while (await answers(url)) await new Promise((r) => setTimeout(r, 50));
     },
     async close() {
