@@ -84,6 +84,11 @@ export interface MainOptions {
   readonly instanceName?: string;
   /** How often shadow candidates are checked for promotion (and promotions re-read), ms. Default 60000. */
   readonly shadowCheckEveryMs?: number;
+  /**
+   * How often the outbox relay looks for unsent rows when no case change woke it, ms (a safety
+   * net: a change wakes it at once; while the LISTEN connection is lost it looks every 250 ms). Default 5000.
+   */
+  readonly outboxPollEveryMs?: number;
   /** How often overdue cases are flagged, ms. Default 60000. */
   readonly overdueEveryMs?: number;
   /** Evidence files and visit records (Redis) older than this many days are deleted (hourly), except what cases show. Default 90. */
@@ -305,8 +310,14 @@ export async function startGridworker(options: MainOptions): Promise<Running> {
         camera: (id) => current.cameras.find((c) => c.id === id),
       });
       const relayStore = new PatrolStore(healthRedis, config.redis.prefix);
+      // The relay looks when a case changes (this process's writes at once, the others' by LISTEN),
+      // so the record is not polled every 250 ms: the embedded one runs each query on this thread.
+      const relayWake = (await CaseChangeFeed.open(database!)).follow(caseStore);
+      closers.push({ name: 'outbox wake feed', run: () => relayWake.close() });
       const relay = new OutboxRelay({
         db: database!.db,
+        changes: relayWake,
+        safetyPollMs: options.outboxPollEveryMs ?? 5000,
         redisUrl: options.redisUrl,
         prefix: config.redis.prefix,
         onDispatched: (ids, at) => caseStore.markDispatchedMany(ids, at),

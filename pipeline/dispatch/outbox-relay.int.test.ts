@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CaseStore } from '../cases/case-store.ts';
 import { TEST_TYPES, testContext, testEvent } from '../cases/case-test-fixtures.ts';
-import { type TestRecord, openTestRecord } from '../cases/test-record.ts';
+import { CaseChangeFeed } from '../cases/case-change-feed.ts';
+import { RECORD_KINDS, type TestRecord, openTestRecord } from '../cases/test-record.ts';
 import { type LocalRedis, startLocalRedis } from '../distributed/local-redis.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { buildDispatchPayload } from './dispatch-payload.ts';
@@ -94,5 +95,54 @@ describe('OutboxRelay on real PostgreSQL and Redis', () => {
     const jobs = await queueOn(redis.url, name).getJobs(['prioritized', 'waiting']);
     expect(new Set(jobs.map((j) => j.id)).size).toBe(30);
     expect(await relays[0]!.backlog()).toBe(0);
+  });
+});
+
+describe.each(RECORD_KINDS)('OutboxRelay woken by case changes (%s record)', (kind) => {
+  let rec: TestRecord;
+  let redis: LocalRedis;
+  const closers: (() => Promise<unknown>)[] = [];
+  const eventType = (id: string) => TEST_TYPES.find((t) => t.id === id);
+
+  beforeAll(async () => {
+    rec = await openTestRecord(kind);
+    redis = await startLocalRedis();
+  });
+  afterAll(async () => {
+    for (const c of closers.reverse()) await c();
+    await redis.close();
+    await rec.close();
+  });
+
+  const jobIds = async (q: Queue, want: number): Promise<string[]> => {
+    for (;;) {
+      const jobs = await q.getJobs(['prioritized', 'waiting']);
+      if (jobs.length >= want) return jobs.map((j) => j.id!).sort();
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
+
+  // The safety-net poll (10 min) is far beyond the test's timeout: only the wake can send the jobs.
+  it('publishes a new case without waiting for the safety-net poll: this process\'s store at once, another by LISTEN', { timeout: 30_000 }, async () => {
+    await rec.truncate();
+    const name = `d-${randomBytes(3).toString('hex')}`;
+    const mine = new CaseStore(rec.handle.db, { eventType });
+    const other = new CaseStore(rec.handle.db, { eventType });
+    const feed = (await CaseChangeFeed.open(rec.handle)).follow(mine);
+    closers.push(() => feed.close());
+    expect(feed.live).toBe(true);
+    const relay = new OutboxRelay({ db: rec.handle.db, redisUrl: redis.url, queueName: name, changes: feed, safetyPollMs: 600_000, onDispatched: (ids, at) => mine.markDispatchedMany(ids, at) });
+    closers.push(() => relay.close());
+    relay.start();
+    // Let the first (empty) pass begin and end: from here only a wake or the 10-min poll looks again.
+    await new Promise((res) => setTimeout(res, 5));
+    expect(await relay.relayOnce()).toEqual({ sent: 0, failed: 0 });
+    const q = new Queue(name, { connection: { url: redis.url, maxRetriesPerRequest: null } });
+    closers.push(() => q.close());
+    const a = (await mine.openOrUpdate(testEvent(), testContext())).case;
+    expect(await jobIds(q, 1)).toEqual([`${a.id}.v1`]);
+    const b = (await other.openOrUpdate(testEvent({ cameraId: 'cam-other' }), testContext())).case;
+    expect(await jobIds(q, 2)).toEqual([`${a.id}.v1`, `${b.id}.v1`].sort());
+    expect(await relay.backlog()).toBe(0);
   });
 });

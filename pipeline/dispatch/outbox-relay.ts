@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { CaseChanges } from '../cases/case-change-feed.ts';
 import type { Database } from '../db/db-schema.ts';
 import { closeRedis, createRedis } from '../distributed/redis-connection.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -19,8 +20,20 @@ export interface OutboxRelayOptions {
   readonly queueName?: string;
   /** Rows per pass. Default 200. */
   readonly batch?: number;
-  /** Wait between passes when idle, ms. Default 250. */
+  /**
+   * Wait between passes when idle and no live `changes` source is heard, ms; also the shortest gap
+   * between two passes a change starts (many writes in a burst make at most one pass per gap). Default 250.
+   */
   readonly idleMs?: number;
+  /**
+   * Case changes that wake the relay (a new outbox row commits with its case change, so a change is
+   * the signal to look): e.g. a CaseChangeFeed following this process's case store and LISTENing
+   * for the others. While it is live the relay polls only every `safetyPollMs`; while it is not
+   * (or absent), every `idleMs`.
+   */
+  readonly changes?: CaseChanges;
+  /** Wait between passes when idle while `changes` is live: the safety net for a missed signal, ms. Default 5000. */
+  readonly safetyPollMs?: number;
   /** Longest wait between passes while Redis fails, ms (doubling from idleMs). Default 10000. */
   readonly maxBackoffMs?: number;
   /** How long one add may take before the pass gives up (rows stay unsent), ms. Default 3000. */
@@ -78,19 +91,50 @@ export class OutboxRelay {
   private running: Promise<RelayPass> | undefined;
   private delayMs: number;
   private closing: Promise<void> | undefined;
+  /** A change was heard during the running pass: look again after it. */
+  private wakeAfterPass = false;
+  private lastPassAt = Number.NEGATIVE_INFINITY;
+  private readonly unwake: (() => void) | undefined;
+  private started = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.log ?? createLogger('outbox');
     this.now = options.now ?? Date.now;
-    this.delayMs = options.idleMs ?? 250;
+    this.delayMs = this.idleMs;
     this.redis = createRedis(options.redisUrl, 'producer', (err) => this.log.debug({ err: err.message }, 'redis connection error'));
     this.queue = new Queue<DispatchPayloadV1>(options.queueName ?? 'dispatch', { connection: this.redis, ...(options.prefix ? { prefix: options.prefix } : {}) });
     this.queue.on('error', (err: Error) => this.log.debug({ err: err.message }, 'dispatch queue error'));
+    this.unwake = options.changes?.onChange(() => this.wake());
   }
 
   /** Starts relaying in the background until close(). */
   start(): void {
+    this.started = true;
     this.schedule(0);
+  }
+
+  /**
+   * Something may have been put in the outbox: a pass soon (at once, or `idleMs` after the last
+   * one began), unless Redis is failing (the back-off stands) or a pass is running (then one
+   * more after it). Before start() or after close(): nothing.
+   */
+  wake(): void {
+    if (!this.started || this.closing || this.delayMs > this.idleMs) return;
+    if (this.running) {
+      // The pass may have taken its rows before this change committed.
+      if (!this.wakeAfterPass) {
+        this.wakeAfterPass = true;
+        const again = (): void => {
+          this.wakeAfterPass = false;
+          this.wake();
+        };
+        this.running.then(again, again);
+      }
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.schedule(this.wakeDelay());
   }
 
   /** Unsent rows right now. */
@@ -110,6 +154,7 @@ export class OutboxRelay {
   /** Stops the loop, then the queue and its connection. Unsent rows stay for the next start. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.unwake?.();
       clearTimeout(this.timer);
       const steps: [string, () => Promise<unknown>][] = [
         ['pass', () => this.running ?? Promise.resolve()],
@@ -129,6 +174,7 @@ export class OutboxRelay {
 
   private async pass(): Promise<RelayPass> {
     const now = this.now();
+    this.lastPassAt = Date.now();
     const claimUntil = now + (this.options.claimMs ?? 30_000);
     const topics = this.options.onRecheck ? ['dispatch', 'recheck'] : ['dispatch'];
     const rows = await this.options.db
@@ -202,21 +248,33 @@ export class OutboxRelay {
     await this.options.db.updateTable('outbox').set({ claimed_until: null, last_error: error.slice(0, 500) }).where('id', 'in', [...ids]).execute();
   }
 
+  private get idleMs(): number {
+    return this.options.idleMs ?? 250;
+  }
+
+  /** The idle wait: the safety-net poll while change signals are heard, the short poll otherwise. */
+  private get pollMs(): number {
+    return this.options.changes?.live ? (this.options.safetyPollMs ?? 5000) : this.idleMs;
+  }
+
+  private wakeDelay(): number {
+    return Math.max(0, this.lastPassAt + this.idleMs - Date.now());
+  }
+
   private schedule(ms: number): void {
     if (this.closing || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.relayOnce().then(
         (r) => {
-          const idle = this.options.idleMs ?? 250;
-          if (r.failed > 0 && r.sent === 0) this.delayMs = Math.min(this.delayMs * 2, this.options.maxBackoffMs ?? 10_000);
-          else this.delayMs = idle;
+          if (r.failed > 0 && r.sent === 0) this.delayMs = Math.min(Math.max(this.delayMs, this.idleMs) * 2, this.options.maxBackoffMs ?? 10_000);
+          else this.delayMs = this.idleMs;
           // A full batch: more is waiting, go again at once.
-          this.schedule(r.sent >= (this.options.batch ?? 200) ? 0 : this.delayMs);
+          this.schedule(r.sent >= (this.options.batch ?? 200) ? 0 : this.delayMs > this.idleMs ? this.delayMs : this.pollMs);
         },
         (err: unknown) => {
           this.log.warn({ err: (err as Error).message }, 'outbox pass failed; will retry');
-          this.delayMs = Math.min(this.delayMs * 2, this.options.maxBackoffMs ?? 10_000);
+          this.delayMs = Math.min(Math.max(this.delayMs, this.idleMs) * 2, this.options.maxBackoffMs ?? 10_000);
           this.schedule(this.delayMs);
         },
       );
@@ -224,4 +282,3 @@ export class OutboxRelay {
     this.timer.unref();
   }
 }
-

@@ -17,7 +17,8 @@
  * scales frames in JS instead of ffmpeg, a `/self` suffix forks ffmpeg from the patrol process
  * itself instead of from the spawner process (the behaviour before it), a `/niceN` suffix sets
  * `patrol.childNice` to N (`/nice0`: detector processes and ffmpeg at the patrol process's priority,
- * the behaviour before that setting). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
+ * the behaviour before that setting), a `/pollMS` suffix sets the outbox relay's safety-net poll
+ * (`/poll250`: the relay looks every 250 ms, as before it was woken by case changes). The `1080` set runs 1920x1080 H.264 cameras (GOP 1 s
  * and 4 s) built from committed photos.
  */
 import { spawn } from 'node:child_process';
@@ -65,20 +66,24 @@ interface Setting {
   readonly spawnFrom: 'spawner' | 'self';
   /** patrol.childNice, or undefined for the config default. */
   readonly childNice: number | undefined;
+  /** The outbox relay's safety-net poll, ms (startGridworker's outboxPollEveryMs), or undefined for the default. */
+  readonly outboxPollMs: number | undefined;
 }
 
 function parseSetting(text: string): Setting {
   const [main = '', ...suffixes] = text.split('/');
   const niceOf = (x: string): number | undefined => (/^nice(\d{1,2})$/.test(x) && Number(x.slice(4)) <= 19 ? Number(x.slice(4)) : undefined);
-  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self' && niceOf(x) === undefined);
-  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js, /self or /niceN with N 0-19)`);
+  const pollOf = (x: string): number | undefined => (/^poll\d{2,6}$/.test(x) ? Number(x.slice(4)) : undefined);
+  const unknown = suffixes.find((x) => x !== 'js' && x !== 'self' && niceOf(x) === undefined && pollOf(x) === undefined);
+  if (unknown !== undefined) throw new Error(`--settings: "${text}": unknown suffix /${unknown} (/js, /self, /niceN with N 0-19 or /pollMS)`);
   const scaleIn = suffixes.includes('js') ? 'js' : 'ffmpeg';
   const spawnFrom = suffixes.includes('self') ? 'self' : 'spawner';
   const childNice = suffixes.map(niceOf).find((n) => n !== undefined);
-  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom, childNice };
+  const outboxPollMs = suffixes.map(pollOf).find((n) => n !== undefined);
+  if (main === 'auto') return { name: text, detectorProcesses: 'auto', visits: 'auto', scaleIn, spawnFrom, childNice, outboxPollMs };
   const m = /^(main|\d+):(\d+)$/.exec(main);
   if (!m) throw new Error(`--settings: "${text}" is not auto, main:N or T:N (optionally /js, /self)`);
-  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom, childNice };
+  return { name: text, detectorProcesses: m[1] === 'main' ? 0 : Number(m[1]), visits: Number(m[2]), scaleIn, spawnFrom, childNice, outboxPollMs };
 }
 
 /** utime + stime and cutime + cstime (reaped children) of a process, CPU seconds. */
@@ -236,7 +241,7 @@ async function measure(job: ChildJob): Promise<Row> {
   const prefix = `wtp${job.set}r${job.round}${s.name.replace(/\W/g, '')}${process.pid}`;
   const storage = join(job.dir, prefix);
   const config = parseConfig(configText(job, s, prefix, storage), join(job.dir, `${prefix}.yaml`));
-  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn, ffmpegSpawnFrom: s.spawnFrom });
+  const running = await startGridworker({ config, configDir: job.dir, roles: ['scheduler', 'worker', 'api'], redisUrl: job.redisUrl, apiPort: 0, frameScaling: s.scaleIn, ffmpegSpawnFrom: s.spawnFrom, ...(s.outboxPollMs === undefined ? {} : { outboxPollEveryMs: s.outboxPollMs }) });
   const done: VisitRecord[] = [];
   let measuring = false;
   running.worker!.on('visit', (v) => {
