@@ -10,6 +10,7 @@ import { MIGRATIONS } from './migrations/migration-list.ts';
 import { type DatabaseHandle, openDatabase } from './open-database.ts';
 import { type ScratchDatabase, TEST_SERVER_URL, createScratchDatabase } from './scratch-database.ts';
 import { CaseStore } from '../cases/case-store.ts';
+import { startOwnPostgres } from '../../test-fixtures/lib/own-postgres.ts';
 import { TEST_TYPES } from '../cases/case-test-fixtures.ts';
 
 const freePort = (): Promise<number> =>
@@ -178,5 +179,28 @@ describe('openDatabase errors', () => {
     const err = await openDatabase({ url: 'mysql://root:hunter2@db/x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseConfigError);
     expect((err as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('PostgreSQL going away in the middle of a transaction', () => {
+  it('fails the transaction with an error instead of crashing the process, and works again once the server is back', async () => {
+    const pgs = await startOwnPostgres(await freePort());
+    const handle = await openDatabase({ url: pgs.url });
+    try {
+      const gone = handle.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await pgs.kill('immediate');
+        // The checked-out connection hears the reset while no statement runs on it.
+        await new Promise((r) => setTimeout(r, 300));
+        await sql`select 1`.execute(trx);
+      });
+      await expect(gone).rejects.toThrow();
+      await pgs.start();
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await handle.close();
+      await pgs.close();
+    }
   });
 });

@@ -92,6 +92,10 @@ function openServer(url: string, options: OpenDatabaseOptions): { db: Kysely<Dat
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', (err) => log.warn({ err: err.message, where }, 'idle PostgreSQL connection failed'));
+  // A client checked out of the pool (inside a transaction, between its statements) that loses its
+  // server emits 'error' on the client, not the pool: without a listener that is an uncaught
+  // exception and the process dies. Its next statement fails with the reason, so nothing to do here.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const listen: Listen = (channel, onSignal) =>
     listenOnServer(url, channel, onSignal, (err) => log.warn({ err: err.message, where, channel }, 'LISTEN connection failed'));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', where, listen };
