@@ -36,6 +36,8 @@ export interface DemoSchema {
 export async function prepareDemoSchema(url: string, options: { readonly keepState?: boolean } = {}): Promise<DemoSchema> {
   const demoUrl = urlInSchema(url, DEMO_SCHEMA);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // A lost server fails the query in flight; the 'error' event pg also emits must not kill the process.
+  client.on('error', () => {});
   await client.connect();
   try {
     if (!options.keepState) await client.query(`drop schema if exists ${DEMO_SCHEMA} cascade`);
