@@ -39,6 +39,32 @@ describe('DetectorPool: the detector in child processes', () => {
     for (const r of got) expect(r.timingsMs.inference).toBeGreaterThan(0);
   });
 
+  it('detects image files decoded in its processes exactly as the main-thread detector does on frames decoded here', async () => {
+    const options = { scoreThreshold: 0.001, nmsThreshold: 0.45, maxDetections: 100 };
+    const want = [];
+    for (const f of frames) want.push((await single.detect(f, options)).detections);
+    const got = await Promise.all([...images, ...images].map((path) => pool.detectFile(path, options)));
+    expect(got.map((r) => r.detections)).toEqual([...want, ...want]);
+    for (const r of got) {
+      expect(r.decodeMs).toBeGreaterThan(0);
+      expect(r.timingsMs.inference).toBeGreaterThan(0);
+    }
+  });
+
+  it('rejects an image file that will not decode with a typed error naming it, and keeps serving', async () => {
+    const corrupt = join(import.meta.dirname, '..', 'test-fixtures', 'datasets', 'yolo-mini', 'images', 'val', 'corrupt.jpg');
+    const missing = join(import.meta.dirname, 'no-such-image.jpg');
+    const [bad, gone] = await Promise.all([pool.detectFile(corrupt).catch((e: unknown) => e), pool.detectFile(missing).catch((e: unknown) => e)]);
+    expect(bad).toBeInstanceOf(ImageInputError);
+    const here = await loadImageFile(corrupt).then(() => undefined, (e: unknown) => e as Error);
+    expect((bad as Error).message).toBe(here?.message);
+    expect((bad as Error).message).toContain(corrupt);
+    expect(gone).toBeInstanceOf(ImageInputError);
+    expect((gone as Error).message).toBe(`image file ${missing} does not exist`);
+    expect(pool.size).toBe(2);
+    expect((await pool.detectFile(images[0]!)).detections).toEqual((await single.detect(frames[0]!)).detections);
+  });
+
   it('leaves the caller\'s frame untouched and passes per-call thresholds on', async () => {
     const frame = frames[3]!;
     const before = Buffer.from(frame.data);

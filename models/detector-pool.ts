@@ -18,7 +18,7 @@ import { lowerPriority } from './lower-priority.ts';
 import { fileURLToPath } from 'node:url';
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DetectOptions, DetectResult } from './detector.ts';
-import type { DetectorInit, DetectorReply, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
+import type { DetectFileRequest, DetectorInit, DetectorReply, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
 import {
   DecoderError,
   DetectorProcessError,
@@ -30,7 +30,7 @@ import {
   ModelLoadError,
   ModelShapeError,
 } from './errors.ts';
-import type { FrameDetector } from './frame-detector.ts';
+import type { FileDetectResult, FrameDetector } from './frame-detector.ts';
 import { InFlight } from './in-flight.ts';
 import type { ModelCard } from './model-card.ts';
 import { assertRgbFrame, type RgbFrame } from './preprocess/frame.ts';
@@ -71,8 +71,8 @@ function rebuild(e: WireError): ModelError {
 }
 
 interface Job {
-  readonly request: DetectRequest;
-  readonly resolve: (r: DetectResult) => void;
+  readonly request: DetectRequest | DetectFileRequest;
+  readonly resolve: (r: DetectResult | FileDetectResult) => void;
   readonly reject: (err: Error) => void;
 }
 
@@ -111,6 +111,10 @@ class PooledModel implements FrameDetector {
 
   detect(frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
     return this.pool.detectWith(this.card.id, frame, options);
+  }
+
+  detectFile(path: string, options?: DetectOptions): Promise<FileDetectResult> {
+    return this.pool.detectFileWith(this.card.id, path, options);
   }
 
   /** The pool owns the processes: closing one of its models does nothing. */
@@ -305,11 +309,8 @@ export class DetectorPool implements FrameDetector {
 
   /** Detects objects in one frame with the model `modelId` in a pool process; boxes in the frame's pixels. */
   detectWith(modelId: string, frame: RgbFrame, options?: DetectOptions): Promise<DetectResult> {
-    if (this.closing) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} is closed`));
-    if (this.dropped.has(modelId) && !this.views.has(modelId)) {
-      return Promise.reject(new ModelDroppedError(`detector pool: model "${modelId}" was dropped (a config reload no longer names it): no new frames are taken for it`));
-    }
-    if (!this.views.has(modelId)) return Promise.reject(new DetectorProcessError(`detector pool of ${this.name} has no model "${modelId}"`));
+    const refused = this.refusal(modelId);
+    if (refused) return Promise.reject(refused);
     try {
       assertRgbFrame(frame);
     } catch (err) {
@@ -317,13 +318,44 @@ export class DetectorPool implements FrameDetector {
     }
     // Serialised when sent: the caller's frame is never shared.
     const data = frame.data;
-    const request: DetectRequest = { kind: 'detect', id: this.nextId++, model: modelId, width: frame.width, height: frame.height, data, ...(options ? { options } : {}) };
-    // Counted until answered: a drop of this model waits for it.
+    return this.submit<DetectResult>(modelId, { kind: 'detect', id: this.nextId++, model: modelId, width: frame.width, height: frame.height, data, ...(options ? { options } : {}) });
+  }
+
+  /**
+   * Reads, decodes and detects one image file in a pool process with the first model: only the
+   * path crosses the pipe and decoding runs in the processes, in parallel.
+   * @throws ImageInputError naming the file when it is missing or will not decode (the process goes on serving).
+   */
+  detectFile(path: string, options?: DetectOptions): Promise<FileDetectResult> {
+    return this.detectFileWith(this.card.id, path, options);
+  }
+
+  /** {@link detectFile} with the model `modelId`. */
+  detectFileWith(modelId: string, path: string, options?: DetectOptions): Promise<FileDetectResult> {
+    const refused = this.refusal(modelId);
+    if (refused) return Promise.reject(refused);
+    if (path.length === 0) return Promise.reject(new ImageInputError('detector pool: empty image file path'));
+    return this.submit<FileDetectResult>(modelId, { kind: 'detect-file', id: this.nextId++, model: modelId, path, ...(options ? { options } : {}) });
+  }
+
+  /** Why a frame for `modelId` is not taken now (closed pool, dropped or unknown model), or undefined. */
+  private refusal(modelId: string): Error | undefined {
+    if (this.closing) return new DetectorProcessError(`detector pool of ${this.name} is closed`);
+    if (this.dropped.has(modelId) && !this.views.has(modelId)) {
+      return new ModelDroppedError(`detector pool: model "${modelId}" was dropped (a config reload no longer names it): no new frames are taken for it`);
+    }
+    if (!this.views.has(modelId)) return new DetectorProcessError(`detector pool of ${this.name} has no model "${modelId}"`);
+    return undefined;
+  }
+
+  /** Queues a request; counted until answered, so a drop of its model waits for it. */
+  private submit<R extends DetectResult>(modelId: string, request: DetectRequest | DetectFileRequest): Promise<R> {
     return this.inFlight.track(
       modelId,
       () =>
-        new Promise<DetectResult>((resolve, reject) => {
-          this.queue.push({ request, resolve, reject });
+        new Promise<R>((resolve, reject) => {
+          // The reply kind matches the request kind ('file-result' for 'detect-file'), so R is what arrives.
+          this.queue.push({ request, resolve: resolve as (r: DetectResult | FileDetectResult) => void, reject });
           this.pump();
         }),
     );
@@ -389,6 +421,7 @@ export class DetectorPool implements FrameDetector {
           const job = i >= 0 ? slot.jobs.splice(i, 1)[0] : undefined;
           if (job) {
             if (reply.kind === 'result') job.resolve({ detections: reply.detections, timingsMs: reply.timingsMs });
+            else if (reply.kind === 'file-result') job.resolve({ detections: reply.detections, timingsMs: reply.timingsMs, decodeMs: reply.decodeMs });
             else job.reject(rebuild(reply.error));
           }
           this.pump();

@@ -24,6 +24,20 @@ export interface DetectRequest {
   readonly options?: DetectOptions;
 }
 
+/**
+ * One image file to decode and detect in the detector process (the benchmark's path): only the
+ * path goes out, so decoding runs in the detector processes in parallel and no frame crosses the pipe.
+ */
+export interface DetectFileRequest {
+  readonly kind: 'detect-file';
+  readonly id: number;
+  /** Card id of the model to run (one of the init's cards). */
+  readonly model: string;
+  /** Image file as `loadImageFile` reads it. */
+  readonly path: string;
+  readonly options?: DetectOptions;
+}
+
 /** Loads one more model into a running process (a config reload named it); answered `loaded` or `load-failed`. */
 export interface LoadModelRequest {
   readonly kind: 'load';
@@ -39,7 +53,7 @@ export interface UnloadModelRequest {
 }
 
 /** What the pool sends a detector process after its init. */
-export type DetectorRequest = DetectRequest | LoadModelRequest | UnloadModelRequest;
+export type DetectorRequest = DetectRequest | DetectFileRequest | LoadModelRequest | UnloadModelRequest;
 
 /** An error as it crosses the process boundary. */
 export interface WireError {
@@ -53,6 +67,8 @@ export type DetectorReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'load-error'; readonly error: WireError }
   | { readonly kind: 'result'; readonly id: number; readonly detections: Detections; readonly timingsMs: DetectTimings }
+  /** Answer to a `detect-file`: also how long the process took to read and decode the file. */
+  | { readonly kind: 'file-result'; readonly id: number; readonly detections: Detections; readonly timingsMs: DetectTimings; readonly decodeMs: number }
   | { readonly kind: 'error'; readonly id: number; readonly error: WireError }
   | { readonly kind: 'loaded'; readonly id: number }
   | { readonly kind: 'load-failed'; readonly id: number; readonly error: WireError };

@@ -1,13 +1,16 @@
 /**
  * Body of one detector process (see detector-pool.ts): loads a Detector for each card of its
- * first message (each model once), then answers detect requests one at a time, each naming its model.
+ * first message (each model once), then answers detect requests one at a time, each naming its model
+ * (a frame, or a file path it reads and decodes itself).
  * Models are added (`load`) and dropped (`unload`) in the same order as the frames, so a model is
  * only closed after the frames sent for it before the unload. Errors travel as
  * { name, code, message } and are rebuilt as typed errors by the pool. Exits when its parent
  * goes (the IPC channel closes).
  */
+import { performance } from 'node:perf_hooks';
 import { Detector } from './detector.ts';
-import type { DetectorInit, DetectorReply, DetectorRequest, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
+import type { DetectFileRequest, DetectorInit, DetectorReply, DetectorRequest, DetectRequest, LoadModelRequest, WireError } from './detector-process-protocol.ts';
+import { loadImageFile } from './preprocess/image-file.ts';
 
 const send = (reply: DetectorReply): void => {
   process.send?.(reply);
@@ -58,12 +61,31 @@ async function unload(all: Map<string, Detector>, model: string): Promise<void> 
   await d?.close().catch(() => undefined);
 }
 
+const detectorFor = (all: Map<string, Detector>, model: string): Detector => {
+  const d = all.get(model);
+  if (!d) throw Object.assign(new Error(`model ${model} is not loaded in this detector process (loaded: ${[...all.keys()].join(', ')})`), { code: 'MODEL_LOAD_FAILED' });
+  return d;
+};
+
 async function detect(all: Map<string, Detector>, msg: DetectRequest): Promise<void> {
   try {
-    const d = all.get(msg.model);
-    if (!d) throw Object.assign(new Error(`model ${msg.model} is not loaded in this detector process (loaded: ${[...all.keys()].join(', ')})`), { code: 'MODEL_LOAD_FAILED' });
+    const d = detectorFor(all, msg.model);
     const r = await d.detect({ width: msg.width, height: msg.height, data: msg.data }, msg.options);
     send({ kind: 'result', id: msg.id, detections: r.detections, timingsMs: r.timingsMs });
+  } catch (err) {
+    send({ kind: 'error', id: msg.id, error: wireError(err) });
+  }
+}
+
+/** Reads and decodes the file here; a file that will not decode is answered as an error (ImageInputError), the process goes on. */
+async function detectFile(all: Map<string, Detector>, msg: DetectFileRequest): Promise<void> {
+  try {
+    const d = detectorFor(all, msg.model);
+    const t0 = performance.now();
+    const frame = await loadImageFile(msg.path);
+    const decodeMs = performance.now() - t0;
+    const r = await d.detect(frame, msg.options);
+    send({ kind: 'file-result', id: msg.id, detections: r.detections, timingsMs: r.timingsMs, decodeMs });
   } catch (err) {
     send({ kind: 'error', id: msg.id, error: wireError(err) });
   }
@@ -79,6 +101,7 @@ process.on('message', (msg: DetectorInit | DetectorRequest) => {
     const all = detectors;
     if (!all) return;
     if (msg.kind === 'detect') return detect(all, msg);
+    if (msg.kind === 'detect-file') return detectFile(all, msg);
     if (msg.kind === 'load') return load(all, msg);
     return unload(all, msg.model);
   });

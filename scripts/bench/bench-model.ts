@@ -7,6 +7,7 @@ import type { ClassMapping } from '../../models/evaluation/class-mapping.ts';
 import type { LabelledDataset } from '../../models/evaluation/dataset-types.ts';
 import type { ModelCard } from '../../models/model-card.ts';
 import type { ModelReport, SpeedReport, TimeSummary } from './bench-types.ts';
+import type { Progress } from './progress.ts';
 import { type AccuracySettings, measureAccuracy } from './model-accuracy.ts';
 import { type ModelRun, type RunSettings, runModel } from './run-model.ts';
 import { median, quantile } from './stats.ts';
@@ -55,7 +56,7 @@ export async function benchModel(
   model: PreparedModel,
   dataset: LabelledDataset,
   settings: ModelBenchSettings,
-  onImage: () => void,
+  progress: Pick<Progress, 'tick' | 'imagesStart' | 'imagesEnd'>,
 ): Promise<ModelReport> {
   const { card, mapping } = model;
   const rssBefore = process.memoryUsage().rss;
@@ -66,7 +67,9 @@ export async function benchModel(
   const loadMs = model.resolveMs + performance.now() - t0;
   let run: ModelRun;
   try {
-    run = await runModel(detector, dataset.images, mapping, settings, onImage);
+    progress.imagesStart?.();
+    run = await runModel(detector, dataset.images, mapping, settings, () => progress.tick());
+    progress.imagesEnd?.();
   } finally {
     await detector.close();
   }

@@ -76,10 +76,14 @@ for (let round = 0; round < opts.rounds; round++) {
   for (const threads of settings) {
     let cpu0 = 0;
     let cpu1 = 0;
-    const window: ProgressFactory = () => {
-      cpu0 = cpuSeconds();
-      return { tick: () => {}, stop: () => void (cpu1 = cpuSeconds()) };
-    };
+    // From the first image to the last: model loading (a pool starts its processes), closing and
+    // the accuracy evaluation are left out.
+    const window: ProgressFactory = () => ({
+      tick: () => {},
+      stop: () => {},
+      imagesStart: () => void (cpu0 = cpuSeconds()),
+      imagesEnd: () => void (cpu1 = cpuSeconds()),
+    });
     const report = await runBench({
       data: opts.data,
       ...(opts.names ? { names: opts.names } : {}),

@@ -6,6 +6,10 @@ export interface Progress {
   tick(): void;
   /** Finishes the bar (or the last line). Safe to call twice. */
   stop(): void;
+  /** The model is loaded and its first image is about to start (benchmarks read CPU time here). */
+  imagesStart?(): void;
+  /** The last image is done, before the detector closes and accuracy is computed. */
+  imagesEnd?(): void;
 }
 
 /** Makes a progress display for `total` images labelled `label`. */

@@ -77,7 +77,7 @@ export async function runBench(options: BenchOptions, progress: ProgressFactory 
   for (const model of prepared) {
     const bar = progress(model.card.id, dataset.images.length);
     try {
-      models.push(await benchModel(model, dataset, options, () => bar.tick()));
+      models.push(await benchModel(model, dataset, options, bar));
     } finally {
       bar.stop();
     }

@@ -44,8 +44,9 @@ type ImageOutcome = { readonly items: readonly Detection[]; readonly decodeMs: n
 /**
  * Runs a loaded detector over the dataset's images and converts its detections to COCO results
  * ([x, y, w, h] in pixels). Decoding overlaps inference: up to `2 x detector.concurrency + 1`
- * images are in flight, so the next images are read and decoded (sharp, off the event loop) while
- * the current ones are in the detector, and a pool runs one image per process at a time. Results keep the image
+ * images are in flight. An in-process detector gets frames read and decoded here (sharp, off the
+ * event loop) while it runs the current one; a detector that offers `detectFile` (a pool) gets
+ * only the paths and decodes in its processes, so no frame crosses a pipe. Results keep the image
  * order. An image that fails to decode is recorded and left out of this model's evaluation; the
  * run goes on. `onImage` is called after each image.
  */
@@ -57,12 +58,18 @@ export async function runModel(
   onImage: () => void,
 ): Promise<ModelRun> {
   const outcomes: ImageOutcome[] = new Array(images.length);
+  const options = { scoreThreshold: settings.conf, nmsThreshold: settings.nms, maxDetections: settings.maxDetections };
   const one = async (image: DatasetImage): Promise<ImageOutcome> => {
     try {
+      if (detector.detectFile) {
+        // A pool reads and decodes the file in its process: only the path goes out.
+        const { detections, timingsMs, decodeMs } = await detector.detectFile(image.path, options);
+        return { items: detections.items, decodeMs, timingsMs };
+      }
       const t0 = performance.now();
       const frame = await loadImageFile(image.path);
       const decodeMs = performance.now() - t0;
-      const { detections, timingsMs } = await detector.detect(frame, { scoreThreshold: settings.conf, nmsThreshold: settings.nms, maxDetections: settings.maxDetections });
+      const { detections, timingsMs } = await detector.detect(frame, options);
       return { items: detections.items, decodeMs, timingsMs };
     } catch (err) {
       return { error: err as Error };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -69,6 +69,30 @@ describe('bench on a small YOLO dataset', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`<img src="pr-${MODEL}.png"`);
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BenchReport;
     expect(json.models[0]!.charts).toEqual([`pr-${MODEL}.png`]);
+  });
+
+  it('gives identical detections and accuracy with --threads 2 (files decoded in the detector processes) as with 1, and records an image that will not decode as failed in both', async () => {
+    // The mini set plus a JPEG cut in half: its header reads (the dataset keeps it), its decoding fails.
+    const data = join(dir, 'threads');
+    cpSync(MINI, data, { recursive: true });
+    rmSync(join(data, 'images', 'val', 'corrupt.jpg'));
+    const whole = readFileSync(join(MINI, 'images', 'val', '000000000009.jpg'));
+    const truncated = join(data, 'images', 'val', 'truncated.jpg');
+    writeFileSync(truncated, whole.subarray(0, whole.length >> 1));
+    cpSync(join(MINI, 'labels', 'val', '000000000009.txt'), join(data, 'labels', 'val', 'truncated.txt'));
+
+    const [one, two] = [await runBench(options(data)), await runBench(options(data, { threads: 2 }))];
+    const [a, b] = [one.models[0]!, two.models[0]!];
+    expect(one.dataset.images).toBe(5);
+    expect(a.failedImages).toHaveLength(1);
+    expect(a.failedImages[0]!.file).toBe(truncated);
+    expect(a.failedImages[0]!.problem).toMatch(/truncated or corrupt.*left out of this model's evaluation/);
+    expect(b.failedImages).toEqual(a.failedImages);
+    expect(b.speed.images).toBe(4);
+    expect(a.speed.images).toBe(4);
+    expect(b.accuracy).toEqual(a.accuracy);
+    expect(a.accuracy!.stats[0]).toBeGreaterThan(0.05);
+    expect(b.speed.decodeMs.median).toBeGreaterThan(0);
   });
 
   it('says clearly that COCO models have no fire or smoke classes, and still measures speed', async () => {
