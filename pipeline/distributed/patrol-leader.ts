@@ -201,7 +201,10 @@ export class PatrolLeader extends EventEmitter<PatrolLeaderEvents> {
     }
     const { workers, slots } = await this.store.liveCapacity();
     const now = Date.now();
-    while (state === 'running' && this.inFlight.size < slots && this.scheduler === scheduler) {
+    // Visits of a killed worker stay in flight until BullMQ's stalled-job check hands them on (its
+    // job lock must run out first); they hold no live slot, so they do not count against capacity.
+    const orphaned = state === 'running' && this.inFlight.size >= slots ? await this.store.lockedByDeadWorkers([...this.inFlight.keys()]) : 0;
+    while (state === 'running' && this.inFlight.size - orphaned < slots && this.scheduler === scheduler) {
       const cameraId = scheduler.next(now);
       if (cameraId === null) break;
       const jobId = `${cameraId}.${now}.${this.seq++}`;

@@ -306,6 +306,25 @@ export class PatrolStore {
    * Frees a camera lock whose holder is a worker known to be dead (no live heartbeat), so its
    * camera need not wait for the lock's TTL. Returns true when a dead worker's lock was removed.
    */
+  /**
+   * How many of `cameraIds` are locked by a worker whose heartbeat is gone: visits of a killed
+   * worker, whose jobs BullMQ hands on only once their job lock runs out. The leader does not count
+   * them against the live capacity, so the surviving workers' free slots get other cameras meanwhile.
+   */
+  async lockedByDeadWorkers(cameraIds: readonly string[]): Promise<number> {
+    if (cameraIds.length === 0) return 0;
+    const tokens = await this.redis.mget(...cameraIds.map((id) => this.key(`lock:${id}`)));
+    const owners = tokens.map((t) => (t && t.indexOf(LOCK_TOKEN_SEPARATOR) > 0 ? t.slice(0, t.indexOf(LOCK_TOKEN_SEPARATOR)) : undefined));
+    const workers = [...new Set(owners.filter((w): w is string => w !== undefined))];
+    if (workers.length === 0) return 0;
+    const batch = this.redis.pipeline();
+    for (const w of workers) batch.zscore(this.key('workers'), w);
+    const now = Date.now();
+    const expires = ((await batch.exec()) ?? []).map(([err, v]) => (err ? null : v));
+    const dead = new Set(workers.filter((_, i) => !(expires[i] != null && Number(expires[i]) > now)));
+    return owners.filter((w) => w !== undefined && dead.has(w)).length;
+  }
+
   async releaseLockOfDeadWorker(cameraId: string): Promise<boolean> {
     const k = this.key(`lock:${cameraId}`);
     const holder = await this.redis.get(k);

@@ -102,6 +102,9 @@ describe('patrol worker: camera locks and the visit slot', () => {
       await t.store.heartbeat('alive', 1, 60_000);
       await t.store.lockCamera('b', lockToken('alive', 'j'), 60_000);
       expect(await t.store.releaseLockOfDeadWorker('b')).toBe(false);
+      // What the leader leaves out of its capacity count: only cameras a dead worker holds.
+      expect(await t.store.lockedByDeadWorkers(['a', 'b', 'c'])).toBe(1);
+      expect(await t.store.lockedByDeadWorkers(['b', 'c'])).toBe(0);
       t.worker.start();
       await t.add('a', 1);
       await until(() => t.visitor.visits.includes('a'), 5000, 'camera a');
