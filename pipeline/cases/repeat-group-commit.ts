@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/db-schema.ts';
+import { BatchLanes } from './batch-lanes.ts';
 import { RepeatWriteError } from './case-errors.ts';
 import { writeGuardedChange } from './case-write.ts';
 import { type GuardedWrite, writeGuardedBatch } from './repeat-batch-write.ts';
@@ -42,70 +43,51 @@ interface Pending {
  * its audit row and reported written, never filed twice. Holds no connection or timer of its own.
  */
 export class RepeatGroupCommit {
-  private readonly queue: Pending[] = [];
-  /** Batches being written (each a loop that takes the next batch when its own returns). */
-  private readonly lanes = new Set<Promise<void>>();
+  private readonly lanes: BatchLanes<Pending>;
   /** Cases with a change in a batch being written: their next change waits (per-case order). */
   private readonly busy = new Set<string>();
-  private running = 0;
   private closed = false;
   private readonly maxBatch: number;
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: RepeatGroupCommitOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 128;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.lanes = new BatchLanes<Pending>(options.maxInFlight ?? 2, (queue) => this.take(queue), (batch) => this.writeBatch(batch));
   }
 
   /** Writes one guarded change in the next batch; see the class. */
   write(w: GuardedWrite): Promise<boolean> {
     if (this.closed) return Promise.reject(new RepeatWriteError(w.change.next.id, 'the repeat writer is closed'));
-    return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ write: w, resolve, reject });
-      if (this.running < this.maxInFlight) {
-        this.running++;
-        const lane = this.drain();
-        this.lanes.add(lane);
-        void lane.finally(() => this.lanes.delete(lane));
-      }
-    });
+    return new Promise<boolean>((resolve, reject) => this.lanes.push({ write: w, resolve, reject }));
   }
 
   /** Waits for every change handed in so far; later writes are refused. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.lanes.size > 0) await Promise.all([...this.lanes]);
+    await this.lanes.idle();
   }
 
-  private async drain(): Promise<void> {
-    for (;;) {
-      const batch = this.take();
-      if (batch.length === 0) {
-        // Counted down in the same tick as the empty take: a write arriving next starts a lane.
-        this.running--;
-        return;
-      }
-      const ids = batch.map((p) => p.write.change.next.id);
-      for (const id of ids) this.busy.add(id);
-      try {
-        await this.flushOnce(batch);
-      } catch (err) {
-        for (const p of batch) p.reject(new RepeatWriteError(p.write.change.next.id, messageOf(err), err));
-      } finally {
-        for (const id of ids) this.busy.delete(id);
-      }
+  /** Writes one batch with its cases marked busy; a failure that escapes rejects each of its callers. */
+  private async writeBatch(batch: readonly Pending[]): Promise<void> {
+    const ids = batch.map((p) => p.write.change.next.id);
+    for (const id of ids) this.busy.add(id);
+    try {
+      await this.flushOnce(batch);
+    } catch (err) {
+      for (const p of batch) p.reject(new RepeatWriteError(p.write.change.next.id, messageOf(err), err));
+    } finally {
+      for (const id of ids) this.busy.delete(id);
     }
   }
 
   /** The next batch: queued changes in arrival order, one per case and none of a case being written, at most maxBatch. */
-  private take(): Pending[] {
+  private take(queue: Pending[]): Pending[] {
     const batch: Pending[] = [];
     const cases = new Set<string>(this.busy);
-    for (let i = 0; i < this.queue.length && batch.length < this.maxBatch; ) {
-      const p = this.queue[i]!;
+    for (let i = 0; i < queue.length && batch.length < this.maxBatch; ) {
+      const p = queue[i]!;
       const id = p.write.change.next.id;
       if (cases.has(id)) {
         i++;
@@ -113,7 +95,7 @@ export class RepeatGroupCommit {
       }
       cases.add(id);
       batch.push(p);
-      this.queue.splice(i, 1);
+      queue.splice(i, 1);
     }
     return batch;
   }

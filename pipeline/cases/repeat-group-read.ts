@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/db-schema.ts';
 import type { CaseGroup } from './case-group.ts';
+import { BatchLanes } from './batch-lanes.ts';
 import { selectCases } from './case-list.ts';
 import type { CaseRecord } from './case-model.ts';
 import { rowToCase } from './case-row.ts';
@@ -46,45 +47,35 @@ interface Found {
  * the version read, so batching changes no decision. A failed read fails each of its callers.
  */
 export class RepeatGroupRead {
-  private readonly queue: Pending[] = [];
-  private running = 0;
+  private readonly lanes: BatchLanes<Pending>;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly options: { readonly maxInFlight?: number; readonly maxBatch?: number } = {},
-  ) {}
+    options: { readonly maxInFlight?: number; readonly maxBatch?: number } = {},
+  ) {
+    const maxBatch = options.maxBatch ?? 64;
+    this.lanes = new BatchLanes<Pending>(options.maxInFlight ?? 2, (queue) => queue.splice(0, maxBatch), (batch) => this.answer(batch));
+  }
 
   /** The group's cases, oldest id first, and its open count. */
   read(key: GroupKey): Promise<CaseGroup> {
-    return new Promise<CaseGroup>((resolve, reject) => {
-      this.queue.push({ key, resolve, reject });
-      if (this.running < (this.options.maxInFlight ?? 2)) {
-        this.running++;
-        void this.drain();
-      }
-    });
+    return new Promise<CaseGroup>((resolve, reject) => this.lanes.push({ key, resolve, reject }));
   }
 
-  private async drain(): Promise<void> {
-    for (;;) {
-      const batch = this.queue.splice(0, this.options.maxBatch ?? 64);
-      if (batch.length === 0) {
-        this.running--;
-        return;
+  /** One select for the batch; each caller gets its own group, or the read's error. */
+  private async answer(batch: readonly Pending[]): Promise<void> {
+    try {
+      const found = await this.select(batch.map((p) => p.key));
+      for (const p of batch) {
+        const id = groupId(p.key);
+        const { cameraId, eventType, shadow } = p.key;
+        p.resolve({
+          cases: found.cases.filter((c) => groupId({ cameraId: c.cameraId, eventType: c.eventType, shadow: c.shadow === true }) === id && (isActive(c.status) || (c.closedAt ?? -Infinity) >= p.key.closedSince)),
+          guard: { cameraId, eventType, shadow, opened: found.opened.get(id) ?? 0 },
+        });
       }
-      try {
-        const found = await this.select(batch.map((p) => p.key));
-        for (const p of batch) {
-          const id = groupId(p.key);
-          const { cameraId, eventType, shadow } = p.key;
-          p.resolve({
-            cases: found.cases.filter((c) => groupId({ cameraId: c.cameraId, eventType: c.eventType, shadow: c.shadow === true }) === id && (isActive(c.status) || (c.closedAt ?? -Infinity) >= p.key.closedSince)),
-            guard: { cameraId, eventType, shadow, opened: found.opened.get(id) ?? 0 },
-          });
-        }
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
+    } catch (err) {
+      for (const p of batch) p.reject(err);
     }
   }
 
