@@ -214,3 +214,19 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 export async function shootAll(ctx: BrowserContext, test: string): Promise<void> {
   for (const [i, page] of ctx.pages().entries()) await shot(page, `failed-${test}-${i}`).catch(() => undefined);
 }
+
+/**
+ * Runs `fn` with a fresh browser context of the stack: on failure it screenshots the context's
+ * pages (`failed-<name>-<n>`) before the error goes on, and it always closes the context.
+ */
+export async function withContext<T>(stack: Pick<ConsoleStack, 'context'>, name: string, options: Parameters<ConsoleStack['context']>[0], fn: (ctx: BrowserContext) => Promise<T>): Promise<T> {
+  const ctx = await stack.context(options);
+  try {
+    return await fn(ctx);
+  } catch (err) {
+    await shootAll(ctx, name);
+    throw err;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../pipeline/cases/case-model.ts';
-import { ARTIFACTS, type AxeViolation, axeViolations, type ConsoleStack, KEY_TARGET_S, serious, shootAll, shot, startConsoleStack, waitFor } from './console-stack.ts';
+import { ARTIFACTS, type AxeViolation, axeViolations, type ConsoleStack, KEY_TARGET_S, serious, shootAll, shot, startConsoleStack, waitFor, withContext } from './console-stack.ts';
 
 const PHOTO = join(import.meta.dirname, '..', '..', 'test-fixtures', 'coco', 'images', '000000000315.jpg');
 
@@ -45,8 +45,7 @@ describe('the console and the grid worker app in chromium, on the fixture camera
   }, 60_000);
 
   it('operator: signs in, one-key patrol wall rotates with fresh tiles, the live feed shows a new case, the case page; reassigns and escalates it, admin rejects it; every page renders', async () => {
-    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
-    try {
+    await withContext(stack, 'operator', { viewport: { width: 1440, height: 900 }, lang: 'zh' }, async (ctx) => {
       // The live feed is open before anything happens, as on the command center's second screen.
       const live = await ctx.newPage();
       await live.goto('/live');
@@ -198,12 +197,7 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('link', { name: 'Patrol wall' }).waitFor();
       await shot(page, 'cameras-en');
-    } catch (err) {
-      await shootAll(ctx, 'operator');
-      throw err;
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 420_000);
 
   it('overdue: the notice reaches a console page left open, from the live feed, and opens the board on the overdue cases', async () => {
@@ -245,8 +239,7 @@ describe('the console and the grid worker app in chromium, on the fixture camera
 
   it('grid worker at 390x844: claims, confirms through a dropped request, marks handled with a photo', async () => {
     const crowd = await waitFor('a crowd case', async () => (await cases()).find((c) => c.eventType === 'crowd_gathering' && (c.status === 'opened' || c.status === 'dispatched')), 120_000);
-    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'en', mobile: true });
-    try {
+    await withContext(stack, 'worker', { viewport: { width: 390, height: 844 }, lang: 'en', mobile: true }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto('/m');
       await stack.signIn(page, stack.users.grid_worker);
@@ -303,19 +296,13 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       expect(img.status).toBe(200);
       expect(Buffer.from(await img.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
       await shot(page, 'worker-after');
-    } catch (err) {
-      await shootAll(ctx, 'worker');
-      throw err;
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 240_000);
 
   it('operator: closes another case by hand, with a reason, asked twice', async () => {
     const ACTIVE = ['opened', 'dispatched', 'accepted', 'reopened', 'escalated'];
     const target = await waitFor('an active case', async () => (await cases()).find((c) => ACTIVE.includes(c.status)), 120_000);
-    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
-    try {
+    await withContext(stack, 'close', { viewport: { width: 1440, height: 900 }, lang: 'zh' }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto(`/cases/${target.id}`);
       await stack.signIn(page, stack.users.operator);
@@ -337,17 +324,11 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       const done = await api<{ case: CaseRecord; audit: { action: string; by: string; detail?: Record<string, unknown> }[] }>(`/api/cases/${target.id}`);
       expect(done.case.status).toBe('closed');
       expect(done.audit.find((a) => a.action === 'closed' && a.by === 'op1')?.detail).toMatchObject({ reason: '电话已处置 handled by phone', note: '车主已挪车', manual: true });
-    } catch (err) {
-      await shootAll(ctx, 'close');
-      throw err;
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 180_000);
 
   it('viewer: watches the console without the controls', async () => {
-    const ctx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
-    try {
+    await withContext(stack, 'viewer', { viewport: { width: 1280, height: 800 }, lang: 'en' }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto('/patrol');
       await stack.signIn(page, stack.users.viewer);
@@ -360,14 +341,11 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       await shot(page, 'viewer-camera');
       // The server refuses what the navigation hides.
       expect((await page.request.get('/api/accuracy')).status()).toBe(403);
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 
   it('engineer: reads accuracy, watches the console without the controls', async () => {
-    const ctx = await stack.context({ viewport: { width: 1280, height: 800 }, lang: 'en' });
-    try {
+    await withContext(stack, 'engineer', { viewport: { width: 1280, height: 800 }, lang: 'en' }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto('/accuracy');
       await stack.signIn(page, stack.users.engineer);
@@ -385,14 +363,11 @@ describe('the console and the grid worker app in chromium, on the fixture camera
       expect(await page.locator('.operator-actions').count()).toBe(0);
       await shot(page, 'engineer-case');
       expect((await page.request.post(`/api/cases/${any!.id}/escalate`, { data: {} })).status()).toBe(403);
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 
   it('operator on a phone (390x844): every console page fits the screen', async () => {
-    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'zh', mobile: true });
-    try {
+    await withContext(stack, 'phone', { viewport: { width: 390, height: 844 }, lang: 'zh', mobile: true }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto('/');
       await stack.signIn(page, stack.users.operator);
@@ -418,12 +393,7 @@ describe('the console and the grid worker app in chromium, on the fixture camera
         expect({ path, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ path, width: 390 });
         a11y.push({ page: `${path} (phone)`, violations: await axeViolations(page) });
       }
-    } catch (err) {
-      await shootAll(ctx, 'phone');
-      throw err;
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 180_000);
 
   it('no page has serious or critical accessibility violations (axe-core)', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../pipeline/cases/case-model.ts';
-import { axeViolations, type ConsoleStack, serious, shootAll, shot, startConsoleStack, waitFor } from './console-stack.ts';
+import { axeViolations, type ConsoleStack, serious, shot, startConsoleStack, waitFor, withContext } from './console-stack.ts';
 
 interface CaseDetail {
   readonly case: CaseRecord;
@@ -30,8 +30,7 @@ describe('a shadow case in the console: marked on the case page and the worker a
     expect(shadow).toMatchObject({ eventType: 'fire_smoke', status: 'opened', model: 'picodet-s-416-fire-smoke@1.0.0' });
     // An active case of the same stack for contrast: dispatched, no badge.
     const active = await waitFor('a dispatched active case', async () => (await cases()).find((c) => c.shadow !== true && c.status === 'dispatched'), 120_000);
-    const ctx = await stack.context({ viewport: { width: 1440, height: 900 }, lang: 'zh' });
-    try {
+    await withContext(stack, 'shadow-operator', { viewport: { width: 1440, height: 900 }, lang: 'zh' }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto(`/cases/${active.id}`);
       await stack.signIn(page, stack.users.operator);
@@ -66,18 +65,12 @@ describe('a shadow case in the console: marked on the case page and the worker a
       expect(outbox).toEqual([]);
       // The active case went through the outbox: the check above can see a dispatch.
       expect(await stack.running.database!.db.selectFrom('outbox').select('topic').where('case_id', '=', active.id).execute()).toContainEqual({ topic: 'dispatch' });
-    } catch (err) {
-      await shootAll(ctx, 'shadow-operator');
-      throw err;
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 300_000);
 
   it('grid worker at 390x844: the shadow case carries the badge and the note in the app, and can be verified', async () => {
     const shadow = await waitFor('a shadow case awaiting a verdict', async () => (await cases()).find((c) => c.cameraId === 'yard-trial' && c.shadow === true && c.status === 'opened'), 150_000);
-    const ctx = await stack.context({ viewport: { width: 390, height: 844 }, lang: 'en', mobile: true });
-    try {
+    await withContext(stack, 'shadow-worker', { viewport: { width: 390, height: 844 }, lang: 'en', mobile: true }, async (ctx) => {
       const page = await ctx.newPage();
       await page.goto('/m');
       await stack.signIn(page, stack.users.grid_worker);
@@ -95,11 +88,6 @@ describe('a shadow case in the console: marked on the case page and the worker a
       // Its verdict counts for the candidate's precision; it is still never dispatched.
       expect(done.case).toMatchObject({ shadow: true, status: 'accepted' });
       expect(done.audit.map((a) => a.action)).not.toContain('dispatched');
-    } catch (err) {
-      await shootAll(ctx, 'shadow-worker');
-      throw err;
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 240_000);
 });
