@@ -1,7 +1,8 @@
 import type { GflHeadLevel } from './gfl-shared-head.ts';
 import { editGraph, GraphField, rewriteNode } from './onnx-graph-edit.ts';
 import type { OnnxGraphView } from './onnx-graph-read.ts';
-import { floatTensor, floatValueInfo, int64Tensor, intsAttribute, nodeProto } from './onnx-messages.ts';
+import { floatTensor, floatValueInfo, int64Tensor, intAttribute, intsAttribute, nodeProto } from './onnx-messages.ts';
+import type { TowerDepthwise } from './tower-depthwise.ts';
 import type { TowerPointwise } from './tower-pointwise.ts';
 import { readFields } from './protobuf-wire.ts';
 
@@ -91,13 +92,19 @@ export interface TunedBranchWeights extends ClassHeadWeights {
   /** [hidden, inChannels] row-major. */
   readonly hiddenWeight: Float32Array;
   readonly hiddenBias: Float32Array;
+  /** With a tuned depthwise conv before the pointwise one: [channels, k x k] row-major, and [channels]. */
+  readonly depthwiseWeight?: Float32Array;
+  readonly depthwiseBias?: Float32Array;
 }
 
 /**
  * Grafts a separate class branch per level: a tuned copy of the tower's last pointwise conv
  * (reading the same input as the shipped one), hard-swish, and a 1x1 conv to `classes` logits,
- * feeding the class Sigmoid. The shipped tower and conv keep computing the box distributions
- * unchanged; the shipped conv's class rows shrink to `classes` zero rows nobody reads.
+ * feeding the class Sigmoid. With `depthwise` (and depthwise weights in every branch) the branch
+ * starts one step earlier: a tuned copy of the tower's last depthwise conv (same kernel, group,
+ * pads) + hard-swish on that conv's input, then the pointwise conv on its output. The shipped
+ * tower and conv keep computing the box distributions unchanged; the shipped conv's class rows
+ * shrink to `classes` zero rows nobody reads.
  */
 export function graftTunedClassBranch(
   view: OnnxGraphView,
@@ -105,6 +112,7 @@ export function graftTunedClassBranch(
   towers: readonly TowerPointwise[],
   classes: number,
   branches: readonly TunedBranchWeights[],
+  depthwise: readonly TowerDepthwise[] = [],
 ): Uint8Array {
   const zero = levels.map((l) => ({ weight: new Float32Array(classes * l.featureChannels), bias: new Float32Array(classes) }));
   const edit = classHeadEdit(view, levels, classes, zero);
@@ -122,14 +130,34 @@ export function graftTunedClassBranch(
       [GraphField.initializer, floatTensor(`${p}_w2`, [classes, hidden, 1, 1], b.weight)],
       [GraphField.initializer, floatTensor(`${p}_b2`, [classes], b.bias)],
     );
-    insertBefore.set(level.sigmoid.field.start, [
-      [GraphField.node, nodeProto('Conv', `${p}_conv1`, [tower.input, `${p}_w1`, `${p}_b1`], [`${p}_z`])],
-      [GraphField.node, nodeProto('Add', `${p}_add`, [`${p}_z`, 'gw_hswish_3'], [`${p}_z3`])],
-      [GraphField.node, nodeProto('Clip', `${p}_clip`, [`${p}_z3`, 'gw_hswish_0', 'gw_hswish_6'], [`${p}_relu6`])],
-      [GraphField.node, nodeProto('Mul', `${p}_mul`, [`${p}_z`, `${p}_relu6`], [`${p}_zr`])],
-      [GraphField.node, nodeProto('Div', `${p}_div`, [`${p}_zr`, 'gw_hswish_6'], [`${p}_h`])],
-      [GraphField.node, nodeProto('Conv', `${p}_conv2`, [`${p}_h`, `${p}_w2`, `${p}_b2`], [`${p}_logits`])],
-    ]);
+    const nodes: [number, Uint8Array][] = [];
+    const hardSwish = (z: string, out: string, q: string): void => {
+      nodes.push(
+        [GraphField.node, nodeProto('Add', `${q}_add`, [z, 'gw_hswish_3'], [`${q}_z3`])],
+        [GraphField.node, nodeProto('Clip', `${q}_clip`, [`${q}_z3`, 'gw_hswish_0', 'gw_hswish_6'], [`${q}_relu6`])],
+        [GraphField.node, nodeProto('Mul', `${q}_mul`, [z, `${q}_relu6`], [`${q}_zr`])],
+        [GraphField.node, nodeProto('Div', `${q}_div`, [`${q}_zr`, 'gw_hswish_6'], [out])],
+      );
+    };
+    let pointwiseInput = tower.input;
+    const dw = depthwise[l];
+    if (depthwise.length) {
+      if (!dw || !b.depthwiseWeight || !b.depthwiseBias) throw new RangeError(`level ${l}: a depthwise branch needs the tower's depthwise conv and its tuned weights`);
+      const k = dw.kernel;
+      const pad = (k - 1) / 2;
+      edit.append.push(
+        [GraphField.initializer, floatTensor(`${p}_w0`, [dw.channels, 1, k, k], b.depthwiseWeight)],
+        [GraphField.initializer, floatTensor(`${p}_b0`, [dw.channels], b.depthwiseBias)],
+      );
+      const attributes = [intsAttribute('kernel_shape', [k, k]), intsAttribute('pads', [pad, pad, pad, pad]), intsAttribute('strides', [1, 1]), intsAttribute('dilations', [1, 1]), intAttribute('group', dw.channels)];
+      nodes.push([GraphField.node, nodeProto('Conv', `${p}_conv0`, [dw.input, `${p}_w0`, `${p}_b0`], [`${p}_z0`], attributes)]);
+      hardSwish(`${p}_z0`, `${p}_h0`, `${p}_0`);
+      pointwiseInput = `${p}_h0`;
+    }
+    nodes.push([GraphField.node, nodeProto('Conv', `${p}_conv1`, [pointwiseInput, `${p}_w1`, `${p}_b1`], [`${p}_z`])]);
+    hardSwish(`${p}_z`, `${p}_h`, p);
+    nodes.push([GraphField.node, nodeProto('Conv', `${p}_conv2`, [`${p}_h`, `${p}_w2`, `${p}_b2`], [`${p}_logits`])]);
+    insertBefore.set(level.sigmoid.field.start, nodes);
     edit.replace.set(level.sigmoid.field.start, rewriteNode(view, level.sigmoid, { inputs: new Map([[0, `${p}_logits`]]) }));
   });
   return editGraph(view, { ...edit, insertBefore });

@@ -99,6 +99,17 @@ export function readIntsAttribute(view: OnnxGraphView, node: OnnxNode, name: str
   return undefined;
 }
 
+/** Reads an INT attribute of a node (AttributeProto.i); undefined when the node has no attribute of that name. */
+export function readIntAttribute(view: OnnxGraphView, node: OnnxNode, name: string): number | undefined {
+  const { bytes } = view;
+  for (const f of readFields(bytes, 'NodeProto', node.field.valueStart, node.field.end)) {
+    if (f.fieldNumber !== NODE.attribute || attributeName(bytes, f) !== name) continue;
+    const i = readFields(bytes, 'AttributeProto', f.valueStart, f.end).find((a) => a.fieldNumber === 3);
+    return i ? readVarint(bytes, i.valueStart, 'AttributeProto.i').value : undefined;
+  }
+  return undefined;
+}
+
 /** The TensorProto body held by a node's tensor attribute (Constant's `value`). */
 export function readTensorAttribute(view: OnnxGraphView, node: OnnxNode, name: string): WireField | undefined {
   const { bytes } = view;

@@ -7,7 +7,8 @@ const TYPE_TENSOR = 1;
 const TENSOR_TYPE = { elemType: 1, shape: 2 } as const;
 const SHAPE_DIM = 1;
 const DIM_VALUE = 1;
-const ATTRIBUTE = { name: 1, ints: 8, type: 20 } as const;
+const ATTRIBUTE = { name: 1, i: 3, ints: 8, type: 20 } as const;
+const ATTRIBUTE_TYPE_INT = 2;
 const ATTRIBUTE_TYPE_INTS = 7;
 const FLOAT = 1;
 const INT64 = 7;
@@ -38,6 +39,11 @@ export function floatValueInfo(name: string, dims?: readonly number[]): Uint8Arr
 /** An AttributeProto of type INTS. */
 export function intsAttribute(name: string, values: readonly number[]): Uint8Array {
   return concatBytes([stringField(ATTRIBUTE.name, name), ...values.map((v) => int64Field(ATTRIBUTE.ints, v)), int64Field(ATTRIBUTE.type, ATTRIBUTE_TYPE_INTS)]);
+}
+
+/** An AttributeProto of type INT. */
+export function intAttribute(name: string, value: number): Uint8Array {
+  return concatBytes([stringField(ATTRIBUTE.name, name), int64Field(ATTRIBUTE.i, value), int64Field(ATTRIBUTE.type, ATTRIBUTE_TYPE_INT)]);
 }
 
 /** A NodeProto body (default domain, attributes already encoded as AttributeProto bodies). */

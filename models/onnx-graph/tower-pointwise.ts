@@ -1,3 +1,4 @@
+import { hardSwishInput, producers } from './hard-swish.ts';
 import { OnnxGraphError } from './onnx-graph-error.ts';
 import { readFloatInitializer, type OnnxGraphView, type OnnxNode } from './onnx-graph-read.ts';
 
@@ -20,20 +21,11 @@ export interface TowerPointwise {
  * @throws OnnxGraphError when the graph has another shape there.
  */
 export function findTowerPointwise(view: OnnxGraphView, feature: string): TowerPointwise {
-  const producer = new Map<string, OnnxNode>();
-  for (const n of view.nodes) for (const o of n.outputs) producer.set(o, n);
+  const producer = producers(view.nodes);
   const where = `feature "${feature}"`;
-  const last = producer.get(feature);
-  let convOut: string | undefined;
-  if (last?.opType === 'HardSwish') convOut = last.inputs[0];
-  else if (last?.opType === 'Div') {
-    const mul = producer.get(last.inputs[0] ?? '');
-    const clip = mul?.opType === 'Mul' ? producer.get(mul.inputs[1] ?? '') : undefined;
-    const add = clip?.opType === 'Clip' ? producer.get(clip.inputs[0] ?? '') : undefined;
-    if (mul && add?.opType === 'Add' && add.inputs[0] === mul.inputs[0]) convOut = mul.inputs[0];
-  }
+  const convOut = hardSwishInput(producer, feature);
   const conv = producer.get(convOut ?? '');
-  if (!conv || conv.opType !== 'Conv') throw new OnnxGraphError(`${where}: expected Conv -> hard-swish before the head, found ${last?.opType ?? 'no node'}`);
+  if (!conv || conv.opType !== 'Conv') throw new OnnxGraphError(`${where}: expected Conv -> hard-swish before the head, found ${producer.get(feature)?.opType ?? 'no node'}`);
   const [input, weightName, biasName] = conv.inputs;
   const w = view.initializers.get(weightName ?? '');
   if (!input || !w || !biasName || !view.initializers.has(biasName) || w.dims.length !== 4 || w.dims[2] !== 1 || w.dims[3] !== 1) {

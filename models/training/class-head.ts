@@ -7,7 +7,11 @@ import type { Random } from '../../pipeline/patrol/simulation/random.ts';
  * - `hidden` > 0 ("tuned-pointwise"): the features are the input of the tower's last pointwise
  *   conv; a copy of that conv (started from its trained weights, then tuned), hard-swish, then a
  *   1x1 conv to `classes` logits. The shipped tower stays as it is for the box branch.
+ * - `kernel` > 0 as well ("tuned-tower"): the features are the input of the tower's last
+ *   depthwise k x k conv; a tuned copy of it (stride 1, "same" zero padding) + hard-swish comes
+ *   first, then the tuned pointwise conv as above.
  * Parameters of all levels live in one flat vector for the optimiser; per level:
+ * [depthwise weights (features x k x k), depthwise biases (features)] when kernel > 0, then
  * [hidden weights (hidden x features), hidden biases (hidden)] then [class weights
  * (classes x width), class biases (classes)], width = hidden || features.
  */
@@ -16,18 +20,26 @@ export interface ClassHead {
   readonly classes: number;
   readonly features: number;
   readonly hidden: number;
+  /** Side of the tuned depthwise conv's kernel; 0 without one. */
+  readonly kernel: number;
   readonly params: Float32Array;
 }
 
-/** Scratch memory of one anchor's forward pass (hidden pre-activation and activation). */
+/** Scratch memory of one anchor's forward pass (pre-activations and activations) and backward pass. */
 export interface HeadScratch {
   readonly z: Float64Array;
   readonly h: Float64Array;
   readonly dh: Float64Array;
+  /** Depthwise pre-activation, activation (the pointwise conv's input) and its gradient, per feature. */
+  readonly dz: Float64Array;
+  readonly dwh: Float64Array;
+  readonly ddwh: Float64Array;
 }
 
 /** Offsets of a level's parameter blocks in `params`. */
 export interface LevelLayout {
+  readonly dw: number;
+  readonly dwb: number;
   readonly w1: number;
   readonly b1: number;
   readonly w2: number;
@@ -35,26 +47,32 @@ export interface LevelLayout {
   readonly end: number;
 }
 
+type Shape = Pick<ClassHead, 'classes' | 'features' | 'hidden' | 'kernel'>;
+
 /** Where level `l`'s blocks start. */
-export function levelLayout(head: Pick<ClassHead, 'classes' | 'features' | 'hidden'>, l: number): LevelLayout {
-  const { classes, features, hidden } = head;
+export function levelLayout(head: Shape, l: number): LevelLayout {
+  const { classes, features, hidden, kernel } = head;
   const width = hidden || features;
-  const size = hidden * features + hidden + classes * width + classes;
-  const w1 = l * size;
+  const depthwise = kernel ? features * kernel * kernel + features : 0;
+  const size = depthwise + hidden * features + hidden + classes * width + classes;
+  const dw = l * size;
+  const dwb = dw + (kernel ? features * kernel * kernel : 0);
+  const w1 = dw + depthwise;
   const b1 = w1 + hidden * features;
   const w2 = b1 + hidden;
   const b2 = w2 + classes * width;
-  return { w1, b1, w2, b2, end: b2 + classes };
+  return { dw, dwb, w1, b1, w2, b2, end: b2 + classes };
 }
 
 /** Scratch buffers sized for `head`. */
 export function headScratch(head: ClassHead): HeadScratch {
   const n = Math.max(1, head.hidden);
-  return { z: new Float64Array(n), h: new Float64Array(n), dh: new Float64Array(n) };
+  const f = head.kernel ? head.features : 1;
+  return { z: new Float64Array(n), h: new Float64Array(n), dh: new Float64Array(n), dz: new Float64Array(f), dwh: new Float64Array(f), ddwh: new Float64Array(f) };
 }
 
-/** Initial weights of the tuned pointwise conv, per level ([hidden, features] and [hidden]). */
-export interface PointwiseInit {
+/** Initial weights of a tuned conv, per level: pointwise [hidden, features] or depthwise [features, k x k], and its biases. */
+export interface TunedConvInit {
   readonly weight: Float32Array;
   readonly bias: Float32Array;
 }
@@ -62,21 +80,27 @@ export interface PointwiseInit {
 /**
  * Fresh head: class weights ~ N(0, 0.01) from the seeded source, class biases at -log((1 - p) / p)
  * with prior p = 0.01 (RetinaNet / GFL initialisation: every anchor starts as a confident
- * negative, so the first steps are not swamped by background anchors); the hidden conv, if any,
- * starts as the shipped one.
+ * negative, so the first steps are not swamped by background anchors); the tuned convs, if any,
+ * start as the shipped ones (`depthwise` needs `pointwise`; its kernel side is `kernel`).
  */
-export function initClassHead(levels: number, classes: number, features: number, random: Random, pointwise: readonly PointwiseInit[] = []): ClassHead {
+export function initClassHead(levels: number, classes: number, features: number, random: Random, pointwise: readonly TunedConvInit[] = [], depthwise: readonly TunedConvInit[] = [], kernel = 0): ClassHead {
   const hidden = pointwise.length ? pointwise[0]!.bias.length : 0;
-  const head = { levels, classes, features, hidden, params: new Float32Array(levelLayout({ classes, features, hidden }, levels - 1).end) };
+  if (depthwise.length && (!hidden || !kernel)) throw new RangeError('initClassHead: a tuned depthwise conv needs a tuned pointwise conv and a kernel size');
+  const k = depthwise.length ? kernel : 0;
+  const head = { levels, classes, features, hidden, kernel: k, params: new Float32Array(levelLayout({ classes, features, hidden, kernel: k }, levels - 1).end) };
   const prior = -Math.log((1 - 0.01) / 0.01);
   for (let l = 0; l < levels; l++) {
     const at = levelLayout(head, l);
+    if (k) {
+      head.params.set(depthwise[l]!.weight, at.dw);
+      head.params.set(depthwise[l]!.bias, at.dwb);
+    }
     if (hidden) {
       head.params.set(pointwise[l]!.weight, at.w1);
       head.params.set(pointwise[l]!.bias, at.b1);
     }
     for (let i = at.w2; i < at.b2; i++) head.params[i] = 0.01 * gaussian(random);
-    for (let k = 0; k < classes; k++) head.params[at.b2 + k] = prior;
+    for (let c = 0; c < classes; c++) head.params[at.b2 + c] = prior;
   }
   return head;
 }
@@ -84,15 +108,25 @@ export function initClassHead(levels: number, classes: number, features: number,
 const hardSwish = (z: number): number => (z <= -3 ? 0 : z >= 3 ? z : (z * (z + 3)) / 6);
 const hardSwishGrad = (z: number): number => (z < -3 ? 0 : z > 3 ? 1 : (2 * z + 3) / 6);
 
-/** Logits of one anchor into `out[0..classes)`; `x` holds its features at `xAt`. Fills `s` for the backward pass. */
-export function anchorLogits(head: ClassHead, level: number, x: Float32Array, xAt: number, out: Float64Array, s?: HeadScratch): void {
-  const { classes, features, hidden, params } = head;
+/**
+ * Logits of anchor `a` into `out[0..classes)`; `x` holds the cached features, anchor-major
+ * ([anchors, features]). Fills `s` for the backward pass. A head with a depthwise conv reads the
+ * anchor's neighbours through `taps` (from `depthwiseTaps` with the head's kernel).
+ */
+export function anchorLogits(head: ClassHead, level: number, x: Float32Array, a: number, out: Float64Array, s?: HeadScratch, taps?: Int32Array): void {
+  const { classes, features, hidden, kernel, params } = head;
   const at = levelLayout(head, level);
+  const xAt = a * features;
   if (hidden && s) {
+    if (kernel) {
+      if (!taps) throw new RangeError('anchorLogits: a depthwise conv needs the anchors\' taps');
+      depthwiseForward(params, at, features, kernel * kernel, x, taps, a, s);
+    }
     for (let j = 0; j < hidden; j++) {
       let sum = params[at.b1 + j]!;
       const row = at.w1 + j * features;
-      for (let c = 0; c < features; c++) sum += params[row + c]! * x[xAt + c]!;
+      if (kernel) for (let c = 0; c < features; c++) sum += params[row + c]! * s.dwh[c]!;
+      else for (let c = 0; c < features; c++) sum += params[row + c]! * x[xAt + c]!;
       s.z[j] = sum;
       s.h[j] = hardSwish(sum);
     }
@@ -113,11 +147,23 @@ export function anchorLogits(head: ClassHead, level: number, x: Float32Array, xA
   }
 }
 
-/** Adds d(loss)/d(params) of one anchor into `grad`, given d(loss)/d(logit) in `g` (times `weight`) and the forward scratch. */
-export function anchorBackward(head: ClassHead, level: number, x: Float32Array, xAt: number, g: Float64Array, weight: number, grad: Float64Array, s: HeadScratch): void {
-  const { classes, features, hidden, params } = head;
+function depthwiseForward(params: Float32Array, at: LevelLayout, features: number, k2: number, x: Float32Array, taps: Int32Array, a: number, s: HeadScratch): void {
+  for (let c = 0; c < features; c++) s.dz[c] = params[at.dwb + c]!;
+  for (let t = 0; t < k2; t++) {
+    const nb = taps[a * k2 + t]!;
+    if (nb < 0) continue;
+    const xAt = nb * features;
+    for (let c = 0; c < features; c++) s.dz[c]! += params[at.dw + c * k2 + t]! * x[xAt + c]!;
+  }
+  for (let c = 0; c < features; c++) s.dwh[c] = hardSwish(s.dz[c]!);
+}
+
+/** Adds d(loss)/d(params) of anchor `a` into `grad`, given d(loss)/d(logit) in `g` (times `weight`) and the forward scratch. */
+export function anchorBackward(head: ClassHead, level: number, x: Float32Array, a: number, g: Float64Array, weight: number, grad: Float64Array, s: HeadScratch, taps?: Int32Array): void {
+  const { classes, features, hidden, kernel, params } = head;
   const at = levelLayout(head, level);
   const width = hidden || features;
+  const xAt = a * features;
   if (hidden) s.dh.fill(0);
   for (let k = 0; k < classes; k++) {
     const gk = g[k]! * weight;
@@ -131,34 +177,57 @@ export function anchorBackward(head: ClassHead, level: number, x: Float32Array, 
       }
     } else for (let c = 0; c < features; c++) grad[row + c]! += gk * x[xAt + c]!;
   }
+  if (kernel) s.ddwh.fill(0);
   for (let j = 0; j < hidden; j++) {
     const dz = s.dh[j]! * hardSwishGrad(s.z[j]!);
     if (dz === 0) continue;
     grad[at.b1 + j]! += dz;
     const row = at.w1 + j * features;
-    for (let c = 0; c < features; c++) grad[row + c]! += dz * x[xAt + c]!;
+    if (kernel) {
+      for (let c = 0; c < features; c++) {
+        grad[row + c]! += dz * s.dwh[c]!;
+        s.ddwh[c]! += dz * params[row + c]!;
+      }
+    } else for (let c = 0; c < features; c++) grad[row + c]! += dz * x[xAt + c]!;
+  }
+  if (kernel) depthwiseBackward(at, features, kernel * kernel, x, taps!, a, grad, s);
+}
+
+function depthwiseBackward(at: LevelLayout, features: number, k2: number, x: Float32Array, taps: Int32Array, a: number, grad: Float64Array, s: HeadScratch): void {
+  // Reuse ddwh for the pre-activation gradient.
+  for (let c = 0; c < features; c++) {
+    const d = s.ddwh[c]! * hardSwishGrad(s.dz[c]!);
+    s.ddwh[c] = d;
+    grad[at.dwb + c]! += d;
+  }
+  for (let t = 0; t < k2; t++) {
+    const nb = taps[a * k2 + t]!;
+    if (nb < 0) continue;
+    const xAt = nb * features;
+    for (let c = 0; c < features; c++) grad[at.dw + c * k2 + t]! += s.ddwh[c]! * x[xAt + c]!;
   }
 }
 
-/** True for class weights (the only parameters under weight decay; biases and the tuned conv are not decayed). */
+/** True for class weights (the only parameters under weight decay; biases and the tuned convs are not decayed). */
 export function isDecayed(head: ClassHead, i: number): boolean {
-  const size = levelLayout(head, 0).end;
   const at = levelLayout(head, 0);
-  const r = i % size;
+  const r = i % at.end;
   return r >= at.w2 && r < at.b2;
 }
 
-/** True for parameters of the tuned pointwise conv (trained at a lower rate: they start from trained weights). */
-export function isPointwise(head: ClassHead, i: number): boolean {
+/** True for parameters of the tuned copies of shipped convs (trained at a lower rate: they start from trained weights). */
+export function isTuned(head: ClassHead, i: number): boolean {
   return head.hidden > 0 && i % levelLayout(head, 0).end < levelLayout(head, 0).w2;
 }
 
 /** Level l's blocks as separate arrays (for grafting into the ONNX graph). */
-export function levelWeights(head: ClassHead, l: number): { weight: Float32Array; bias: Float32Array; hiddenWeight?: Float32Array; hiddenBias?: Float32Array } {
+export function levelWeights(head: ClassHead, l: number): { weight: Float32Array; bias: Float32Array; hiddenWeight?: Float32Array; hiddenBias?: Float32Array; depthwiseWeight?: Float32Array; depthwiseBias?: Float32Array } {
   const at = levelLayout(head, l);
   const p = head.params;
   const out = { weight: p.slice(at.w2, at.b2), bias: p.slice(at.b2, at.end) };
-  return head.hidden ? { ...out, hiddenWeight: p.slice(at.w1, at.b1), hiddenBias: p.slice(at.b1, at.w2) } : out;
+  const hidden = head.hidden ? { hiddenWeight: p.slice(at.w1, at.b1), hiddenBias: p.slice(at.b1, at.w2) } : {};
+  const depthwise = head.kernel ? { depthwiseWeight: p.slice(at.dw, at.dwb), depthwiseBias: p.slice(at.dwb, at.w1) } : {};
+  return { ...out, ...hidden, ...depthwise };
 }
 
 function gaussian(random: Random): number {

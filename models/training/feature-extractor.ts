@@ -4,6 +4,7 @@ import { expectedBin, GFL_DEFAULT_REG_MAX } from '../decoders/gfl.ts';
 import type { ModelCard } from '../model-card.ts';
 import { findGflHeadLevels, type GflHeadLevel } from '../onnx-graph/gfl-shared-head.ts';
 import { addGraphOutputs } from '../onnx-graph/graft-gfl-class-head.ts';
+import { findTowerDepthwise, type TowerDepthwise } from '../onnx-graph/tower-depthwise.ts';
 import { findTowerPointwise, type TowerPointwise } from '../onnx-graph/tower-pointwise.ts';
 import { readOnnxGraph, type OnnxGraphView } from '../onnx-graph/onnx-graph-read.ts';
 import { applyLoadFixes, createSession, readModelFile, sha256Hex } from '../onnx-session.ts';
@@ -12,6 +13,13 @@ import { preprocessRgb } from '../preprocess/tensor.ts';
 import type { InputTransform } from '../preprocess/transform.ts';
 import { buildAnchorGrid, type AnchorGrid } from './anchor-grid.ts';
 import { TrainingInputError } from './training-errors.ts';
+
+/**
+ * Which tensor of each level is cached: the head conv's input ("head"), the input of the tower's
+ * last pointwise conv ("pointwise", for a tuned copy of it), or the input of the tower's last
+ * depthwise conv ("depthwise", for tuned copies of both).
+ */
+export type FeatureTap = 'head' | 'pointwise' | 'depthwise';
 
 /** What the frozen part of the detector says about one image. */
 export interface ImageFeatures {
@@ -38,28 +46,29 @@ export class FeatureExtractor {
     readonly levels: readonly GflHeadLevel[],
     readonly grid: AnchorGrid,
     private readonly session: ort.InferenceSession,
-    /** The tower's last pointwise convs when features are tapped before them ("tuned-pointwise"), else empty. */
+    /** The tower's last pointwise convs when features are tapped before them (tap "pointwise" or "depthwise"), else empty. */
     readonly towers: readonly TowerPointwise[],
+    /** The tower's last depthwise convs when features are tapped before them (tap "depthwise"), else empty. */
+    readonly depthwise: readonly TowerDepthwise[],
   ) {
     this.tensor = new Float32Array(3 * base.input.width * base.input.height);
   }
 
   /** Feature channels per anchor. */
   get featureChannels(): number {
-    return this.towers[0]?.inChannels ?? this.levels[0]!.featureChannels;
+    return this.depthwise[0]?.channels ?? this.towers[0]?.inChannels ?? this.levels[0]!.featureChannels;
   }
 
   /** The tensor cached for level l. */
   private tapped(l: number): string {
-    return this.towers[l]?.input ?? this.levels[l]!.feature;
+    return this.depthwise[l]?.input ?? this.towers[l]?.input ?? this.levels[l]!.feature;
   }
 
   /**
    * Loads the base model (sha256 checked), finds its GFL head and opens a session with the
-   * feature outputs: the head conv's input, or with `beforePointwise` the input of the tower's
-   * last pointwise conv (for a tuned copy of that conv).
+   * feature outputs of `tap` (see FeatureTap).
    */
-  static async load(base: ModelCard, threads = 1, beforePointwise = false): Promise<FeatureExtractor> {
+  static async load(base: ModelCard, threads = 1, tap: FeatureTap = 'head'): Promise<FeatureExtractor> {
     if (base.decoder !== 'gfl') throw new TrainingInputError(`base model ${base.id} uses decoder "${base.decoder}"; training needs a GFL (PicoDet) head`);
     const bytes = await readModelFile(base.modelPath);
     const actual = sha256Hex(bytes);
@@ -71,10 +80,13 @@ export class FeatureExtractor {
     if (new Set(levels.map((l) => l.featureChannels)).size !== 1) throw new TrainingInputError(`base model ${base.id}: head levels differ in feature channels`);
     const regMax = base.decoderParams.regMax ?? GFL_DEFAULT_REG_MAX;
     if (levels.some((l) => l.boxChannels !== 4 * (regMax + 1))) throw new TrainingInputError(`base model ${base.id}: box channels are not 4 x (regMax + 1)`);
-    const towers = beforePointwise ? levels.map((l) => findTowerPointwise(view, l.feature)) : [];
-    const withFeatures = addGraphOutputs(view, towers.length ? towers.map((t) => t.input) : levels.map((l) => l.feature));
+    const towers = tap === 'head' ? [] : levels.map((l) => findTowerPointwise(view, l.feature));
+    const depthwise = tap === 'depthwise' ? towers.map((t) => findTowerDepthwise(view, t.input)) : [];
+    if (depthwise.some((d) => d.channels !== towers[0]!.inChannels)) throw new TrainingInputError(`base model ${base.id}: the tower's depthwise conv does not feed its last pointwise conv channel for channel`);
+    const tapped = depthwise.length ? depthwise.map((d) => d.input) : towers.length ? towers.map((t) => t.input) : levels.map((l) => l.feature);
+    const withFeatures = addGraphOutputs(view, tapped);
     const session = await createSession(applyLoadFixes(withFeatures, base), base.modelPath, threads);
-    return new FeatureExtractor(base, view, levels, buildAnchorGrid(base.input.width, base.input.height, strides), session, towers);
+    return new FeatureExtractor(base, view, levels, buildAnchorGrid(base.input.width, base.input.height, strides), session, towers, depthwise);
   }
 
   /** Features and frozen boxes of one decoded image. */

@@ -1,7 +1,8 @@
 import type { Random } from '../../pipeline/patrol/simulation/random.ts';
 import type { AnchorGrid } from './anchor-grid.ts';
 import { adamStep, type AdamOptions, type AdamState } from './adam.ts';
-import { anchorBackward, anchorLogits, headScratch, isDecayed, isPointwise, type ClassHead } from './class-head.ts';
+import { anchorBackward, anchorLogits, headScratch, isDecayed, isTuned, type ClassHead } from './class-head.ts';
+import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 import { qualityFocalLoss } from './quality-focal-loss.ts';
 
@@ -27,7 +28,8 @@ export interface NegativeSampling {
  * and the number of positive anchors (the normaliser, as in GFL).
  */
 export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling): { loss: number; positives: number } {
-  const { classes, features } = head;
+  const { classes } = head;
+  const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
   const logits = new Float64Array(classes);
   const g = new Float64Array(classes);
   const scratch = headScratch(head);
@@ -53,13 +55,13 @@ export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly Ca
         weight = 1 / keep;
       }
       const level = grid.level[a]!;
-      anchorLogits(head, level, x, a * features, logits, scratch);
+      anchorLogits(head, level, x, a, logits, scratch, taps);
       for (let k = 0; k < classes; k++) {
         const r = qualityFocalLoss(logits[k]!, k === cls ? targetQuality[a]! : 0);
         loss += r.loss * weight;
         g[k] = r.grad;
       }
-      if (grad) anchorBackward(head, level, x, a * features, g, weight, grad, scratch);
+      if (grad) anchorBackward(head, level, x, a, g, weight, grad, scratch, taps);
     }
   }
   return { loss, positives };
@@ -68,8 +70,8 @@ export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly Ca
 /** Settings of one epoch. */
 export interface EpochOptions extends AdamOptions {
   readonly batchImages: number;
-  /** Learning rate of the tuned pointwise conv, relative to `learningRate`. Default 0.1. */
-  readonly pointwiseRate?: number;
+  /** Learning rate of the tuned copies of shipped convs (pointwise, depthwise), relative to `learningRate`. Default 0.1. */
+  readonly tunedRate?: number;
   readonly sampling?: NegativeSampling;
 }
 
@@ -84,8 +86,8 @@ export function trainEpoch(
   onBatch: (done: number, total: number, loss: number) => void = () => {},
 ): EpochResult {
   const grad = new Float64Array(head.params.length);
-  const pointwiseRate = options.pointwiseRate ?? 0.1;
-  const rate = (i: number): number => (isPointwise(head, i) ? pointwiseRate : 1);
+  const tunedRate = options.tunedRate ?? 0.1;
+  const rate = (i: number): number => (isTuned(head, i) ? tunedRate : 1);
   const total = Math.ceil(order.length / options.batchImages);
   let lossSum = 0;
   for (let b = 0; b < total; b++) {

@@ -5,6 +5,7 @@ import { nms } from '../nms.ts';
 import { boxesToSource } from '../preprocess/transform.ts';
 import type { AnchorGrid } from './anchor-grid.ts';
 import { anchorLogits, headScratch, type ClassHead } from './class-head.ts';
+import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 
 /** Post-processing used for validation, as `bench` runs it by default. */
@@ -32,11 +33,12 @@ export function headDetections(head: ClassHead, grid: AnchorGrid, images: readon
   const threshold = options.scoreThreshold ?? 0.001;
   const logits = new Float64Array(head.classes);
   const scratch = headScratch(head);
+  const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
   const results: CocoResult[] = [];
   for (const image of images) {
     const cand = { boxes: [] as number[], scores: [] as number[], classIds: [] as number[] };
     for (let a = 0; a < grid.count; a++) {
-      anchorLogits(head, grid.level[a]!, image.features, a * head.features, logits, scratch);
+      anchorLogits(head, grid.level[a]!, image.features, a, logits, scratch, taps);
       let best = 0;
       for (let k = 1; k < head.classes; k++) if (logits[k]! > logits[best]!) best = k;
       // Sigmoid in float32, as the graph computes it, so scores match the exported model closely.

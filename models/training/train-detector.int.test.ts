@@ -9,7 +9,7 @@ import { iou } from '../nms.ts';
 import { loadImageFile } from '../preprocess/image-file.ts';
 import { sha256Hex } from '../onnx-session.ts';
 import { cacheFeatures } from './feature-cache.ts';
-import { FeatureExtractor } from './feature-extractor.ts';
+import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { headDetections } from './head-evaluation.ts';
 import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
 import { trainDetector, type TrainOptions, type TrainResult } from './train-detector.ts';
@@ -49,7 +49,7 @@ describe('gridworker train on eight fixture photos', () => {
     expect(card.training?.validation?.images).toBe(3);
     expect(readFileSync(join(dir, 'first', card.licence.file!), 'utf8')).toContain('project-shb1t');
 
-    await expectGraphMatchesHead(first, false);
+    await expectGraphMatchesHead(first, 'head');
   });
 
   it('tuned-pointwise: the grafted separate class branch gives what the tuned head scored', async () => {
@@ -58,7 +58,16 @@ describe('gridworker train on eight fixture photos', () => {
     expect(tuned.history.at(-1)!.loss).toBeLessThan(tuned.history[0]!.loss);
     const card = await loadModelCard(tuned.model.cardPath);
     expect(card.training?.method).toMatch(/^tuned-pointwise/);
-    await expectGraphMatchesHead(tuned, true);
+    await expectGraphMatchesHead(tuned, 'pointwise');
+  });
+
+  it('tuned-tower: the grafted depthwise + pointwise class branch gives what the tuned head scored', async () => {
+    const tower = await trainDetector(options('tower', { method: 'tuned-tower', epochs: 3, negativeKeep: 0.5, tunedRate: 1 }));
+    expect(tower.head.kernel).toBe(5);
+    expect(tower.history.at(-1)!.loss).toBeLessThan(tower.history[0]!.loss);
+    const card = await loadModelCard(tower.model.cardPath);
+    expect(card.training?.method).toMatch(/^tuned-tower: .*depthwise 5x5 conv.*tuned at 1x the rate/);
+    await expectGraphMatchesHead(tower, 'depthwise');
   });
 
   it('--flip trains on the mirrored copies too: a different head from the same seed, the loss still falls, the card says so', async () => {
@@ -100,10 +109,10 @@ describe('gridworker train on eight fixture photos', () => {
  * The grafted graph, run by the real runtime through the card (sha256 checked), must give what
  * training's own decode of the cached features gives: same boxes, same scores (to float rounding).
  */
-async function expectGraphMatchesHead(trained: TrainResult, beforePointwise: boolean): Promise<void> {
+async function expectGraphMatchesHead(trained: TrainResult, tap: FeatureTap): Promise<void> {
   const card = await loadModelCard(trained.model.cardPath);
   const detector = await Detector.load(card);
-  const extractor = await FeatureExtractor.load(base, 1, beforePointwise);
+  const extractor = await FeatureExtractor.load(base, 1, tap);
   try {
     const valSet = await loadYoloDataset(join(DATA, 'images', 'val'), { names: join(DATA, 'data.yaml') });
     const cached = await cacheFeatures(valSet, extractor);

@@ -14,7 +14,7 @@ import { loadCheckpoint, saveCheckpoint, type EpochRecord } from './checkpoint.t
 import { findDataLicence, readDataNotices, resolveSplits } from './dataset-splits.ts';
 import { exportTrainedModel, type ExportedModel } from './export-trained-model.ts';
 import { cacheFeatures, type CachedImage } from './feature-cache.ts';
-import { FeatureExtractor } from './feature-extractor.ts';
+import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { trainEpoch } from './head-epoch.ts';
 import { scoreHead, type HeadScore } from './head-evaluation.ts';
 import { TrainingInputError } from './training-errors.ts';
@@ -48,16 +48,18 @@ export interface TrainOptions {
   readonly threads?: number;
   /** Use only the first N training images (tests). */
   readonly limit?: number;
-  /** "linear" (default): a new 1x1 class conv on the head's features. "tuned-pointwise": also a tuned copy of the tower's last pointwise conv for the class branch. */
+  /** "linear" (default): a new 1x1 class conv on the head's features. "tuned-pointwise": also a tuned copy of the tower's last pointwise conv for the class branch. "tuned-tower": also a tuned copy of the tower's last depthwise conv before it. */
   readonly method?: TrainMethod;
-  /** Fraction of far-from-any-box background anchors used per step (weighted up to stay unbiased). Default 1 for linear, 0.25 for tuned-pointwise. */
+  /** Learning rate of the tuned copies of shipped convs, relative to `learningRate`. Default 0.1. */
+  readonly tunedRate?: number;
+  /** Fraction of far-from-any-box background anchors used per step (weighted up to stay unbiased). Default 1 for linear, 0.25 for the tuned methods. */
   readonly negativeKeep?: number;
   /** Also train on a left-right mirrored copy of every training image (its features cached too: twice the caching and epoch time). Default false. */
   readonly horizontalFlip?: boolean;
 }
 
-/** The two head-training methods. */
-export type TrainMethod = 'linear' | 'tuned-pointwise';
+/** The head-training methods. */
+export type TrainMethod = 'linear' | 'tuned-pointwise' | 'tuned-tower';
 
 /** What a run reports as it goes (the CLI draws it). */
 export interface TrainEvents {
@@ -77,14 +79,23 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
-const METHOD: Record<TrainMethod, string> = {
-  linear:
-    'linear: frozen base (backbone, neck, class-agnostic GFL box regression); features feeding the head conv cached once per image; ' +
-    'new per-level 1x1 class conv trained with quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes (top-9 closest per level, mean + std, centre inside), soft target = that IoU; AdamW, cosine decay',
-  'tuned-pointwise':
-    'tuned-pointwise: frozen base (backbone, neck, class-agnostic GFL box regression); input of the tower\'s last pointwise conv cached once per image; ' +
-    'per level a copy of that conv (started from its weights, tuned at 0.1x the rate) + hard-swish + new 1x1 class conv, grafted as a separate class branch; quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes, soft target = that IoU; background anchors outside every box subsampled per step and weighted up; AdamW, cosine decay',
-};
+const COMMON = 'quality focal loss (beta 2) on ATSS-style positives chosen by the IoU of the frozen decoded boxes';
+const TUNED_TAIL = `grafted as a separate class branch; ${COMMON}, soft target = that IoU; background anchors outside every box subsampled per step and weighted up; AdamW, cosine decay`;
+const FROZEN = 'frozen base (backbone, neck, class-agnostic GFL box regression)';
+
+function describeMethod(method: TrainMethod, tunedRate: number, kernel: number): string {
+  const rate = `tuned at ${tunedRate}x the rate`;
+  switch (method) {
+    case 'linear':
+      return `linear: ${FROZEN}; features feeding the head conv cached once per image; new per-level 1x1 class conv trained with ${COMMON} (top-9 closest per level, mean + std, centre inside), soft target = that IoU; AdamW, cosine decay`;
+    case 'tuned-pointwise':
+      return `tuned-pointwise: ${FROZEN}; input of the tower's last pointwise conv cached once per image; per level a copy of that conv (started from its weights, ${rate}) + hard-swish + new 1x1 class conv, ${TUNED_TAIL}`;
+    case 'tuned-tower':
+      return `tuned-tower: ${FROZEN}; input of the tower's last depthwise ${kernel}x${kernel} conv cached once per image; per level copies of that depthwise conv + hard-swish and of the last pointwise conv + hard-swish (started from their weights, ${rate}) + new 1x1 class conv, ${TUNED_TAIL}`;
+  }
+}
+
+const TAP: Record<TrainMethod, FeatureTap> = { linear: 'head', 'tuned-pointwise': 'pointwise', 'tuned-tower': 'depthwise' };
 
 /** Trains a new class head on a frozen base detector and exports the grafted model. */
 export async function trainDetector(options: TrainOptions, events: TrainEvents = {}): Promise<TrainResult> {
@@ -97,6 +108,8 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const method = options.method ?? 'linear';
   const flip = options.horizontalFlip ?? false;
   const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
+  const tunedRate = options.tunedRate ?? 0.1;
+  if (!(tunedRate > 0 && tunedRate <= 10)) throw new TrainingInputError(`tuned-conv rate multiplier must be in (0, 10], got ${tunedRate}`);
   if (!(negativeKeep > 0 && negativeKeep <= 1)) throw new TrainingInputError(`negative keep fraction must be in (0, 1], got ${negativeKeep}`);
   const splits = resolveSplits(options.data, options.val);
   const { names, source: namesSource } = await findClassNames(splits.root).catch(() => findClassNames(splits.train));
@@ -108,13 +121,14 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}) }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
     .digest('hex');
-  const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, method === 'tuned-pointwise');
+  const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, TAP[method]);
   try {
     const random = seededRandom(seed);
     const pointwise = extractor.towers.map((t) => ({ weight: t.weight, bias: t.bias }));
-    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise);
+    const depthwise = extractor.depthwise.map((d) => ({ weight: d.weight, bias: d.bias }));
+    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise, depthwise, extractor.depthwise[0]?.kernel ?? 0);
     const state = adamState(head.params.length);
     let history: EpochRecord[] = [];
     if (options.resume && existsSync(checkpointPath)) {
@@ -142,7 +156,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       const lr = learningRate * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
       events.stage?.('train', Math.ceil(train.length / batchImages));
       const order = shuffled(train.length, seededRandom(seed * 1000003 + epoch));
-      const result = trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}) }, (_d, _t, loss) => events.tick?.(loss));
+      const result = trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, tunedRate, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}) }, (_d, _t, loss) => events.tick?.(loss));
       last = score();
       const record: EpochRecord = { epoch, loss: result.meanLoss, learningRate: lr, valAp50: last?.ap50 ?? null, valMap: last?.map ?? null, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
@@ -161,7 +175,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: flip ? `${METHOD[method]}; every training image also mirrored left to right (horizontal-flip copies cached as images of their own)` : METHOD[method],
+        method: `${describeMethod(method, tunedRate, head.kernel)}${flip ? '; every training image also mirrored left to right (horizontal-flip copies cached as images of their own)' : ''}`,
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,

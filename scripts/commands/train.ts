@@ -22,6 +22,7 @@ export interface TrainFlags {
   limit?: number;
   method: string;
   negativeKeep?: number;
+  tunedRate?: number;
   flip?: boolean;
   modelDir: string[];
   threads: number;
@@ -29,7 +30,7 @@ export interface TrainFlags {
 
 const int = (min: number, what: string) => (v: string): number => Math.floor(numberIn(min, Number.MAX_SAFE_INTEGER, what)(v));
 
-const METHODS: readonly string[] = ['linear', 'tuned-pointwise'];
+const METHODS: readonly string[] = ['linear', 'tuned-pointwise', 'tuned-tower'];
 function method(value: string): string {
   if (!METHODS.includes(value)) throw new InvalidArgumentError(`--method must be one of ${METHODS.join(', ')}, got "${value}"`);
   return value;
@@ -48,6 +49,7 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         ...(flags.val === undefined ? {} : { val: flags.val }),
         ...(flags.limit === undefined ? {} : { limit: flags.limit }),
         ...(flags.negativeKeep === undefined ? {} : { negativeKeep: flags.negativeKeep }),
+        ...(flags.tunedRate === undefined ? {} : { tunedRate: flags.tunedRate }),
         method: flags.method as TrainMethod,
         horizontalFlip: flags.flip ?? false,
       },
@@ -87,9 +89,10 @@ export function registerTrain(program: Command): void {
       .option('--lr <rate>', 'peak AdamW learning rate', numberIn(1e-6, 1, '--lr'), 0.01)
       .option('--hold-out-negatives <n>', 'keep N images without objects out of training (listed beside the card) for a false-alarm test', int(0, '--hold-out-negatives'), 0)
       .option('--limit <n>', 'use only the first N training images', int(1, '--limit'))
-      .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv', method, 'linear')
+      .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv; tuned-tower: also of its last depthwise conv', method, 'linear')
       .option('--flip', 'also train on a left-right mirrored copy of every training image (twice the caching and epoch time)')
-      .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned-pointwise)', numberIn(0.01, 1, '--negative-keep')),
+      .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned methods)', numberIn(0.01, 1, '--negative-keep'))
+      .option('--tuned-rate <x>', 'learning rate of the tuned copies of shipped convs, relative to --lr (default 0.1)', numberIn(0.001, 10, '--tuned-rate')),
   ).action(async (flags: TrainFlags) => {
     process.exitCode = await runTrainCommand(flags);
   });
