@@ -23,6 +23,7 @@ export interface TrainFlags {
   method: string;
   negativeKeep?: number;
   flip?: boolean;
+  mosaic: number;
   modelDir: string[];
   threads: number;
 }
@@ -50,6 +51,7 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         ...(flags.negativeKeep === undefined ? {} : { negativeKeep: flags.negativeKeep }),
         method: flags.method as TrainMethod,
         horizontalFlip: flags.flip ?? false,
+        mosaic: flags.mosaic,
       },
       events,
     );
@@ -89,6 +91,7 @@ export function registerTrain(program: Command): void {
       .option('--limit <n>', 'use only the first N training images', int(1, '--limit'))
       .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv', method, 'linear')
       .option('--flip', 'also train on a left-right mirrored copy of every training image (twice the caching and epoch time)')
+      .option('--mosaic <n>', 'also train on N mosaics per training image: it and 3 other training images shrunk into the quarters of one frame (objects at 0.3-0.7 of their size; each adds one caching and epoch pass)', int(0, '--mosaic'), 0)
       .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned-pointwise)', numberIn(0.01, 1, '--negative-keep')),
   ).action(async (flags: TrainFlags) => {
     process.exitCode = await runTrainCommand(flags);
