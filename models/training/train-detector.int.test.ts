@@ -76,6 +76,7 @@ describe('gridworker train on eight fixture photos', () => {
     expect(onnxSha(mosaic)).not.toBe(onnxSha(await trainDetector(options('no-mosaic', { epochs: 2 }))));
     expect((await loadModelCard(mosaic.model.cardPath)).training?.method).toMatch(/1 mosaic per training image/);
     await expect(trainDetector(options('no-mosaic', { resume: true, epochs: 2, mosaic: 1 }))).rejects.toThrow(/different run/);
+    await expect(trainDetector(options('jitter-alone', { colourJitter: true }))).rejects.toThrow(TrainingInputError);
   });
 
   it('caches each mosaic as its own image: new features, the labels of its four images, the same again with the same seed', async () => {
@@ -90,6 +91,9 @@ describe('gridworker train on eight fixture photos', () => {
       const again = await cacheMosaics(trainSet, extractor, 1, 7);
       again.forEach((m, i) => expect(m.features).toEqual(mosaics[i]!.features));
       expect((await cacheMosaics(trainSet, extractor, 1, 8))[0]!.features).not.toEqual(mosaics[0]!.features);
+      const jittered = await cacheMosaics(trainSet, extractor, 1, 7, () => {}, { colourJitter: true });
+      expect(jittered.map((m) => m.gtCount)).toEqual(mosaics.map((m) => m.gtCount));
+      jittered.forEach((m, i) => expect(m.features).not.toEqual(mosaics[i]!.features));
     } finally {
       await extractor.close();
     }

@@ -56,6 +56,8 @@ export interface TrainOptions {
   readonly horizontalFlip?: boolean;
   /** Mosaics per training image (four images shrunk into the quarters of one frame, see mosaic.ts), each cached as an image of its own. Default 0. */
   readonly mosaic?: number;
+  /** Give each mosaic tile a random hue / saturation / brightness change (colour-jitter.ts); needs `mosaic`. Default false. */
+  readonly colourJitter?: boolean;
 }
 
 /** The two head-training methods. */
@@ -100,6 +102,8 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const flip = options.horizontalFlip ?? false;
   const mosaic = options.mosaic ?? 0;
   if (!(Number.isInteger(mosaic) && mosaic >= 0)) throw new TrainingInputError(`mosaic copies must be a whole number >= 0, got ${mosaic}`);
+  const colourJitter = options.colourJitter ?? false;
+  if (colourJitter && !mosaic) throw new TrainingInputError('colour jitter applies to the mosaic copies: give mosaic >= 1 too');
   const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
   if (!(negativeKeep > 0 && negativeKeep <= 1)) throw new TrainingInputError(`negative keep fraction must be in (0, 1], got ${negativeKeep}`);
   const splits = resolveSplits(options.data, options.val);
@@ -112,7 +116,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}) }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, method === 'tuned-pointwise');
   try {
@@ -133,7 +137,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     events.stage?.('cache-train', trainImages.images.length * (1 + (flip ? 1 : 0) + mosaic));
     const train = await cacheFeatures(trainImages, extractor, () => events.tick?.());
     if (flip) train.push(...(await cacheFeatures(trainImages, extractor, () => events.tick?.(), { mirror: true })));
-    if (mosaic) train.push(...(await cacheMosaics(trainImages, extractor, mosaic, seed, () => events.tick?.())));
+    if (mosaic) train.push(...(await cacheMosaics(trainImages, extractor, mosaic, seed, () => events.tick?.(), { colourJitter })));
     let val: CachedImage[] = [];
     if (valSet) {
       events.stage?.('cache-val', valSet.images.length);
@@ -166,7 +170,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: describeMethod(method, flip, mosaic),
+        method: describeMethod(method, flip, mosaic, colourJitter),
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,
@@ -186,11 +190,11 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
 }
 
 /** The card's account of the method and the augmentations a run used. */
-function describeMethod(method: TrainMethod, flip: boolean, mosaic: number): string {
+function describeMethod(method: TrainMethod, flip: boolean, mosaic: number, colourJitter: boolean): string {
   return [
     METHOD[method],
     ...(flip ? ['every training image also mirrored left to right (horizontal-flip copies cached as images of their own)'] : []),
-    ...(mosaic ? [`${mosaic} mosaic${mosaic > 1 ? 's' : ''} per training image (it and 3 other training images drawn with the seed, each fitted into a quarter of one frame split at a random centre, letterboxed on black, mirrored at random; cached as images of their own)`] : []),
+    ...(mosaic ? [`${mosaic} mosaic${mosaic > 1 ? 's' : ''} per training image (it and 3 other training images drawn with the seed, each fitted into a quarter of one frame split at a random centre, letterboxed on black, mirrored at random${colourJitter ? ', each tile with a random hue (+-30 degrees), saturation and brightness change' : ''}; cached as images of their own)`] : []),
   ].join('; ');
 }
 

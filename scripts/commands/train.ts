@@ -24,6 +24,7 @@ export interface TrainFlags {
   negativeKeep?: number;
   flip?: boolean;
   mosaic: number;
+  colourJitter?: boolean;
   modelDir: string[];
   threads: number;
 }
@@ -52,6 +53,7 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         method: flags.method as TrainMethod,
         horizontalFlip: flags.flip ?? false,
         mosaic: flags.mosaic,
+        colourJitter: flags.colourJitter ?? false,
       },
       events,
     );
@@ -92,6 +94,7 @@ export function registerTrain(program: Command): void {
       .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv', method, 'linear')
       .option('--flip', 'also train on a left-right mirrored copy of every training image (twice the caching and epoch time)')
       .option('--mosaic <n>', 'also train on N mosaics per training image: it and 3 other training images shrunk into the quarters of one frame (objects at 0.3-0.7 of their size; each adds one caching and epoch pass)', int(0, '--mosaic'), 0)
+      .option('--colour-jitter', 'give each mosaic tile a random hue (+-30 degrees), saturation (x0.5-2) and brightness (x0.77-1.3) change (needs --mosaic)')
       .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned-pointwise)', numberIn(0.01, 1, '--negative-keep')),
   ).action(async (flags: TrainFlags) => {
     process.exitCode = await runTrainCommand(flags);
