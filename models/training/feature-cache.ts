@@ -71,13 +71,15 @@ export async function cacheFeatures(dataset: LabelledDataset, extractor: Feature
 /**
  * `copies` mosaics per image (see mosaic.ts), each run through the frozen network as an image of
  * its own: the image in a random quarter with three others of the dataset drawn with the seed, at
- * the image's size, each tile colour-jittered with `colourJitter`. The same seed and dataset give
- * the same mosaics.
+ * the image's size, each tile colour-jittered with `colourJitter` (the same mosaics otherwise).
+ * The same seed and dataset give the same mosaics.
  */
 export async function cacheMosaics(dataset: LabelledDataset, extractor: FeatureExtractor, copies: number, seed: number, onImage: () => void = () => {}, options: { readonly colourJitter?: boolean } = {}): Promise<CachedImage[]> {
   const byImage = labelsByImage(dataset);
   const images = dataset.images;
   const random = seededRandom(seed * 2654435761 + 0x6d05a1c);
+  // A stream of its own, so that jitter recolours the same mosaics rather than drawing others.
+  const jitter = options.colourJitter ? { colourJitter: seededRandom(seed * 2246822519 + 0xc01) } : {};
   const tile = async (index: number): Promise<MosaicTile> => ({ frame: await loadImageFile(images[index]!.path), labels: byImage.get(images[index]!.id) ?? [] });
   const out: CachedImage[] = [];
   for (let copy = 0; copy < copies; copy++) {
@@ -87,7 +89,7 @@ export async function cacheMosaics(dataset: LabelledDataset, extractor: FeatureE
       [sources[0], sources[quarter]] = [sources[quarter]!, sources[0]!];
       const tiles = await Promise.all(sources.map(tile));
       const own = tiles[quarter]!.frame;
-      const mosaic = await renderMosaic(tiles, own.width, own.height, random, options);
+      const mosaic = await renderMosaic(tiles, own.width, own.height, random, jitter);
       out.push(await cacheFrame(image.id, image.path, mosaic.frame, mosaic.labels, extractor));
       onImage();
     }

@@ -83,16 +83,17 @@ export function mosaicLayout(width: number, height: number, sources: readonly { 
 
 /**
  * Four tiles drawn into one black `width` x `height` frame as `mosaicLayout` places them, with their
- * boxes. With `colourJitter` each tile gets its own colour jitter (see colour-jitter.ts) first.
+ * boxes. With `colourJitter` each tile gets its own colour jitter (see colour-jitter.ts), drawn
+ * from that source so that the layout is the same with and without it.
  */
-export async function renderMosaic(tiles: readonly MosaicTile[], width: number, height: number, random: Random, options: { readonly colourJitter?: boolean } = {}): Promise<MosaicTile> {
+export async function renderMosaic(tiles: readonly MosaicTile[], width: number, height: number, random: Random, options: { readonly colourJitter?: Random } = {}): Promise<MosaicTile> {
   const placements = mosaicLayout(width, height, tiles.map((t) => t.frame), random);
   const data = new Uint8Array(width * height * 3);
   const labels: LabelledBox[] = [];
   for (const [i, p] of placements.entries()) {
     const { frame, labels: own } = tiles[i]!;
     const mirrored = p.mirror ? mirrorFrame(frame) : frame;
-    const source = options.colourJitter ? jitterFrame(mirrored, drawColourJitter(random)) : mirrored;
+    const source = options.colourJitter ? jitterFrame(mirrored, drawColourJitter(options.colourJitter)) : mirrored;
     const pixels = await sharp(Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength), { raw: { width: source.width, height: source.height, channels: 3 } })
       .resize(p.width, p.height, { fit: 'fill' })
       .raw()
