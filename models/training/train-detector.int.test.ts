@@ -8,7 +8,7 @@ import { resolveModel } from '../model-catalog.ts';
 import { iou } from '../nms.ts';
 import { loadImageFile } from '../preprocess/image-file.ts';
 import { sha256Hex } from '../onnx-session.ts';
-import { cacheFeatures } from './feature-cache.ts';
+import { cacheFeatures, cacheMosaics } from './feature-cache.ts';
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { headDetections } from './head-evaluation.ts';
 import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
@@ -76,6 +76,36 @@ describe('gridworker train on eight fixture photos', () => {
     expect(flipped.history.at(-1)!.loss).toBeLessThan(flipped.history[0]!.loss * 0.8);
     expect(onnxSha(flipped)).not.toBe(onnxSha(first));
     expect((await loadModelCard(flipped.model.cardPath)).training?.method).toMatch(/mirrored left to right/);
+  });
+
+  it('--mosaic caches mosaics of four training images as extra images: a different head from the same seed, the loss still falls, the card says so, a checkpoint without them is another run', async () => {
+    const mosaic = await trainDetector(options('mosaic', { mosaic: 1, epochs: 2 }));
+    expect(mosaic.trainImages).toBe(8);
+    expect(mosaic.history.at(-1)!.loss).toBeLessThan(mosaic.history[0]!.loss);
+    expect(onnxSha(mosaic)).not.toBe(onnxSha(await trainDetector(options('no-mosaic', { epochs: 2 }))));
+    expect((await loadModelCard(mosaic.model.cardPath)).training?.method).toMatch(/1 mosaic per training image/);
+    await expect(trainDetector(options('no-mosaic', { resume: true, epochs: 2, mosaic: 1 }))).rejects.toThrow(/different run/);
+    await expect(trainDetector(options('jitter-alone', { colourJitter: true }))).rejects.toThrow(TrainingInputError);
+  });
+
+  it('caches each mosaic as its own image: new features, the labels of its four images, the same again with the same seed', async () => {
+    const extractor = await FeatureExtractor.load(base, 1, 'head');
+    try {
+      const trainSet = await loadYoloDataset(join(DATA, 'images', 'train'), { names: join(DATA, 'data.yaml') });
+      const plain = await cacheFeatures(trainSet, extractor);
+      const mosaics = await cacheMosaics(trainSet, extractor, 1, 7);
+      expect(mosaics.map((m) => m.imageId)).toEqual(plain.map((p) => p.imageId));
+      mosaics.forEach((m, i) => expect(m.features).not.toEqual(plain[i]!.features));
+      expect(mosaics.reduce((n, m) => n + m.gtCount, 0)).toBeGreaterThan(plain.reduce((n, p) => n + p.gtCount, 0) * 2);
+      const again = await cacheMosaics(trainSet, extractor, 1, 7);
+      again.forEach((m, i) => expect(m.features).toEqual(mosaics[i]!.features));
+      expect((await cacheMosaics(trainSet, extractor, 1, 8))[0]!.features).not.toEqual(mosaics[0]!.features);
+      const jittered = await cacheMosaics(trainSet, extractor, 1, 7, () => {}, { colourJitter: true });
+      expect(jittered.map((m) => m.gtCount)).toEqual(mosaics.map((m) => m.gtCount));
+      jittered.forEach((m, i) => expect(m.features).not.toEqual(mosaics[i]!.features));
+    } finally {
+      await extractor.close();
+    }
   });
 
   it('is deterministic with a seed, and the seed matters', async () => {

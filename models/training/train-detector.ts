@@ -13,7 +13,7 @@ import { initClassHead, type ClassHead } from './class-head.ts';
 import { loadCheckpoint, saveCheckpoint, type EpochRecord } from './checkpoint.ts';
 import { findDataLicence, readDataNotices, resolveSplits } from './dataset-splits.ts';
 import { exportTrainedModel, type ExportedModel } from './export-trained-model.ts';
-import { cacheFeatures, type CachedImage } from './feature-cache.ts';
+import { cacheFeatures, cacheMosaics, type CachedImage } from './feature-cache.ts';
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { trainEpoch } from './head-epoch.ts';
 import { scoreHead, type HeadScore } from './head-evaluation.ts';
@@ -56,6 +56,10 @@ export interface TrainOptions {
   readonly negativeKeep?: number;
   /** Also train on a left-right mirrored copy of every training image (its features cached too: twice the caching and epoch time). Default false. */
   readonly horizontalFlip?: boolean;
+  /** Mosaics per training image (four images shrunk into the quarters of one frame, see mosaic.ts), each cached as an image of its own. Default 0. */
+  readonly mosaic?: number;
+  /** Give each mosaic tile a random hue / saturation / brightness change (colour-jitter.ts); needs `mosaic`. Default false. */
+  readonly colourJitter?: boolean;
 }
 
 /** The head-training methods. */
@@ -107,6 +111,10 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const weightDecay = options.weightDecay ?? 1e-4;
   const method = options.method ?? 'linear';
   const flip = options.horizontalFlip ?? false;
+  const mosaic = options.mosaic ?? 0;
+  if (!(Number.isInteger(mosaic) && mosaic >= 0)) throw new TrainingInputError(`mosaic copies must be a whole number >= 0, got ${mosaic}`);
+  const colourJitter = options.colourJitter ?? false;
+  if (colourJitter && !mosaic) throw new TrainingInputError('colour jitter applies to the mosaic copies: give mosaic >= 1 too');
   const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
   const tunedRate = options.tunedRate ?? 0.1;
   if (!(tunedRate > 0 && tunedRate <= 10)) throw new TrainingInputError(`tuned-conv rate multiplier must be in (0, 10], got ${tunedRate}`);
@@ -121,7 +129,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, TAP[method]);
   try {
@@ -140,9 +148,10 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       history = cp.history;
       events.resumed?.(cp.epoch);
     }
-    events.stage?.('cache-train', trainImages.images.length * (flip ? 2 : 1));
+    events.stage?.('cache-train', trainImages.images.length * (1 + (flip ? 1 : 0) + mosaic));
     const train = await cacheFeatures(trainImages, extractor, () => events.tick?.());
     if (flip) train.push(...(await cacheFeatures(trainImages, extractor, () => events.tick?.(), { mirror: true })));
+    if (mosaic) train.push(...(await cacheMosaics(trainImages, extractor, mosaic, seed, () => events.tick?.(), { colourJitter })));
     let val: CachedImage[] = [];
     if (valSet) {
       events.stage?.('cache-val', valSet.images.length);
@@ -175,7 +184,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: `${describeMethod(method, tunedRate, head.kernel)}${flip ? '; every training image also mirrored left to right (horizontal-flip copies cached as images of their own)' : ''}`,
+        method: [describeMethod(method, tunedRate, head.kernel), ...describeAugmentation(flip, mosaic, colourJitter)].join('; '),
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,
@@ -192,6 +201,15 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   } finally {
     await extractor.close();
   }
+}
+
+/** The card's account of the method and the augmentations a run used. */
+/** The card's words for the extra training copies (flip, mosaics, colour jitter), one phrase each. */
+function describeAugmentation(flip: boolean, mosaic: number, colourJitter: boolean): string[] {
+  return [
+    ...(flip ? ['every training image also mirrored left to right (horizontal-flip copies cached as images of their own)'] : []),
+    ...(mosaic ? [`${mosaic} mosaic${mosaic > 1 ? 's' : ''} per training image (it and 3 other training images drawn with the seed, each fitted into a quarter of one frame split at a random centre, letterboxed on black, mirrored at random${colourJitter ? ', each tile with a random hue (+-30 degrees), saturation and brightness change' : ''}; cached as images of their own)`] : []),
+  ];
 }
 
 /** Fisher-Yates shuffle of 0..n-1 with a seeded source. */

@@ -24,6 +24,8 @@ export interface TrainFlags {
   negativeKeep?: number;
   tunedRate?: number;
   flip?: boolean;
+  mosaic: number;
+  colourJitter?: boolean;
   modelDir: string[];
   threads: number;
 }
@@ -52,6 +54,8 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         ...(flags.tunedRate === undefined ? {} : { tunedRate: flags.tunedRate }),
         method: flags.method as TrainMethod,
         horizontalFlip: flags.flip ?? false,
+        mosaic: flags.mosaic,
+        colourJitter: flags.colourJitter ?? false,
       },
       events,
     );
@@ -91,6 +95,8 @@ export function registerTrain(program: Command): void {
       .option('--limit <n>', 'use only the first N training images', int(1, '--limit'))
       .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv; tuned-tower: also of its last depthwise conv', method, 'linear')
       .option('--flip', 'also train on a left-right mirrored copy of every training image (twice the caching and epoch time)')
+      .option('--mosaic <n>', 'also train on N mosaics per training image: it and 3 other training images shrunk into the quarters of one frame (objects at 0.3-0.7 of their size; each adds one caching and epoch pass)', int(0, '--mosaic'), 0)
+      .option('--colour-jitter', 'give each mosaic tile a random hue (+-30 degrees), saturation (x0.5-2) and brightness (x0.77-1.3) change (needs --mosaic)')
       .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned methods)', numberIn(0.01, 1, '--negative-keep'))
       .option('--tuned-rate <x>', 'learning rate of the tuned copies of shipped convs, relative to --lr (default 0.1)', numberIn(0.001, 10, '--tuned-rate')),
   ).action(async (flags: TrainFlags) => {
