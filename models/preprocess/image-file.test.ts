@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageInputError } from '../errors.ts';
 import type { InputSpec } from '../model-card.ts';
-import { loadImageFile, preprocessImageFile } from './image-file.ts';
+import { describeDecodeError, loadImageFile, preprocessImageFile } from './image-file.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -151,5 +151,20 @@ describe('preprocessImageFile', () => {
   it('propagates the ImageInputError of a bad file', async () => {
     const spec: InputSpec = { name: 'x', width: 8, height: 8, layout: 'NCHW', colorOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch', padValue: 0 };
     await expect(preprocessImageFile(join(dir, 'gone.png'), spec)).rejects.toThrow(ImageInputError);
+  });
+});
+
+describe('describeDecodeError', () => {
+  it.each([
+    ['VipsJpeg: premature end of JPEG image\nWarning treated as error due to failOn setting\n'],
+    ['Warning treated as error due to failOn setting\nVipsJpeg: premature end of JPEG image\nVipsJpeg: premature end of JPEG image'],
+  ])('names the decoder\'s reason whichever order libvips gives the lines in (%#)', (message) => {
+    const e = describeDecodeError('/x/a.jpg', new Error(message));
+    expect(e).toBeInstanceOf(ImageInputError);
+    expect(e.message).toBe('image file /x/a.jpg is truncated or corrupt: VipsJpeg: premature end of JPEG image');
+  });
+
+  it('keeps the generic line when it is all libvips said', () => {
+    expect(describeDecodeError('/x/a.jpg', new Error('Warning treated as error due to failOn setting')).message).toBe('image file /x/a.jpg is truncated or corrupt: Warning treated as error due to failOn setting');
   });
 });

@@ -41,13 +41,17 @@ export async function loadImageFile(path: string): Promise<RgbFrame> {
   }
 }
 
-function describeDecodeError(path: string, err: unknown): ImageInputError {
+/** The ImageInputError for a file sharp could not decode, naming the decoder's own reason. */
+export function describeDecodeError(path: string, err: unknown): ImageInputError {
   const message = err instanceof Error ? err.message : String(err);
   if (/unsupported image format/i.test(message)) {
     return new ImageInputError(`image file ${path} is not an image in a format sharp can read`, { cause: err });
   }
-  // libvips repeats each warning line; the first one says enough.
-  const first = message.split('\n')[0]?.replace(/^Input buffer (has|contains) /, '') ?? message;
+  // libvips repeats each warning line, and its generic "warning treated as error" line comes
+  // before or after the decoder's own one depending on thread timing: name the decoder's.
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const specific = lines.find((l) => !/^warning treated as error/i.test(l)) ?? lines[0] ?? message;
+  const first = specific.replace(/^Input buffer (has|contains) /, '');
   return new ImageInputError(`image file ${path} is truncated or corrupt: ${first}`, { cause: err });
 }
 
