@@ -99,6 +99,14 @@ export function readIntsAttribute(view: OnnxGraphView, node: OnnxNode, name: str
   return undefined;
 }
 
+/** Whether a node has an attribute of that name, of any type. */
+export function hasAttribute(view: OnnxGraphView, node: OnnxNode, name: string): boolean {
+  for (const f of readFields(view.bytes, 'NodeProto', node.field.valueStart, node.field.end)) {
+    if (f.fieldNumber === NODE.attribute && attributeName(view.bytes, f) === name) return true;
+  }
+  return false;
+}
+
 /** Reads an INT attribute of a node (AttributeProto.i); undefined when the node has no attribute of that name. */
 export function readIntAttribute(view: OnnxGraphView, node: OnnxNode, name: string): number | undefined {
   const { bytes } = view;

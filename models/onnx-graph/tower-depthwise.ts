@@ -1,4 +1,4 @@
-import { readIntAttribute, readIntsAttribute } from './onnx-graph-edit.ts';
+import { hasAttribute, readIntAttribute, readIntsAttribute } from './onnx-graph-edit.ts';
 import { hardSwishInput, producers } from './hard-swish.ts';
 import { OnnxGraphError } from './onnx-graph-error.ts';
 import { readFloatInitializer, type OnnxGraphView, type OnnxNode } from './onnx-graph-read.ts';
@@ -20,7 +20,7 @@ export interface TowerDepthwise {
  * Walks back from `pointwiseInput` (the input of the tower's last pointwise conv) through
  * hard-swish to the depthwise Conv that produces it, and checks it is the kind training can
  * copy exactly: group = channels, one input channel per filter, square odd kernel, stride 1,
- * dilation 1, symmetric "same" padding, initializer weight and bias.
+ * dilation 1, symmetric "same" padding (no auto_pad, which would override `pads`), initializer weight and bias.
  * @throws OnnxGraphError when the graph has another shape there.
  */
 export function findTowerDepthwise(view: OnnxGraphView, pointwiseInput: string): TowerDepthwise {
@@ -38,12 +38,8 @@ export function findTowerDepthwise(view: OnnxGraphView, pointwiseInput: string):
   const ok =
     input && w && biasName && view.initializers.has(biasName) && w.dims.length === 4 && w.dims[1] === 1 && w.dims[3] === kernel && kernel % 2 === 1 &&
     group === channels && ints('strides').every((s) => s === 1) && ints('dilations').every((d) => d === 1) &&
-    ints('pads').length === 4 && ints('pads').every((p) => p === pad) && readAutoPadIsNotSet(view, conv);
+    ints('pads').length === 4 && ints('pads').every((p) => p === pad) && !hasAttribute(view, conv, 'auto_pad');
   if (!ok) throw new OnnxGraphError(`${where}: Conv ${conv.name} is not a depthwise k x k conv (group = channels, stride 1, dilation 1, pads (k - 1) / 2) with initializer weight and bias`);
   return { input: input!, conv, channels, kernel, weight: readFloatInitializer(view, weightName!), bias: readFloatInitializer(view, biasName!) };
 }
 
-// auto_pad (a STRING attribute) could override `pads`; a conv that has one at all is refused.
-function readAutoPadIsNotSet(view: OnnxGraphView, conv: OnnxNode): boolean {
-  return readIntsAttribute(view, conv, 'auto_pad') === undefined;
-}
