@@ -7,6 +7,7 @@ import { assignTargets, type AssignedTargets, type TargetBox } from './assign-ta
 import type { FeatureExtractor } from './feature-extractor.ts';
 import { mirrorBox, mirrorFrame } from './mirror.ts';
 import { renderMosaic, type LabelledBox, type MosaicTile } from './mosaic.ts';
+import { addSyntheticSmoke } from './synthetic-smoke.ts';
 
 /** One image as training sees it: the frozen network's features and boxes, and its assigned targets. */
 export interface CachedImage {
@@ -93,6 +94,23 @@ export async function cacheMosaics(dataset: LabelledDataset, extractor: FeatureE
       out.push(await cacheFrame(image.id, image.path, mosaic.frame, mosaic.labels, extractor));
       onImage();
     }
+  }
+  return out;
+}
+
+/**
+ * One copy of every image with synthetic smoke plumes labelled `classId` (see synthetic-smoke.ts),
+ * run through the frozen network as an image of its own; an image where no plume finds room clear
+ * of its boxes gives no copy. The same seed and dataset give the same plumes.
+ */
+export async function cacheSyntheticSmoke(dataset: LabelledDataset, extractor: FeatureExtractor, classId: number, seed: number, onImage: () => void = () => {}): Promise<CachedImage[]> {
+  const byImage = labelsByImage(dataset);
+  const random = seededRandom(seed * 2654435761 + 0x5a0e);
+  const out: CachedImage[] = [];
+  for (const image of dataset.images) {
+    const smoked = addSyntheticSmoke(await loadImageFile(image.path), byImage.get(image.id) ?? [], classId, random);
+    if (smoked) out.push(await cacheFrame(image.id, image.path, smoked.frame, smoked.labels, extractor));
+    onImage();
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { resolveModel } from '../model-catalog.ts';
 import { iou } from '../nms.ts';
 import { loadImageFile } from '../preprocess/image-file.ts';
 import { sha256Hex } from '../onnx-session.ts';
-import { cacheFeatures, cacheMosaics } from './feature-cache.ts';
+import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke } from './feature-cache.ts';
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { headDetections } from './head-evaluation.ts';
 import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
@@ -106,6 +106,32 @@ describe('gridworker train on eight fixture photos', () => {
     } finally {
       await extractor.close();
     }
+  });
+
+  it('--synthetic-smoke caches a copy of each image with 1-2 plumes labelled as the named class: new features, the image\'s labels plus the plumes, the same again with the same seed; the card says so; an unknown class is refused', async () => {
+    const extractor = await FeatureExtractor.load(base, 1, 'head');
+    try {
+      const trainSet = await loadYoloDataset(join(DATA, 'images', 'train'), { names: join(DATA, 'data.yaml') });
+      const plain = await cacheFeatures(trainSet, extractor);
+      const smoked = await cacheSyntheticSmoke(trainSet, extractor, 0, 7);
+      expect(smoked.length).toBeGreaterThan(plain.length / 2);
+      for (const s of smoked) {
+        const own = plain.find((p) => p.imageId === s.imageId)!;
+        expect(s.features).not.toEqual(own.features);
+        expect(s.gtCount - own.gtCount).toBeGreaterThanOrEqual(1);
+        expect(s.gtCount - own.gtCount).toBeLessThanOrEqual(2);
+      }
+      const again = await cacheSyntheticSmoke(trainSet, extractor, 0, 7);
+      again.forEach((s, i) => expect(s.features).toEqual(smoked[i]!.features));
+    } finally {
+      await extractor.close();
+    }
+    const trained = await trainDetector(options('smoke', { syntheticSmoke: 'garbage', epochs: 2 }));
+    expect(trained.history.at(-1)!.loss).toBeLessThan(trained.history[0]!.loss);
+    expect(onnxSha(trained)).not.toBe(onnxSha(await trainDetector(options('no-smoke', { epochs: 2 }))));
+    expect((await loadModelCard(trained.model.cardPath)).training?.method).toMatch(/synthetic smoke plumes labelled garbage/);
+    await expect(trainDetector(options('no-smoke', { resume: true, epochs: 2, syntheticSmoke: 'garbage' }))).rejects.toThrow(/different run/);
+    await expect(trainDetector(options('unknown-class', { syntheticSmoke: 'smoke' }))).rejects.toThrow(/"smoke" is not one of the dataset's classes \(garbage, garbage_bin, overflow/);
   });
 
   it('is deterministic with a seed, and the seed matters', async () => {

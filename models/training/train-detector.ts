@@ -13,7 +13,7 @@ import { initClassHead, type ClassHead } from './class-head.ts';
 import { loadCheckpoint, saveCheckpoint, type EpochRecord } from './checkpoint.ts';
 import { findDataLicence, readDataNotices, resolveSplits } from './dataset-splits.ts';
 import { exportTrainedModel, type ExportedModel } from './export-trained-model.ts';
-import { cacheFeatures, cacheMosaics, type CachedImage } from './feature-cache.ts';
+import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke, type CachedImage } from './feature-cache.ts';
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { trainEpoch } from './head-epoch.ts';
 import { scoreHead, type HeadScore } from './head-evaluation.ts';
@@ -60,6 +60,8 @@ export interface TrainOptions {
   readonly mosaic?: number;
   /** Give each mosaic tile a random hue / saturation / brightness change (colour-jitter.ts); needs `mosaic`. Default false. */
   readonly colourJitter?: boolean;
+  /** Class name to label synthetic smoke plumes with: adds one copy of every training image with 1-2 plumes (synthetic-smoke.ts). Default none. */
+  readonly syntheticSmoke?: string;
 }
 
 /** The head-training methods. */
@@ -115,6 +117,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   if (!(Number.isInteger(mosaic) && mosaic >= 0)) throw new TrainingInputError(`mosaic copies must be a whole number >= 0, got ${mosaic}`);
   const colourJitter = options.colourJitter ?? false;
   if (colourJitter && !mosaic) throw new TrainingInputError('colour jitter applies to the mosaic copies: give mosaic >= 1 too');
+  const syntheticSmoke = options.syntheticSmoke;
   const negativeKeep = options.negativeKeep ?? (method === 'linear' ? 1 : 0.25);
   const tunedRate = options.tunedRate ?? 0.1;
   if (!(tunedRate > 0 && tunedRate <= 10)) throw new TrainingInputError(`tuned-conv rate multiplier must be in (0, 10], got ${tunedRate}`);
@@ -125,11 +128,13 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const { kept: trainImages, heldOut } = holdOutNegatives(trainSet, options.holdOutNegatives ?? 0, seed);
   if (!trainImages.images.length) throw new TrainingInputError(`no training images in ${splits.train}`);
   const valSet = splits.val ? await loadYoloDataset(splits.val, { names: namesSource }) : undefined;
+  const smokeClass = syntheticSmoke === undefined ? -1 : names.indexOf(syntheticSmoke);
+  if (syntheticSmoke !== undefined && smokeClass < 0) throw new TrainingInputError(`synthetic smoke class "${syntheticSmoke}" is not one of the dataset's classes (${names.join(', ')}; from ${namesSource})`);
 
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(syntheticSmoke === undefined ? {} : { syntheticSmoke }), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, TAP[method]);
   try {
@@ -148,10 +153,11 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       history = cp.history;
       events.resumed?.(cp.epoch);
     }
-    events.stage?.('cache-train', trainImages.images.length * (1 + (flip ? 1 : 0) + mosaic));
+    events.stage?.('cache-train', trainImages.images.length * (1 + (flip ? 1 : 0) + mosaic + (smokeClass >= 0 ? 1 : 0)));
     const train = await cacheFeatures(trainImages, extractor, () => events.tick?.());
     if (flip) train.push(...(await cacheFeatures(trainImages, extractor, () => events.tick?.(), { mirror: true })));
     if (mosaic) train.push(...(await cacheMosaics(trainImages, extractor, mosaic, seed, () => events.tick?.(), { colourJitter })));
+    if (smokeClass >= 0) train.push(...(await cacheSyntheticSmoke(trainImages, extractor, smokeClass, seed, () => events.tick?.())));
     let val: CachedImage[] = [];
     if (valSet) {
       events.stage?.('cache-val', valSet.images.length);
@@ -184,7 +190,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: [describeMethod(method, tunedRate, head.kernel), ...describeAugmentation(flip, mosaic, colourJitter)].join('; '),
+        method: [describeMethod(method, tunedRate, head.kernel), ...describeAugmentation(flip, mosaic, colourJitter, syntheticSmoke)].join('; '),
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,
@@ -203,12 +209,12 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   }
 }
 
-/** The card's account of the method and the augmentations a run used. */
-/** The card's words for the extra training copies (flip, mosaics, colour jitter), one phrase each. */
-function describeAugmentation(flip: boolean, mosaic: number, colourJitter: boolean): string[] {
+/** The card's words for the extra training copies (flip, mosaics, colour jitter, synthetic smoke), one phrase each. */
+function describeAugmentation(flip: boolean, mosaic: number, colourJitter: boolean, syntheticSmoke: string | undefined): string[] {
   return [
     ...(flip ? ['every training image also mirrored left to right (horizontal-flip copies cached as images of their own)'] : []),
     ...(mosaic ? [`${mosaic} mosaic${mosaic > 1 ? 's' : ''} per training image (it and 3 other training images drawn with the seed, each fitted into a quarter of one frame split at a random centre, letterboxed on black, mirrored at random${colourJitter ? ', each tile with a random hue (+-30 degrees), saturation and brightness change' : ''}; cached as images of their own)`] : []),
+    ...(syntheticSmoke === undefined ? [] : [`one copy of every training image with 1-2 synthetic smoke plumes labelled ${syntheticSmoke} (fractal-noise clouds in a soft ellipse, light or dark grey, alpha-blended clear of the labelled boxes; cached as images of their own)`]),
   ];
 }
 

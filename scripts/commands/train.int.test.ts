@@ -70,5 +70,8 @@ describe('from verdicts to training', () => {
     const badBase = await cli('train', '--data', DATA, '--base', 'fastestdet-352-coco', '--out', join(dir, 'y'), '--epochs', '1');
     expect(badBase.code).toBe(2);
     expect(badBase.stderr).toContain('needs a GFL (PicoDet) head');
+    const badSmoke = await cli('train', '--data', DATA, '--base', 'picodet-s-416-coco', '--out', join(dir, 'z'), '--epochs', '1', '--synthetic-smoke', 'steam');
+    expect(badSmoke.code).toBe(2);
+    expect(badSmoke.stderr).toMatch(/gridworker train: synthetic smoke class "steam" is not one of the dataset's classes/);
   });
 });
