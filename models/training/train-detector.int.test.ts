@@ -8,9 +8,10 @@ import { resolveModel } from '../model-catalog.ts';
 import { iou } from '../nms.ts';
 import { loadImageFile } from '../preprocess/image-file.ts';
 import { sha256Hex } from '../onnx-session.ts';
-import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke } from './feature-cache.ts';
+import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke, type CachedImage } from './feature-cache.ts';
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { headDetections } from './head-evaluation.ts';
+import type { LabelledDataset } from '../evaluation/dataset-types.ts';
 import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
 import { trainDetector, type TrainOptions, type TrainResult } from './train-detector.ts';
 import { TrainingInputError } from './training-errors.ts';
@@ -25,6 +26,17 @@ const options = (out: string, extra: Partial<TrainOptions> = {}): TrainOptions =
   data: DATA, base, out: join(dir, out), id: 'garbage-test', epochs: 4, seed: 7, batchImages: 2, ...extra,
 });
 const onnxSha = (r: TrainResult): string => sha256Hex(readFileSync(r.model.onnxPath));
+
+/** Runs `check` with a head-tap extractor of the base model and the fixture's training images with their plain cached features. */
+async function withTrainCache(check: (extractor: FeatureExtractor, trainSet: LabelledDataset, plain: CachedImage[]) => Promise<void>): Promise<void> {
+  const extractor = await FeatureExtractor.load(base, 1, 'head');
+  try {
+    const trainSet = await loadYoloDataset(join(DATA, 'images', 'train'), { names: join(DATA, 'data.yaml') });
+    await check(extractor, trainSet, await cacheFeatures(trainSet, extractor));
+  } finally {
+    await extractor.close();
+  }
+}
 
 beforeAll(async () => {
   base = await resolveModel('picodet-s-416-coco');
@@ -89,10 +101,7 @@ describe('gridworker train on eight fixture photos', () => {
   });
 
   it('caches each mosaic as its own image: new features, the labels of its four images, the same again with the same seed', async () => {
-    const extractor = await FeatureExtractor.load(base, 1, 'head');
-    try {
-      const trainSet = await loadYoloDataset(join(DATA, 'images', 'train'), { names: join(DATA, 'data.yaml') });
-      const plain = await cacheFeatures(trainSet, extractor);
+    await withTrainCache(async (extractor, trainSet, plain) => {
       const mosaics = await cacheMosaics(trainSet, extractor, 1, 7);
       expect(mosaics.map((m) => m.imageId)).toEqual(plain.map((p) => p.imageId));
       mosaics.forEach((m, i) => expect(m.features).not.toEqual(plain[i]!.features));
@@ -103,16 +112,11 @@ describe('gridworker train on eight fixture photos', () => {
       const jittered = await cacheMosaics(trainSet, extractor, 1, 7, () => {}, { colourJitter: true });
       expect(jittered.map((m) => m.gtCount)).toEqual(mosaics.map((m) => m.gtCount));
       jittered.forEach((m, i) => expect(m.features).not.toEqual(mosaics[i]!.features));
-    } finally {
-      await extractor.close();
-    }
+    });
   });
 
   it('--synthetic-smoke caches a copy of each image with 1-2 plumes labelled as the named class: new features, the image\'s labels plus the plumes, the same again with the same seed; the card says so; an unknown class is refused', async () => {
-    const extractor = await FeatureExtractor.load(base, 1, 'head');
-    try {
-      const trainSet = await loadYoloDataset(join(DATA, 'images', 'train'), { names: join(DATA, 'data.yaml') });
-      const plain = await cacheFeatures(trainSet, extractor);
+    await withTrainCache(async (extractor, trainSet, plain) => {
       const smoked = await cacheSyntheticSmoke(trainSet, extractor, 0, 7);
       expect(smoked.length).toBeGreaterThan(plain.length / 2);
       for (const s of smoked) {
@@ -123,9 +127,7 @@ describe('gridworker train on eight fixture photos', () => {
       }
       const again = await cacheSyntheticSmoke(trainSet, extractor, 0, 7);
       again.forEach((s, i) => expect(s.features).toEqual(smoked[i]!.features));
-    } finally {
-      await extractor.close();
-    }
+    });
     const trained = await trainDetector(options('smoke', { syntheticSmoke: 'garbage', epochs: 2 }));
     expect(trained.history.at(-1)!.loss).toBeLessThan(trained.history[0]!.loss);
     expect(onnxSha(trained)).not.toBe(onnxSha(await trainDetector(options('no-smoke', { epochs: 2 }))));
