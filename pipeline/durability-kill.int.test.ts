@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnPostgres, startOwnPostgres } from '../test-fixtures/lib/own-postgres.ts';
 import { busStop, e2eConfigText, schoolGate } from '../test-fixtures/lib/e2e-stack.ts';
@@ -13,6 +12,7 @@ import { waitFor } from '../test-fixtures/lib/wait-for.ts';
 import { type RtspTestServer, startRtspServer } from '../test-fixtures/lib/rtsp-server.ts';
 import type { CaseRecord } from './cases/case-model.ts';
 import type { Database } from './db/db-schema.ts';
+import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { freePort, redisAnswers } from './distributed/local-redis.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -39,6 +39,7 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
   let pgs: OwnPostgres;
   let redis: ChildProcess | undefined;
   let gw: ChildProcess | undefined;
+  let record: DatabaseHandle | undefined;
   let db: Kysely<Database>;
   let redisPort: number;
   let apiPort: number;
@@ -84,7 +85,10 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
     [redisPort, apiPort] = [await freePort(), await freePort()];
     [rtsp, pgs] = await Promise.all([startRtspServer(), startOwnPostgres(await freePort())]);
     redis = await ownRedis(redisPort);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgs.url, max: 2, types: { getTypeParser: ((oid: number, f?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, f ?? 'text'))) as typeof pg.types.getTypeParser } }) }) });
+    // The product's pool: its idle clients lose their server when the test kills PostgreSQL, and a
+    // bare pg.Pool without an 'error' listener turns that into an uncaught exception.
+    record = await openDatabase({ url: pgs.url, migrate: false, poolSize: 2 });
+    db = record.db;
     const config = e2eConfigText({ rtsp, cameras: [busStop(), schoolGate()], redisUrl: `redis://127.0.0.1:${redisPort}`, prefix: 'gwkill', storageDir: join(dir, 'data') });
     writeFileSync(join(dir, 'config.yaml'), config);
     await startGw();
@@ -93,7 +97,7 @@ describe('SIGKILL PostgreSQL, Redis and gridworker mid-patrol: nothing lost, not
   afterAll(async () => {
     if (gw && gw.exitCode === null) await killGw();
     redis?.kill('SIGKILL');
-    await db?.destroy();
+    await record?.close();
     await Promise.all([rtsp?.close(), pgs?.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
