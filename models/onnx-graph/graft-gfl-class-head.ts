@@ -3,6 +3,7 @@ import { editGraph, GraphField, rewriteNode } from './onnx-graph-edit.ts';
 import type { OnnxGraphView } from './onnx-graph-read.ts';
 import { floatTensor, floatValueInfo, int64Tensor, intAttribute, intsAttribute, nodeProto } from './onnx-messages.ts';
 import type { TowerDepthwise } from './tower-depthwise.ts';
+import type { TowerFrontBlock } from './tower-front-block.ts';
 import type { TowerPointwise } from './tower-pointwise.ts';
 import { readFields } from './protobuf-wire.ts';
 
@@ -95,6 +96,11 @@ export interface TunedBranchWeights extends ClassHeadWeights {
   /** With a tuned depthwise conv before the pointwise one: [channels, k x k] row-major, and [channels]. */
   readonly depthwiseWeight?: Float32Array;
   readonly depthwiseBias?: Float32Array;
+  /** With a tuned copy of the tower's first block before the depthwise conv: its weights. */
+  readonly front?: {
+    readonly depthwise: { readonly weight: Float32Array; readonly bias: Float32Array };
+    readonly pointwise: { readonly weight: Float32Array; readonly bias: Float32Array };
+  };
 }
 
 /**
@@ -102,7 +108,9 @@ export interface TunedBranchWeights extends ClassHeadWeights {
  * (reading the same input as the shipped one), hard-swish, and a 1x1 conv to `classes` logits,
  * feeding the class Sigmoid. With `depthwise` (and depthwise weights in every branch) the branch
  * starts one step earlier: a tuned copy of the tower's last depthwise conv (same kernel, group,
- * pads) + hard-swish on that conv's input, then the pointwise conv on its output. The shipped
+ * pads) + hard-swish on that conv's input, then the pointwise conv on its output. With `front`
+ * too, a tuned copy of the tower's first block (depthwise + hard-swish + pointwise + hard-swish,
+ * reading the tower's input) feeds that depthwise copy: the whole class tower is tuned. The shipped
  * tower and conv keep computing the box distributions unchanged; the shipped conv's class rows
  * shrink to `classes` zero rows nobody reads.
  */
@@ -113,6 +121,7 @@ export function graftTunedClassBranch(
   classes: number,
   branches: readonly TunedBranchWeights[],
   depthwise: readonly TowerDepthwise[] = [],
+  front: readonly TowerFrontBlock[] = [],
 ): Uint8Array {
   const zero = levels.map((l) => ({ weight: new Float32Array(classes * l.featureChannels), bias: new Float32Array(classes) }));
   const edit = classHeadEdit(view, levels, classes, zero);
@@ -139,20 +148,37 @@ export function graftTunedClassBranch(
         [GraphField.node, nodeProto('Div', `${q}_div`, [`${q}_zr`, 'gw_hswish_6'], [out])],
       );
     };
+    const depthwiseConv = (q: string, input: string, conv: TowerDepthwise, weight: Float32Array, bias: Float32Array): void => {
+      const k = conv.kernel;
+      const pad = (k - 1) / 2;
+      edit.append.push(
+        [GraphField.initializer, floatTensor(`${q}_w`, [conv.channels, 1, k, k], weight)],
+        [GraphField.initializer, floatTensor(`${q}_b`, [conv.channels], bias)],
+      );
+      const attributes = [intsAttribute('kernel_shape', [k, k]), intsAttribute('pads', [pad, pad, pad, pad]), intsAttribute('strides', [1, 1]), intsAttribute('dilations', [1, 1]), intAttribute('group', conv.channels)];
+      nodes.push([GraphField.node, nodeProto('Conv', `${q}_conv`, [input, `${q}_w`, `${q}_b`], [`${q}_z`], attributes)]);
+      hardSwish(`${q}_z`, `${q}_h`, q);
+    };
     let pointwiseInput = tower.input;
     const dw = depthwise[l];
     if (depthwise.length) {
       if (!dw || !b.depthwiseWeight || !b.depthwiseBias) throw new RangeError(`level ${l}: a depthwise branch needs the tower's depthwise conv and its tuned weights`);
-      const k = dw.kernel;
-      const pad = (k - 1) / 2;
-      edit.append.push(
-        [GraphField.initializer, floatTensor(`${p}_w0`, [dw.channels, 1, k, k], b.depthwiseWeight)],
-        [GraphField.initializer, floatTensor(`${p}_b0`, [dw.channels], b.depthwiseBias)],
-      );
-      const attributes = [intsAttribute('kernel_shape', [k, k]), intsAttribute('pads', [pad, pad, pad, pad]), intsAttribute('strides', [1, 1]), intsAttribute('dilations', [1, 1]), intAttribute('group', dw.channels)];
-      nodes.push([GraphField.node, nodeProto('Conv', `${p}_conv0`, [dw.input, `${p}_w0`, `${p}_b0`], [`${p}_z0`], attributes)]);
-      hardSwish(`${p}_z0`, `${p}_h0`, `${p}_0`);
-      pointwiseInput = `${p}_h0`;
+      let depthwiseInput = dw.input;
+      if (front.length) {
+        const block = front[l];
+        if (!block || !b.front) throw new RangeError(`level ${l}: a full-tower branch needs the tower's first block and its tuned weights`);
+        const f = block.pointwise;
+        depthwiseConv(`${p}_f0`, block.depthwise.input, block.depthwise, b.front.depthwise.weight, b.front.depthwise.bias);
+        edit.append.push(
+          [GraphField.initializer, floatTensor(`${p}_f1_w`, [f.channels, f.inChannels, 1, 1], b.front.pointwise.weight)],
+          [GraphField.initializer, floatTensor(`${p}_f1_b`, [f.channels], b.front.pointwise.bias)],
+        );
+        nodes.push([GraphField.node, nodeProto('Conv', `${p}_f1_conv`, [`${p}_f0_h`, `${p}_f1_w`, `${p}_f1_b`], [`${p}_f1_z`])]);
+        hardSwish(`${p}_f1_z`, `${p}_f1_h`, `${p}_f1`);
+        depthwiseInput = `${p}_f1_h`;
+      }
+      depthwiseConv(`${p}_0`, depthwiseInput, dw, b.depthwiseWeight, b.depthwiseBias);
+      pointwiseInput = `${p}_0_h`;
     }
     nodes.push([GraphField.node, nodeProto('Conv', `${p}_conv1`, [pointwiseInput, `${p}_w1`, `${p}_b1`], [`${p}_z`])]);
     hardSwish(`${p}_z`, `${p}_h`, p);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../pipeline/patrol/simulation/random.ts';
+import { numericParamGradient } from '../../test-fixtures/lib/param-gradient.ts';
 import { buildAnchorGrid } from './anchor-grid.ts';
 import { anchorBackward, anchorLogits, headScratch, initClassHead, isTuned, levelLayout, levelWeights } from './class-head.ts';
 import { depthwiseTaps } from './depthwise-taps.ts';
@@ -84,15 +85,7 @@ describe('tuned-tower class head (depthwise k x k + pointwise + class conv)', ()
     }
     let nonZero = 0;
     for (const i of checked) {
-      const keep = head.params[i]!;
-      const at = (v: number): number => {
-        head.params[i] = v;
-        const r = loss();
-        head.params[i] = keep;
-        return r;
-      };
-      const h = 1e-3;
-      const numeric = (at(keep + h) - at(keep - h)) / (2 * h);
+      const numeric = numericParamGradient(head.params, i, loss);
       // Relative: the depthwise gradients are small, an absolute tolerance would pass a 1 % error.
       expect(Math.abs(grad[i]! - numeric), `parameter ${i}: ${grad[i]} vs ${numeric}`).toBeLessThan(3e-3 * Math.abs(numeric) + 1e-5);
       if (Math.abs(grad[i]!) > 1e-6) nonZero++;

@@ -33,7 +33,7 @@ export interface ExportDetails {
 export async function exportTrainedModel(out: string, base: ModelCard, extractor: FeatureExtractor, head: ClassHead, details: ExportDetails): Promise<ExportedModel> {
   const heads = extractor.levels.map((_, l) => levelWeights(head, l));
   const bytes = head.hidden
-    ? graftTunedClassBranch(extractor.view, extractor.levels, extractor.towers, head.classes, heads.map((h) => ({ ...h, hiddenWeight: h.hiddenWeight!, hiddenBias: h.hiddenBias! })), head.kernel ? extractor.depthwise : [])
+    ? graftTunedClassBranch(extractor.view, extractor.levels, extractor.towers, head.classes, heads.map((h) => ({ ...h, hiddenWeight: h.hiddenWeight!, hiddenBias: h.hiddenBias! })), head.kernel ? extractor.depthwise : [], head.front ? extractor.front : [])
     : graftGflClassHead(extractor.view, extractor.levels, head.classes, heads);
   const file = `${details.id.replace(/[-.]/g, '_')}.onnx`;
   const licenceFile = `licenses/${details.id}-data.md`;

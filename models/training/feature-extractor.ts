@@ -5,6 +5,7 @@ import type { ModelCard } from '../model-card.ts';
 import { findGflHeadLevels, type GflHeadLevel } from '../onnx-graph/gfl-shared-head.ts';
 import { addGraphOutputs } from '../onnx-graph/graft-gfl-class-head.ts';
 import { findTowerDepthwise, type TowerDepthwise } from '../onnx-graph/tower-depthwise.ts';
+import { findTowerFrontBlock, type TowerFrontBlock } from '../onnx-graph/tower-front-block.ts';
 import { findTowerPointwise, type TowerPointwise } from '../onnx-graph/tower-pointwise.ts';
 import { readOnnxGraph, type OnnxGraphView } from '../onnx-graph/onnx-graph-read.ts';
 import { applyLoadFixes, createSession, readModelFile, sha256Hex } from '../onnx-session.ts';
@@ -16,10 +17,12 @@ import { TrainingInputError } from './training-errors.ts';
 
 /**
  * Which tensor of each level is cached: the head conv's input ("head"), the input of the tower's
- * last pointwise conv ("pointwise", for a tuned copy of it), or the input of the tower's last
- * depthwise conv ("depthwise", for tuned copies of both).
+ * last pointwise conv ("pointwise", for a tuned copy of it), the input of the tower's last
+ * depthwise conv ("depthwise", for tuned copies of both), or the tower's input, before its first
+ * depthwise + pointwise block ("tower", for tuned copies of the whole tower).
  */
-export type FeatureTap = 'head' | 'pointwise' | 'depthwise';
+export type FeatureTap = 'head' | 'pointwise' | 'depthwise' | 'tower';
+
 
 /** What the frozen part of the detector says about one image. */
 export interface ImageFeatures {
@@ -48,20 +51,22 @@ export class FeatureExtractor {
     private readonly session: ort.InferenceSession,
     /** The tower's last pointwise convs when features are tapped before them (tap "pointwise" or "depthwise"), else empty. */
     readonly towers: readonly TowerPointwise[],
-    /** The tower's last depthwise convs when features are tapped before them (tap "depthwise"), else empty. */
+    /** The tower's last depthwise convs when features are tapped before them (tap "depthwise" or "tower"), else empty. */
     readonly depthwise: readonly TowerDepthwise[],
+    /** The tower's first block when features are tapped before it (tap "tower"), else empty. */
+    readonly front: readonly TowerFrontBlock[],
   ) {
     this.tensor = new Float32Array(3 * base.input.width * base.input.height);
   }
 
   /** Feature channels per anchor. */
   get featureChannels(): number {
-    return this.depthwise[0]?.channels ?? this.towers[0]?.inChannels ?? this.levels[0]!.featureChannels;
+    return this.front[0]?.depthwise.channels ?? this.depthwise[0]?.channels ?? this.towers[0]?.inChannels ?? this.levels[0]!.featureChannels;
   }
 
   /** The tensor cached for level l. */
   private tapped(l: number): string {
-    return this.depthwise[l]?.input ?? this.towers[l]?.input ?? this.levels[l]!.feature;
+    return this.front[l]?.depthwise.input ?? this.depthwise[l]?.input ?? this.towers[l]?.input ?? this.levels[l]!.feature;
   }
 
   /**
@@ -81,12 +86,13 @@ export class FeatureExtractor {
     const regMax = base.decoderParams.regMax ?? GFL_DEFAULT_REG_MAX;
     if (levels.some((l) => l.boxChannels !== 4 * (regMax + 1))) throw new TrainingInputError(`base model ${base.id}: box channels are not 4 x (regMax + 1)`);
     const towers = tap === 'head' ? [] : levels.map((l) => findTowerPointwise(view, l.feature));
-    const depthwise = tap === 'depthwise' ? towers.map((t) => findTowerDepthwise(view, t.input)) : [];
+    const depthwise = tap === 'depthwise' || tap === 'tower' ? towers.map((t) => findTowerDepthwise(view, t.input)) : [];
     if (depthwise.some((d) => d.channels !== towers[0]!.inChannels)) throw new TrainingInputError(`base model ${base.id}: the tower's depthwise conv does not feed its last pointwise conv channel for channel`);
-    const tapped = depthwise.length ? depthwise.map((d) => d.input) : towers.length ? towers.map((t) => t.input) : levels.map((l) => l.feature);
+    const front = tap === 'tower' ? depthwise.map((d) => findTowerFrontBlock(view, d)) : [];
+    const tapped = front.length ? front.map((b) => b.depthwise.input) : depthwise.length ? depthwise.map((d) => d.input) : towers.length ? towers.map((t) => t.input) : levels.map((l) => l.feature);
     const withFeatures = addGraphOutputs(view, tapped);
     const session = await createSession(applyLoadFixes(withFeatures, base), base.modelPath, threads);
-    return new FeatureExtractor(base, view, levels, buildAnchorGrid(base.input.width, base.input.height, strides), session, towers, depthwise);
+    return new FeatureExtractor(base, view, levels, buildAnchorGrid(base.input.width, base.input.height, strides), session, towers, depthwise, front);
   }
 
   /** Features and frozen boxes of one decoded image. */
@@ -132,3 +138,4 @@ export class FeatureExtractor {
     await this.closing;
   }
 }
+

@@ -4,6 +4,7 @@ import { adamStep, type AdamOptions, type AdamState } from './adam.ts';
 import { anchorBackward, anchorLogits, headScratch, isDecayed, isTuned, type ClassHead } from './class-head.ts';
 import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
+import { frontBackward, frontForward, frontPass, markTaps } from './tower-front.ts';
 import { qualityFocalLoss } from './quality-focal-loss.ts';
 
 /** What one pass over the training images gave. */
@@ -30,11 +31,15 @@ export interface NegativeSampling {
 export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling): { loss: number; positives: number } {
   const { classes } = head;
   const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
+  const k2 = head.kernel * head.kernel;
+  const front = head.front ? frontPass(head, grid) : undefined;
   const logits = new Float64Array(classes);
   const g = new Float64Array(classes);
   const scratch = headScratch(head);
   const targetClass = new Int32Array(grid.count);
   const targetQuality = new Float32Array(grid.count);
+  const chosen = new Int32Array(grid.count);
+  const chosenWeight = new Float64Array(grid.count);
   const keep = sampling?.keep ?? 1;
   let loss = 0;
   let positives = 0;
@@ -46,14 +51,27 @@ export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly Ca
       targetQuality[t.anchors[i]!] = t.quality[i]!;
     }
     positives += t.anchors.length;
-    const x = image.features;
+    // The anchors this image's step looks at, in anchor order (the seeded draws happen in that order).
+    let n = 0;
     for (let a = 0; a < grid.count; a++) {
-      const cls = targetClass[a]!;
       let weight = 1;
-      if (keep < 1 && cls < 0 && !image.inBox[a]) {
+      if (keep < 1 && targetClass[a]! < 0 && !image.inBox[a]) {
         if (sampling!.random() >= keep) continue;
         weight = 1 / keep;
       }
+      chosen[n] = a;
+      chosenWeight[n++] = weight;
+    }
+    let x = image.features;
+    if (front) {
+      markTaps(front, taps!, k2, chosen, n);
+      frontForward(head, grid, image.features, taps!, front);
+      x = front.h1;
+    }
+    for (let i = 0; i < n; i++) {
+      const a = chosen[i]!;
+      const cls = targetClass[a]!;
+      const weight = chosenWeight[i]!;
       const level = grid.level[a]!;
       anchorLogits(head, level, x, a, logits, scratch, taps);
       for (let k = 0; k < classes; k++) {
@@ -61,8 +79,9 @@ export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly Ca
         loss += r.loss * weight;
         g[k] = r.grad;
       }
-      if (grad) anchorBackward(head, level, x, a, g, weight, grad, scratch, taps);
+      if (grad) anchorBackward(head, level, x, a, g, weight, grad, scratch, taps, front?.dh1);
     }
+    if (front && grad) frontBackward(head, grid, image.features, taps!, front, grad);
   }
   return { loss, positives };
 }

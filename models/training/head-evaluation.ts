@@ -7,6 +7,7 @@ import type { AnchorGrid } from './anchor-grid.ts';
 import { anchorLogits, headScratch, type ClassHead } from './class-head.ts';
 import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
+import { frontForward, frontPass } from './tower-front.ts';
 
 /** Post-processing used for validation, as `bench` runs it by default. */
 export interface EvalOptions {
@@ -34,11 +35,15 @@ export function headDetections(head: ClassHead, grid: AnchorGrid, images: readon
   const logits = new Float64Array(head.classes);
   const scratch = headScratch(head);
   const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
+  const front = head.front ? frontPass(head, grid) : undefined;
+  front?.mark.fill(1);
   const results: CocoResult[] = [];
   for (const image of images) {
     const cand = { boxes: [] as number[], scores: [] as number[], classIds: [] as number[] };
+    if (front) frontForward(head, grid, image.features, taps!, front);
+    const x = front ? front.h1 : image.features;
     for (let a = 0; a < grid.count; a++) {
-      anchorLogits(head, grid.level[a]!, image.features, a, logits, scratch, taps);
+      anchorLogits(head, grid.level[a]!, x, a, logits, scratch, taps);
       let best = 0;
       for (let k = 1; k < head.classes; k++) if (logits[k]! > logits[best]!) best = k;
       // Sigmoid in float32, as the graph computes it, so scores match the exported model closely.

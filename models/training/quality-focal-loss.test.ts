@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../pipeline/patrol/simulation/random.ts';
+import { numericParamGradient } from '../../test-fixtures/lib/param-gradient.ts';
 import { anchorBackward, anchorLogits, headScratch, initClassHead, levelLayout } from './class-head.ts';
 import { qualityFocalLoss } from './quality-focal-loss.ts';
 
@@ -51,14 +52,7 @@ describe('class head backward pass', () => {
     const at = levelLayout(head, 1);
     expect(grad.subarray(0, levelLayout(head, 0).end).every((v) => v === 0)).toBe(true);
     for (const i of [at.w1, at.b1 - 1, at.w2 + 1, at.b2, at.end - 1].filter((i, n, all) => all.indexOf(i) === n && i < at.end)) {
-      const keep = head.params[i]!;
-      const f = (v: number): number => {
-        head.params[i] = v;
-        const r = loss();
-        head.params[i] = keep;
-        return r;
-      };
-      expect(grad[i]!, `parameter ${i}`).toBeCloseTo(numeric(f, keep, 1e-3), 3);
+      expect(grad[i]!, `parameter ${i}`).toBeCloseTo(numericParamGradient(head.params, i, loss), 3);
     }
   });
 });

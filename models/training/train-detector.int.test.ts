@@ -82,6 +82,15 @@ describe('gridworker train on eight fixture photos', () => {
     await expectGraphMatchesHead(tower, 'depthwise');
   });
 
+  it('tuned-full-tower: the grafted copy of the whole tower gives what the tuned head scored', async () => {
+    const full = await trainDetector(options('full-tower', { method: 'tuned-full-tower', epochs: 3, negativeKeep: 0.5, tunedRate: 1 }));
+    expect(full.head.front).toBe(true);
+    expect(full.history.at(-1)!.loss).toBeLessThan(full.history[0]!.loss);
+    const card = await loadModelCard(full.model.cardPath);
+    expect(card.training?.method).toMatch(/^tuned-full-tower: .*the first 5x5 depthwise/);
+    await expectGraphMatchesHead(full, 'tower');
+  });
+
   it('--flip trains on the mirrored copies too: a different head from the same seed, the loss still falls, the card says so', async () => {
     const flipped = await trainDetector(options('flipped', { horizontalFlip: true }));
     expect(flipped.trainImages).toBe(8);

@@ -48,7 +48,7 @@ export interface TrainOptions {
   readonly threads?: number;
   /** Use only the first N training images (tests). */
   readonly limit?: number;
-  /** "linear" (default): a new 1x1 class conv on the head's features. "tuned-pointwise": also a tuned copy of the tower's last pointwise conv for the class branch. "tuned-tower": also a tuned copy of the tower's last depthwise conv before it. */
+  /** "linear" (default): a new 1x1 class conv on the head's features. "tuned-pointwise": also a tuned copy of the tower's last pointwise conv for the class branch. "tuned-tower": also a tuned copy of the tower's last depthwise conv before it. "tuned-full-tower": also a tuned copy of the tower's first depthwise + pointwise block before that. */
   readonly method?: TrainMethod;
   /** Learning rate of the tuned copies of shipped convs, relative to `learningRate`. Default 0.1. */
   readonly tunedRate?: number;
@@ -65,7 +65,7 @@ export interface TrainOptions {
 }
 
 /** The head-training methods. */
-export type TrainMethod = 'linear' | 'tuned-pointwise' | 'tuned-tower';
+export type TrainMethod = 'linear' | 'tuned-pointwise' | 'tuned-tower' | 'tuned-full-tower';
 
 /** What a run reports as it goes (the CLI draws it). */
 export interface TrainEvents {
@@ -98,10 +98,12 @@ function describeMethod(method: TrainMethod, tunedRate: number, kernel: number):
       return `tuned-pointwise: ${FROZEN}; input of the tower's last pointwise conv cached once per image; per level a copy of that conv (started from its weights, ${rate}) + hard-swish + new 1x1 class conv, ${TUNED_TAIL}`;
     case 'tuned-tower':
       return `tuned-tower: ${FROZEN}; input of the tower's last depthwise ${kernel}x${kernel} conv cached once per image; per level copies of that depthwise conv + hard-swish and of the last pointwise conv + hard-swish (started from their weights, ${rate}) + new 1x1 class conv, ${TUNED_TAIL}`;
+    case 'tuned-full-tower':
+      return `tuned-full-tower: ${FROZEN}; the tower's input cached once per image; per level copies of the whole class tower: the first ${kernel}x${kernel} depthwise + hard-swish + pointwise + hard-swish block, then the last depthwise + hard-swish + pointwise + hard-swish (started from their weights, ${rate}), + new 1x1 class conv, ${TUNED_TAIL}`;
   }
 }
 
-const TAP: Record<TrainMethod, FeatureTap> = { linear: 'head', 'tuned-pointwise': 'pointwise', 'tuned-tower': 'depthwise' };
+const TAP: Record<TrainMethod, FeatureTap> = { linear: 'head', 'tuned-pointwise': 'pointwise', 'tuned-tower': 'depthwise', 'tuned-full-tower': 'tower' };
 
 /** Trains a new class head on a frozen base detector and exports the grafted model. */
 export async function trainDetector(options: TrainOptions, events: TrainEvents = {}): Promise<TrainResult> {
@@ -141,7 +143,8 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     const random = seededRandom(seed);
     const pointwise = extractor.towers.map((t) => ({ weight: t.weight, bias: t.bias }));
     const depthwise = extractor.depthwise.map((d) => ({ weight: d.weight, bias: d.bias }));
-    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise, depthwise, extractor.depthwise[0]?.kernel ?? 0);
+    const front = extractor.front.map((b) => ({ depthwise: { weight: b.depthwise.weight, bias: b.depthwise.bias }, pointwise: { weight: b.pointwise.weight, bias: b.pointwise.bias } }));
+    const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise, depthwise, extractor.depthwise[0]?.kernel ?? 0, front);
     const state = adamState(head.params.length);
     let history: EpochRecord[] = [];
     if (options.resume && existsSync(checkpointPath)) {

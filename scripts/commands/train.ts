@@ -33,7 +33,7 @@ export interface TrainFlags {
 
 const int = (min: number, what: string) => (v: string): number => Math.floor(numberIn(min, Number.MAX_SAFE_INTEGER, what)(v));
 
-const METHODS: readonly string[] = ['linear', 'tuned-pointwise', 'tuned-tower'];
+const METHODS: readonly string[] = ['linear', 'tuned-pointwise', 'tuned-tower', 'tuned-full-tower'];
 function method(value: string): string {
   if (!METHODS.includes(value)) throw new InvalidArgumentError(`--method must be one of ${METHODS.join(', ')}, got "${value}"`);
   return value;
@@ -95,7 +95,7 @@ export function registerTrain(program: Command): void {
       .option('--lr <rate>', 'peak AdamW learning rate', numberIn(1e-6, 1, '--lr'), 0.01)
       .option('--hold-out-negatives <n>', 'keep N images without objects out of training (listed beside the card) for a false-alarm test', int(0, '--hold-out-negatives'), 0)
       .option('--limit <n>', 'use only the first N training images', int(1, '--limit'))
-      .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv; tuned-tower: also of its last depthwise conv', method, 'linear')
+      .option('--method <m>', 'linear: new 1x1 class conv on the frozen head features; tuned-pointwise: also a tuned copy of the tower\'s last pointwise conv; tuned-tower: also of its last depthwise conv; tuned-full-tower: also of the tower\'s first depthwise + pointwise block', method, 'linear')
       .option('--flip', 'also train on a left-right mirrored copy of every training image (twice the caching and epoch time)')
       .option('--mosaic <n>', 'also train on N mosaics per training image: it and 3 other training images shrunk into the quarters of one frame (objects at 0.3-0.7 of their size; each adds one caching and epoch pass)', int(0, '--mosaic'), 0)
       .option('--colour-jitter', 'give each mosaic tile a random hue (+-30 degrees), saturation (x0.5-2) and brightness (x0.77-1.3) change (needs --mosaic)')
