@@ -56,3 +56,13 @@ export function nodeProto(opType: string, name: string, inputs: readonly string[
     ...attributes.map((a) => bytesField(5, a)),
   ]);
 }
+
+/**
+ * A whole ModelProto (IR version 8, default-domain opset `opset`) of one graph named `name`, from
+ * its GraphProto fields as [field number, encoded body] pairs (`GraphField` numbers): for small
+ * graphs the project builds itself rather than edits.
+ */
+export function modelProto(name: string, fields: readonly (readonly [number, Uint8Array])[], opset: number): Uint8Array {
+  const graph = concatBytes([stringField(2, name), ...fields.map(([f, body]) => bytesField(f, body))]);
+  return concatBytes([int64Field(1, 8), bytesField(8, stringField(1, ''), int64Field(2, opset)), bytesField(7, graph)]);
+}

@@ -5,6 +5,7 @@ import { anchorBackward, anchorLogits, headScratch, isDecayed, isTuned, type Cla
 import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 import { frontBackward, frontForward, frontPass, markTaps } from './tower-front.ts';
+import type { FrontRuntime } from './tower-front-runtime.ts';
 import { qualityFocalLoss } from './quality-focal-loss.ts';
 
 /** What one pass over the training images gave. */
@@ -26,9 +27,10 @@ export interface NegativeSampling {
 
 /**
  * Loss and gradient of one batch of cached images, added into `grad`; returns the summed loss
- * and the number of positive anchors (the normaliser, as in GFL).
+ * and the number of positive anchors (the normaliser, as in GFL). A head with a front block runs
+ * it through `runtime` (onnxruntime, every cell) when given, else in JavaScript where needed.
  */
-export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling): { loss: number; positives: number } {
+export async function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling, runtime?: FrontRuntime): Promise<{ loss: number; positives: number }> {
   const { classes } = head;
   const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
   const k2 = head.kernel * head.kernel;
@@ -64,8 +66,11 @@ export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly Ca
     }
     let x = image.features;
     if (front) {
-      markTaps(front, taps!, k2, chosen, n);
-      frontForward(head, grid, image.features, taps!, front);
+      if (runtime) await runtime.forward(image.features, front);
+      else {
+        markTaps(front, taps!, k2, chosen, n);
+        frontForward(head, grid, image.features, taps!, front);
+      }
       x = front.h1;
     }
     for (let i = 0; i < n; i++) {
@@ -81,7 +86,10 @@ export function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly Ca
       }
       if (grad) anchorBackward(head, level, x, a, g, weight, grad, scratch, taps, front?.dh1);
     }
-    if (front && grad) frontBackward(head, grid, image.features, taps!, front, grad);
+    if (front && grad) {
+      if (runtime) await runtime.backward(image.features, front, grad);
+      else frontBackward(head, grid, image.features, taps!, front, grad);
+    }
   }
   return { loss, positives };
 }
@@ -92,10 +100,12 @@ export interface EpochOptions extends AdamOptions {
   /** Learning rate of the tuned copies of shipped convs (pointwise, depthwise), relative to `learningRate`. Default 0.1. */
   readonly tunedRate?: number;
   readonly sampling?: NegativeSampling;
+  /** Runs a front block (tuned-full-tower) in onnxruntime. */
+  readonly runtime?: FrontRuntime;
 }
 
 /** One epoch of AdamW over `order` (image indices), `batchImages` images per step. */
-export function trainEpoch(
+export async function trainEpoch(
   head: ClassHead,
   grid: AnchorGrid,
   images: readonly CachedImage[],
@@ -103,7 +113,7 @@ export function trainEpoch(
   state: AdamState,
   options: EpochOptions,
   onBatch: (done: number, total: number, loss: number) => void = () => {},
-): EpochResult {
+): Promise<EpochResult> {
   const grad = new Float64Array(head.params.length);
   const tunedRate = options.tunedRate ?? 0.1;
   const rate = (i: number): number => (isTuned(head, i) ? tunedRate : 1);
@@ -112,7 +122,7 @@ export function trainEpoch(
   for (let b = 0; b < total; b++) {
     grad.fill(0);
     const batch = order.slice(b * options.batchImages, (b + 1) * options.batchImages).map((i) => images[i]!);
-    const { loss, positives } = batchLoss(head, grid, batch, grad, options.sampling);
+    const { loss, positives } = await batchLoss(head, grid, batch, grad, options.sampling, options.runtime);
     const norm = Math.max(1, positives);
     for (let i = 0; i < grad.length; i++) grad[i]! /= norm;
     adamStep(head.params, grad, state, options, (i) => isDecayed(head, i), rate);

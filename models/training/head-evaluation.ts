@@ -8,6 +8,7 @@ import { anchorLogits, headScratch, type ClassHead } from './class-head.ts';
 import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 import { frontForward, frontPass } from './tower-front.ts';
+import type { FrontRuntime } from './tower-front-runtime.ts';
 
 /** Post-processing used for validation, as `bench` runs it by default. */
 export interface EvalOptions {
@@ -28,9 +29,10 @@ export interface HeadScore {
 
 /**
  * Detections of the head on cached images, decoded exactly as the exported model would be (max
- * class per anchor, class-wise NMS, boxes back to source pixels), in COCO results form.
+ * class per anchor, class-wise NMS, boxes back to source pixels), in COCO results form. A front
+ * block runs through `runtime` when given.
  */
-export function headDetections(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], options: EvalOptions = {}): CocoResult[] {
+export async function headDetections(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], options: EvalOptions = {}, runtime?: FrontRuntime): Promise<CocoResult[]> {
   const threshold = options.scoreThreshold ?? 0.001;
   const logits = new Float64Array(head.classes);
   const scratch = headScratch(head);
@@ -40,7 +42,8 @@ export function headDetections(head: ClassHead, grid: AnchorGrid, images: readon
   const results: CocoResult[] = [];
   for (const image of images) {
     const cand = { boxes: [] as number[], scores: [] as number[], classIds: [] as number[] };
-    if (front) frontForward(head, grid, image.features, taps!, front);
+    if (front && runtime) await runtime.forward(image.features, front);
+    else if (front) frontForward(head, grid, image.features, taps!, front);
     const x = front ? front.h1 : image.features;
     for (let a = 0; a < grid.count; a++) {
       anchorLogits(head, grid.level[a]!, x, a, logits, scratch, taps);
@@ -65,8 +68,8 @@ export function headDetections(head: ClassHead, grid: AnchorGrid, images: readon
 }
 
 /** Evaluates the head on cached images against the dataset's ground truth (COCOeval, as `bench`). */
-export function scoreHead(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], gt: CocoGroundTruth, options: EvalOptions = {}): HeadScore {
-  const dets = headDetections(head, grid, images, options);
+export async function scoreHead(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], gt: CocoGroundTruth, options: EvalOptions = {}, runtime?: FrontRuntime): Promise<HeadScore> {
+  const dets = await headDetections(head, grid, images, options, runtime);
   const imageIds = images.map((i) => i.imageId);
   const result: CocoEvalResult = evaluateCoco(gt, dets, { imageIds });
   const best = bestF1(matchDetections(gt, dets, { imageIds, categoryIds: gt.categories.map((c) => c.id) }));

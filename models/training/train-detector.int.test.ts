@@ -183,7 +183,7 @@ async function expectGraphMatchesHead(trained: TrainResult, tap: FeatureTap): Pr
   try {
     const valSet = await loadYoloDataset(join(DATA, 'images', 'val'), { names: join(DATA, 'data.yaml') });
     const cached = await cacheFeatures(valSet, extractor);
-    const expected = headDetections(trained.head, extractor.grid, cached, { scoreThreshold: 0.05 });
+    const expected = await headDetections(trained.head, extractor.grid, cached, { scoreThreshold: 0.05 });
     let compared = 0;
     for (const image of valSet.images) {
       const { detections } = await detector.detect(await loadImageFile(image.path), { scoreThreshold: 0.05 });

@@ -17,6 +17,7 @@ import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke, type CachedImage } fr
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { trainEpoch } from './head-epoch.ts';
 import { scoreHead, type HeadScore } from './head-evaluation.ts';
+import { FrontRuntime } from './tower-front-runtime.ts';
 import { TrainingInputError } from './training-errors.ts';
 
 /** Settings of one training run. Defaults are what the shipped models were trained with. */
@@ -139,6 +140,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(syntheticSmoke === undefined ? {} : { syntheticSmoke }), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, TAP[method]);
+  let runtime: FrontRuntime | undefined;
   try {
     const random = seededRandom(seed);
     const pointwise = extractor.towers.map((t) => ({ weight: t.weight, bias: t.bias }));
@@ -167,21 +169,22 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       val = await cacheFeatures(valSet, extractor, () => events.tick?.());
     }
     const cacheSeconds = (performance.now() - started) / 1000;
-    const score = (): HeadScore | null => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }) : null);
+    runtime = head.front ? await FrontRuntime.open(head, extractor.grid) : undefined;
+    const score = async (): Promise<HeadScore | null> => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }, runtime) : null);
     let last: HeadScore | null = null;
     for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
       const lr = learningRate * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
       events.stage?.('train', Math.ceil(train.length / batchImages));
       const order = shuffled(train.length, seededRandom(seed * 1000003 + epoch));
-      const result = trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, tunedRate, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}) }, (_d, _t, loss) => events.tick?.(loss));
-      last = score();
+      const result = await trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, tunedRate, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}), ...(runtime ? { runtime } : {}) }, (_d, _t, loss) => events.tick?.(loss));
+      last = await score();
       const record: EpochRecord = { epoch, loss: result.meanLoss, learningRate: lr, valAp50: last?.ap50 ?? null, valMap: last?.map ?? null, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
       await saveCheckpoint(checkpointPath, { version: 1, runKey, epoch, params: Array.from(head.params), adam: { step: state.step, m: Array.from(state.m), v: Array.from(state.v) }, history });
       events.epoch?.(record, last);
     }
-    last ??= score();
+    last ??= await score();
     const seconds = (performance.now() - started) / 1000;
     if (heldOut.length) await writeFile(join(options.out, `${options.id}.held-out-negatives.txt`), `${heldOut.join('\n')}\n`);
     const model = await exportTrainedModel(options.out, options.base, extractor, head, {
@@ -208,6 +211,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     });
     return { model, history, validation: last, head, trainImages: trainImages.images.length, seconds };
   } finally {
+    await runtime?.close();
     await extractor.close();
   }
 }
