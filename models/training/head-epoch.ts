@@ -5,7 +5,7 @@ import { anchorBackward, anchorLogits, headScratch, isDecayed, isTuned, type Cla
 import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 import { frontBackward, frontForward, frontPass, markTaps } from './tower-front.ts';
-import type { FrontRuntime } from './tower-front-runtime.ts';
+import type { ClassBranchRuntime } from './class-branch-runtime.ts';
 import { qualityFocalLoss } from './quality-focal-loss.ts';
 
 /** What one pass over the training images gave. */
@@ -27,14 +27,16 @@ export interface NegativeSampling {
 
 /**
  * Loss and gradient of one batch of cached images, added into `grad`; returns the summed loss
- * and the number of positive anchors (the normaliser, as in GFL). A head with a front block runs
- * it through `runtime` (onnxruntime, every cell) when given, else in JavaScript where needed.
+ * and the number of positive anchors (the normaliser, as in GFL). With `runtime` the tuned class
+ * branch runs in onnxruntime over every cell (the loss still counts the chosen anchors only);
+ * without, in JavaScript per chosen anchor (the reference).
  */
-export async function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling, runtime?: FrontRuntime): Promise<{ loss: number; positives: number }> {
+export async function batchLoss(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], grad: Float64Array | null, sampling?: NegativeSampling, runtime?: ClassBranchRuntime): Promise<{ loss: number; positives: number }> {
   const { classes } = head;
   const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
   const k2 = head.kernel * head.kernel;
-  const front = head.front ? frontPass(head, grid) : undefined;
+  const front = head.front && !runtime ? frontPass(head, grid) : undefined;
+  const dLogits = runtime ? new Float32Array(grid.count * classes) : undefined;
   const logits = new Float64Array(classes);
   const g = new Float64Array(classes);
   const scratch = headScratch(head);
@@ -64,13 +66,25 @@ export async function batchLoss(head: ClassHead, grid: AnchorGrid, images: reado
       chosen[n] = a;
       chosenWeight[n++] = weight;
     }
+    if (runtime) {
+      const pass = await runtime.forward(image.features);
+      dLogits!.fill(0);
+      for (let i = 0; i < n; i++) {
+        const a = chosen[i]!;
+        const cls = targetClass[a]!;
+        for (let k = 0; k < classes; k++) {
+          const r = qualityFocalLoss(pass.logits[a * classes + k]!, k === cls ? targetQuality[a]! : 0);
+          loss += r.loss * chosenWeight[i]!;
+          dLogits![a * classes + k] = r.grad * chosenWeight[i]!;
+        }
+      }
+      if (grad) await runtime.backward(pass, dLogits!, grad);
+      continue;
+    }
     let x = image.features;
     if (front) {
-      if (runtime) await runtime.forward(image.features, front);
-      else {
-        markTaps(front, taps!, k2, chosen, n);
-        frontForward(head, grid, image.features, taps!, front);
-      }
+      markTaps(front, taps!, k2, chosen, n);
+      frontForward(head, grid, image.features, taps!, front);
       x = front.h1;
     }
     for (let i = 0; i < n; i++) {
@@ -86,10 +100,7 @@ export async function batchLoss(head: ClassHead, grid: AnchorGrid, images: reado
       }
       if (grad) anchorBackward(head, level, x, a, g, weight, grad, scratch, taps, front?.dh1);
     }
-    if (front && grad) {
-      if (runtime) await runtime.backward(image.features, front, grad);
-      else frontBackward(head, grid, image.features, taps!, front, grad);
-    }
+    if (front && grad) frontBackward(head, grid, image.features, taps!, front, grad);
   }
   return { loss, positives };
 }
@@ -100,8 +111,8 @@ export interface EpochOptions extends AdamOptions {
   /** Learning rate of the tuned copies of shipped convs (pointwise, depthwise), relative to `learningRate`. Default 0.1. */
   readonly tunedRate?: number;
   readonly sampling?: NegativeSampling;
-  /** Runs a front block (tuned-full-tower) in onnxruntime. */
-  readonly runtime?: FrontRuntime;
+  /** Runs the tuned class branch in onnxruntime (tuned-tower, tuned-full-tower). */
+  readonly runtime?: ClassBranchRuntime;
 }
 
 /** One epoch of AdamW over `order` (image indices), `batchImages` images per step. */

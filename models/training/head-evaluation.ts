@@ -8,7 +8,7 @@ import { anchorLogits, headScratch, type ClassHead } from './class-head.ts';
 import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 import { frontForward, frontPass } from './tower-front.ts';
-import type { FrontRuntime } from './tower-front-runtime.ts';
+import type { ClassBranchRuntime } from './class-branch-runtime.ts';
 
 /** Post-processing used for validation, as `bench` runs it by default. */
 export interface EvalOptions {
@@ -29,24 +29,25 @@ export interface HeadScore {
 
 /**
  * Detections of the head on cached images, decoded exactly as the exported model would be (max
- * class per anchor, class-wise NMS, boxes back to source pixels), in COCO results form. A front
- * block runs through `runtime` when given.
+ * class per anchor, class-wise NMS, boxes back to source pixels), in COCO results form. The
+ * tuned class branch runs through `runtime` when given.
  */
-export async function headDetections(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], options: EvalOptions = {}, runtime?: FrontRuntime): Promise<CocoResult[]> {
+export async function headDetections(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], options: EvalOptions = {}, runtime?: ClassBranchRuntime): Promise<CocoResult[]> {
   const threshold = options.scoreThreshold ?? 0.001;
   const logits = new Float64Array(head.classes);
   const scratch = headScratch(head);
   const taps = head.kernel ? depthwiseTaps(grid, head.kernel) : undefined;
-  const front = head.front ? frontPass(head, grid) : undefined;
+  const front = head.front && !runtime ? frontPass(head, grid) : undefined;
   front?.mark.fill(1);
   const results: CocoResult[] = [];
   for (const image of images) {
     const cand = { boxes: [] as number[], scores: [] as number[], classIds: [] as number[] };
-    if (front && runtime) await runtime.forward(image.features, front);
-    else if (front) frontForward(head, grid, image.features, taps!, front);
+    if (front) frontForward(head, grid, image.features, taps!, front);
     const x = front ? front.h1 : image.features;
+    const all = runtime ? (await runtime.forward(image.features)).logits : undefined;
     for (let a = 0; a < grid.count; a++) {
-      anchorLogits(head, grid.level[a]!, x, a, logits, scratch, taps);
+      if (all) for (let k = 0; k < head.classes; k++) logits[k] = all[a * head.classes + k]!;
+      else anchorLogits(head, grid.level[a]!, x, a, logits, scratch, taps);
       let best = 0;
       for (let k = 1; k < head.classes; k++) if (logits[k]! > logits[best]!) best = k;
       // Sigmoid in float32, as the graph computes it, so scores match the exported model closely.
@@ -68,7 +69,7 @@ export async function headDetections(head: ClassHead, grid: AnchorGrid, images: 
 }
 
 /** Evaluates the head on cached images against the dataset's ground truth (COCOeval, as `bench`). */
-export async function scoreHead(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], gt: CocoGroundTruth, options: EvalOptions = {}, runtime?: FrontRuntime): Promise<HeadScore> {
+export async function scoreHead(head: ClassHead, grid: AnchorGrid, images: readonly CachedImage[], gt: CocoGroundTruth, options: EvalOptions = {}, runtime?: ClassBranchRuntime): Promise<HeadScore> {
   const dets = await headDetections(head, grid, images, options, runtime);
   const imageIds = images.map((i) => i.imageId);
   const result: CocoEvalResult = evaluateCoco(gt, dets, { imageIds });

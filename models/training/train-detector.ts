@@ -9,6 +9,7 @@ import { findClassNames } from '../evaluation/class-names.ts';
 import { loadYoloDataset } from '../evaluation/yolo-dataset.ts';
 import type { ModelCard } from '../model-card.ts';
 import { adamState } from './adam.ts';
+import { ClassBranchRuntime } from './class-branch-runtime.ts';
 import { initClassHead, type ClassHead } from './class-head.ts';
 import { loadCheckpoint, saveCheckpoint, type EpochRecord } from './checkpoint.ts';
 import { findDataLicence, readDataNotices, resolveSplits } from './dataset-splits.ts';
@@ -17,7 +18,6 @@ import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke, type CachedImage } fr
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { trainEpoch } from './head-epoch.ts';
 import { scoreHead, type HeadScore } from './head-evaluation.ts';
-import { FrontRuntime } from './tower-front-runtime.ts';
 import { TrainingInputError } from './training-errors.ts';
 
 /** Settings of one training run. Defaults are what the shipped models were trained with. */
@@ -140,7 +140,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(syntheticSmoke === undefined ? {} : { syntheticSmoke }), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, TAP[method]);
-  let runtime: FrontRuntime | undefined;
+  let runtime: ClassBranchRuntime | undefined;
   try {
     const random = seededRandom(seed);
     const pointwise = extractor.towers.map((t) => ({ weight: t.weight, bias: t.bias }));
@@ -169,7 +169,8 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       val = await cacheFeatures(valSet, extractor, () => events.tick?.());
     }
     const cacheSeconds = (performance.now() - started) / 1000;
-    runtime = head.front ? await FrontRuntime.open(head, extractor.grid) : undefined;
+    // The tuned depthwise branches run in onnxruntime (class-branch-runtime.ts); the others in JavaScript.
+    runtime = ClassBranchRuntime.supports(head) ? await ClassBranchRuntime.open(head, extractor.grid) : undefined;
     const score = async (): Promise<HeadScore | null> => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }, runtime) : null);
     let last: HeadScore | null = null;
     for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
