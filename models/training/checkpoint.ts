@@ -27,6 +27,8 @@ export const CheckpointSchema = z.strictObject({
   params: z.array(z.number()),
   adam: z.strictObject({ step: z.number().int().min(0), m: z.array(z.number()), v: z.array(z.number()) }),
   history: z.array(EpochRecord),
+  /** The moving average of the parameters, in runs that export it (`weightAverage`). */
+  average: z.array(z.number()).optional(),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
@@ -59,6 +61,9 @@ export async function loadCheckpoint(path: string, runKey: string, paramCount: n
   }
   if (cp.params.length !== paramCount || cp.adam.m.length !== paramCount || cp.adam.v.length !== paramCount) {
     throw new CheckpointError(`checkpoint ${path} holds ${cp.params.length} parameters, the head has ${paramCount}`);
+  }
+  if (cp.average && cp.average.length !== paramCount) {
+    throw new CheckpointError(`checkpoint ${path} holds a weight average of ${cp.average.length} values, the head has ${paramCount}`);
   }
   return cp;
 }

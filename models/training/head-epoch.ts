@@ -6,6 +6,7 @@ import { depthwiseTaps } from './depthwise-taps.ts';
 import type { CachedImage } from './feature-cache.ts';
 import { frontBackward, frontForward, frontPass, markTaps } from './tower-front.ts';
 import type { ClassBranchRuntime } from './class-branch-runtime.ts';
+import type { WeightAverage } from './weight-average.ts';
 import { qualityFocalLoss } from './quality-focal-loss.ts';
 
 /** What one pass over the training images gave. */
@@ -113,6 +114,8 @@ export interface EpochOptions extends AdamOptions {
   readonly sampling?: NegativeSampling;
   /** Runs the tuned class branch in onnxruntime (tuned-tower, tuned-full-tower). */
   readonly runtime?: ClassBranchRuntime;
+  /** Folds the parameters into this moving average after every optimiser step. */
+  readonly average?: WeightAverage;
 }
 
 /** One epoch of AdamW over `order` (image indices), `batchImages` images per step. */
@@ -137,6 +140,7 @@ export async function trainEpoch(
     const norm = Math.max(1, positives);
     for (let i = 0; i < grad.length; i++) grad[i]! /= norm;
     adamStep(head.params, grad, state, options, (i) => isDecayed(head, i), rate);
+    options.average?.update(head.params);
     lossSum += loss / norm;
     onBatch(b + 1, total, lossSum / (b + 1));
   }

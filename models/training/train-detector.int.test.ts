@@ -165,6 +165,27 @@ describe('gridworker train on eight fixture photos', () => {
     expect(onnxSha(resumed)).toBe(onnxSha(first));
   });
 
+  it('--ema scores and exports the moving average of the weights: the graph gives what the averaged head scores, the last step stays in the checkpoint, a resumed run ends the same', async () => {
+    const stop = new Error('interrupted');
+    await expect(trainDetector(options('ema', { weightAverage: 0.9 }), { epoch: (r) => { if (r.epoch === 2) throw stop; } })).rejects.toBe(stop);
+    await expect(trainDetector(options('ema', { resume: true }))).rejects.toThrow(/different run/);
+    const averaged = await trainDetector(options('ema', { weightAverage: 0.9, resume: true }));
+    const uninterrupted = await trainDetector(options('ema-whole', { weightAverage: 0.9 }));
+    expect(onnxSha(averaged)).toBe(onnxSha(uninterrupted));
+    // The same steps as the plain run (same losses), other exported weights.
+    expect(averaged.history.map((h) => h.loss)).toEqual(first.history.map((h) => h.loss));
+    expect(onnxSha(averaged)).not.toBe(onnxSha(first));
+    const checkpoint = JSON.parse(readFileSync(join(dir, 'ema', 'checkpoint.json'), 'utf8')) as { params: number[]; average: number[] };
+    expect(Array.from(averaged.head.params)).toEqual(Array.from(Float32Array.from(checkpoint.average)));
+    expect(checkpoint.params).toEqual(Array.from(first.head.params));
+    expect(averaged.validation!.ap50).toBe(averaged.history.at(-1)!.valAp50);
+    // An average of trained steps, not the untrained start: it scores about what the last step does.
+    expect(averaged.history.at(-1)!.valAp50!).toBeGreaterThan(first.history.at(-1)!.valAp50! * 0.8);
+    expect((await loadModelCard(averaged.model.cardPath)).training?.method).toMatch(/moving average of every step's \(decay 0\.9/);
+    await expectGraphMatchesHead(averaged, 'head');
+    await expect(trainDetector(options('bad-ema', { weightAverage: 1 }))).rejects.toThrow(/decay must be in \(0, 1\), got 1/);
+  });
+
   it('refuses a checkpoint of another run and a base model without a GFL head', async () => {
     await expect(trainDetector(options('resumed', { resume: true, seed: 9 }))).rejects.toThrow(/different run/);
     const fastest = await resolveModel('fastestdet-352-coco');

@@ -18,7 +18,8 @@ import { cacheFeatures, cacheMosaics, cacheSyntheticSmoke, type CachedImage } fr
 import { FeatureExtractor, type FeatureTap } from './feature-extractor.ts';
 import { trainEpoch } from './head-epoch.ts';
 import { scoreHead, type HeadScore } from './head-evaluation.ts';
-import { TrainingInputError } from './training-errors.ts';
+import { CheckpointError, TrainingInputError } from './training-errors.ts';
+import { WeightAverage } from './weight-average.ts';
 
 /** Settings of one training run. Defaults are what the shipped models were trained with. */
 export interface TrainOptions {
@@ -63,6 +64,8 @@ export interface TrainOptions {
   readonly colourJitter?: boolean;
   /** Class name to label synthetic smoke plumes with: adds one copy of every training image with 1-2 plumes (synthetic-smoke.ts). Default none. */
   readonly syntheticSmoke?: string;
+  /** Decay of an exponential moving average of the head's weights (weight-average.ts), scored each epoch and exported instead of the last step's weights. Default none. */
+  readonly weightAverage?: number;
 }
 
 /** The head-training methods. */
@@ -125,6 +128,8 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   const tunedRate = options.tunedRate ?? 0.1;
   if (!(tunedRate > 0 && tunedRate <= 10)) throw new TrainingInputError(`tuned-conv rate multiplier must be in (0, 10], got ${tunedRate}`);
   if (!(negativeKeep > 0 && negativeKeep <= 1)) throw new TrainingInputError(`negative keep fraction must be in (0, 1], got ${negativeKeep}`);
+  const averageDecay = options.weightAverage;
+  if (averageDecay !== undefined && !(averageDecay > 0 && averageDecay < 1)) throw new TrainingInputError(`weight average decay must be in (0, 1), got ${averageDecay}`);
   const splits = resolveSplits(options.data, options.val);
   const { names, source: namesSource } = await findClassNames(splits.root).catch(() => findClassNames(splits.train));
   const trainSet = await loadYoloDataset(splits.train, { names: namesSource, ...(options.limit === undefined ? {} : { limit: options.limit }) });
@@ -137,7 +142,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
   await mkdir(options.out, { recursive: true });
   const checkpointPath = join(options.out, 'checkpoint.json');
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(syntheticSmoke === undefined ? {} : { syntheticSmoke }), ...(tunedRate === 0.1 ? {} : { tunedRate }) }))
+    .update(JSON.stringify({ base: options.base.sha256, train: trainImages.images.map((i) => i.path), val: valSet?.images.map((i) => i.path) ?? null, names, seed, epochs, batchImages, learningRate, weightDecay, ...(method === 'linear' && negativeKeep === 1 ? {} : { method, negativeKeep }), ...(flip ? { flip } : {}), ...(mosaic ? { mosaic } : {}), ...(colourJitter ? { colourJitter } : {}), ...(syntheticSmoke === undefined ? {} : { syntheticSmoke }), ...(tunedRate === 0.1 ? {} : { tunedRate }), ...(averageDecay === undefined ? {} : { averageDecay }) }))
     .digest('hex');
   const extractor = await FeatureExtractor.load(options.base, options.threads ?? 1, TAP[method]);
   let runtime: ClassBranchRuntime | undefined;
@@ -148,6 +153,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     const front = extractor.front.map((b) => ({ depthwise: { weight: b.depthwise.weight, bias: b.depthwise.bias }, pointwise: { weight: b.pointwise.weight, bias: b.pointwise.bias } }));
     const head = initClassHead(extractor.levels.length, names.length, extractor.featureChannels, random, pointwise, depthwise, extractor.depthwise[0]?.kernel ?? 0, front);
     const state = adamState(head.params.length);
+    let average = averageDecay === undefined ? undefined : WeightAverage.start(head.params, averageDecay);
     let history: EpochRecord[] = [];
     if (options.resume && existsSync(checkpointPath)) {
       const cp = await loadCheckpoint(checkpointPath, runKey, head.params.length);
@@ -156,6 +162,10 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       state.v.set(cp.adam.v);
       state.step = cp.adam.step;
       history = cp.history;
+      if (averageDecay !== undefined) {
+        if (!cp.average) throw new CheckpointError(`checkpoint ${checkpointPath} holds no weight average: start without --resume`);
+        average = WeightAverage.resume(cp.average, averageDecay, cp.adam.step);
+      }
       events.resumed?.(cp.epoch);
     }
     events.stage?.('cache-train', trainImages.images.length * (1 + (flip ? 1 : 0) + mosaic + (smokeClass >= 0 ? 1 : 0)));
@@ -171,20 +181,23 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
     const cacheSeconds = (performance.now() - started) / 1000;
     // The tuned depthwise branches run in onnxruntime (class-branch-runtime.ts); the others in JavaScript.
     runtime = ClassBranchRuntime.supports(head) ? await ClassBranchRuntime.open(head, extractor.grid) : undefined;
-    const score = async (): Promise<HeadScore | null> => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }, runtime) : null);
+    const scoreTrained = async (): Promise<HeadScore | null> => (valSet && val.length ? scoreHead(head, extractor.grid, val, valSet.groundTruth, { nmsThreshold: options.base.thresholds.nms, maxDetections: options.base.thresholds.maxDetections }, runtime) : null);
+    // With a weight average, what is scored (and exported) is the average.
+    const score = (): Promise<HeadScore | null> => (average ? average.applied(head.params, scoreTrained) : scoreTrained());
     let last: HeadScore | null = null;
     for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
       const lr = learningRate * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
       events.stage?.('train', Math.ceil(train.length / batchImages));
       const order = shuffled(train.length, seededRandom(seed * 1000003 + epoch));
-      const result = await trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, tunedRate, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}), ...(runtime ? { runtime } : {}) }, (_d, _t, loss) => events.tick?.(loss));
+      const result = await trainEpoch(head, extractor.grid, train, order, state, { learningRate: lr, weightDecay, batchImages, tunedRate, ...(negativeKeep < 1 ? { sampling: { keep: negativeKeep, random: seededRandom(seed * 7919 + epoch) } } : {}), ...(runtime ? { runtime } : {}), ...(average ? { average } : {}) }, (_d, _t, loss) => events.tick?.(loss));
       last = await score();
       const record: EpochRecord = { epoch, loss: result.meanLoss, learningRate: lr, valAp50: last?.ap50 ?? null, valMap: last?.map ?? null, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
-      await saveCheckpoint(checkpointPath, { version: 1, runKey, epoch, params: Array.from(head.params), adam: { step: state.step, m: Array.from(state.m), v: Array.from(state.v) }, history });
+      await saveCheckpoint(checkpointPath, { version: 1, runKey, epoch, params: Array.from(head.params), adam: { step: state.step, m: Array.from(state.m), v: Array.from(state.v) }, history, ...(average ? { average: Array.from(average.values) } : {}) });
       events.epoch?.(record, last);
     }
+    if (average) head.params.set(average.values);
     last ??= await score();
     const seconds = (performance.now() - started) / 1000;
     if (heldOut.length) await writeFile(join(options.out, `${options.id}.held-out-negatives.txt`), `${heldOut.join('\n')}\n`);
@@ -197,7 +210,7 @@ export async function trainDetector(options: TrainOptions, events: TrainEvents =
       ...(last?.bestF1 ? { scoreThreshold: Math.round(last.bestF1.threshold * 100) / 100 } : {}),
       dataNotice: readDataNotices(splits.root),
       training: {
-        method: [describeMethod(method, tunedRate, head.kernel), ...describeAugmentation(flip, mosaic, colourJitter, syntheticSmoke)].join('; '),
+        method: [describeMethod(method, tunedRate, head.kernel), ...describeAugmentation(flip, mosaic, colourJitter, syntheticSmoke), ...(averageDecay === undefined ? [] : [`exported weights: the exponential moving average of every step's (decay ${averageDecay}, ramped from 0 as (1 + t) / (10 + t))`])].join('; '),
         base: { id: options.base.id, sha256: options.base.sha256 },
         data: options.data,
         images: trainImages.images.length,

@@ -27,6 +27,7 @@ export interface TrainFlags {
   mosaic: number;
   colourJitter?: boolean;
   syntheticSmoke?: string;
+  ema?: number;
   modelDir: string[];
   threads: number;
 }
@@ -58,6 +59,7 @@ export async function runTrainCommand(flags: TrainFlags): Promise<number> {
         mosaic: flags.mosaic,
         colourJitter: flags.colourJitter ?? false,
         ...(flags.syntheticSmoke === undefined ? {} : { syntheticSmoke: flags.syntheticSmoke }),
+        ...(flags.ema === undefined ? {} : { weightAverage: flags.ema }),
       },
       events,
     );
@@ -100,6 +102,7 @@ export function registerTrain(program: Command): void {
       .option('--mosaic <n>', 'also train on N mosaics per training image: it and 3 other training images shrunk into the quarters of one frame (objects at 0.3-0.7 of their size; each adds one caching and epoch pass)', int(0, '--mosaic'), 0)
       .option('--colour-jitter', 'give each mosaic tile a random hue (+-30 degrees), saturation (x0.5-2) and brightness (x0.77-1.3) change (needs --mosaic)')
       .option('--synthetic-smoke <class>', 'also train on a copy of every training image with 1-2 synthetic smoke plumes (fractal-noise clouds, light or dark grey) labelled <class>, a class of the dataset (adds one caching and epoch pass)')
+      .option('--ema <decay>', 'score each epoch and export an exponential moving average of the weights after every step, with this decay (e.g. 0.999), instead of the last step\'s weights', numberIn(0.5, 0.99999, '--ema'))
       .option('--negative-keep <f>', 'fraction of background anchors away from every box used per step (default 1 linear, 0.25 tuned methods)', numberIn(0.01, 1, '--negative-keep'))
       .option('--tuned-rate <x>', 'learning rate of the tuned copies of shipped convs, relative to --lr (default 0.1)', numberIn(0.001, 10, '--tuned-rate')),
   ).action(async (flags: TrainFlags) => {
