@@ -24,6 +24,8 @@ export interface BranchPass {
   /** Class logits, anchor-major [anchors, classes]. */
   readonly logits: Float32Array;
   readonly tensors: Readonly<Record<string, ort.Tensor>>;
+  /** The weight tensors the forward pass was fed (the parameters do not change before its backward pass). */
+  readonly weights: Readonly<Record<string, ort.Tensor>>;
 }
 
 /**
@@ -76,7 +78,8 @@ export class ClassBranchRuntime {
   async forward(features: Float32Array): Promise<BranchPass> {
     const { head, grid } = this;
     const f = head.features;
-    const feeds: Record<string, ort.Tensor> = { ...this.weightFeeds() };
+    const weights = this.weightFeeds();
+    const feeds: Record<string, ort.Tensor> = { ...weights };
     for (let l = 0; l < grid.cols.length; l++) feeds[`x${l}`] = this.levelTensor(features, l, f);
     const out = await this.forwardSession.run(feeds);
     const logits = new Float32Array(grid.count * head.classes);
@@ -84,14 +87,14 @@ export class ClassBranchRuntime {
     const tensors: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(out)) if (!name.startsWith('logits')) tensors[name] = t;
     for (let l = 0; l < grid.cols.length; l++) tensors[`x${l}`] = feeds[`x${l}`]!;
-    return { logits, tensors };
+    return { logits, tensors, weights };
   }
 
   /** Adds d(loss)/d(params) into `grad`, given d(loss)/d(logits) anchor-major [anchors, classes] for `pass`. */
   async backward(pass: BranchPass, dLogits: Float32Array, grad: Float64Array): Promise<void> {
     const { grid } = this;
     // The backward graph reads every layer's weights but the first's (no input gradient there) and no biases.
-    const weights = Object.entries(this.weightFeeds()).filter(([name]) => name.startsWith('w') && !name.endsWith('_0'));
+    const weights = Object.entries(pass.weights).filter(([name]) => name.startsWith('w') && !name.endsWith('_0'));
     const feeds: Record<string, ort.Tensor> = { ...pass.tensors, ...Object.fromEntries(weights) };
     for (let l = 0; l < grid.cols.length; l++) feeds[`dlogits${l}`] = this.levelTensor(dLogits, l, this.head.classes);
     const out = await this.backwardSession.run(feeds);
