@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../pipeline/patrol/simulation/random.ts';
+import { randomWeights } from '../../test-fixtures/lib/param-gradient.ts';
 import { buildAnchorGrid } from './anchor-grid.ts';
 import { anchorBackward, anchorLogits, headScratch, initClassHead, levelLayout, type ClassHead } from './class-head.ts';
 import { ClassBranchRuntime } from './class-branch-runtime.ts';
@@ -13,8 +14,7 @@ const hidden = 6;
 const classes = 3;
 const kernel = 5;
 const random = seededRandom(31);
-const rand = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => scale * (random() - 0.5));
-const conv = (w: number, b: number, scale = 1): { weight: Float32Array; bias: Float32Array } => ({ weight: rand(w, scale), bias: rand(b) });
+const { rand, conv } = randomWeights(random);
 const levels = [0, 1, 2];
 const makeHead = (front: boolean): ClassHead => {
   const head = initClassHead(
