@@ -87,7 +87,10 @@ describe('bench on a small YOLO dataset', () => {
     expect(a.failedImages).toHaveLength(1);
     expect(a.failedImages[0]!.file).toBe(truncated);
     expect(a.failedImages[0]!.problem).toMatch(/truncated or corrupt.*left out of this model's evaluation/);
-    expect(b.failedImages).toEqual(a.failedImages);
+    // The same image fails in both; the decoder's wording may not be the same (libvips sometimes
+    // reports only its generic "warning treated as error" line, depending on thread timing).
+    expect(b.failedImages.map((f) => f.file)).toEqual([truncated]);
+    expect(b.failedImages[0]!.problem).toMatch(/truncated or corrupt.*left out of this model's evaluation/);
     expect(b.speed.images).toBe(4);
     expect(a.speed.images).toBe(4);
     expect(b.accuracy).toEqual(a.accuracy);
