@@ -19,16 +19,13 @@ export class WeightAverage {
 
   /** Starts averaging at `params` (the untrained head). */
   static start(params: Float32Array, decay: number): WeightAverage {
-    if (!(decay > 0 && decay < 1)) throw new RangeError(`weight average decay must be in (0, 1), got ${decay}`);
-    return new WeightAverage(decay, Float64Array.from(params), 0);
+    return WeightAverage.resume(params, decay, 0);
   }
 
   /** Continues a saved average (a checkpoint's values after `updates` steps). */
-  static resume(values: readonly number[], decay: number, updates: number): WeightAverage {
-    const average = WeightAverage.start(new Float32Array(values.length), decay);
-    average.values.set(values);
-    average.updates = updates;
-    return average;
+  static resume(values: ArrayLike<number>, decay: number, updates: number): WeightAverage {
+    if (!(decay > 0 && decay < 1)) throw new RangeError(`weight average decay must be in (0, 1), got ${decay}`);
+    return new WeightAverage(decay, Float64Array.from(values), updates);
   }
 
   /** Updates taken so far. */
